@@ -1,0 +1,28 @@
+# Two commands on a fresh Debian 12 machine:
+#   make run    install what is missing, build, run the default scenario, print a summary
+#   make test   install what is missing, build, run every test
+BUILD ?= build
+JOBS ?= $(shell nproc)
+SCENARIO ?= scenarios/baseline_2025.toml
+OUT ?= out/baseline_2025.h5
+
+.PHONY: run test deps build bench clean
+
+run: build
+	./$(BUILD)/labourshift run $(SCENARIO) -o $(OUT) --overwrite
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+deps:
+	./scripts/install-deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD) -j $(JOBS)
+
+bench: build
+	./bench/run_bench.sh $(BUILD)/labourshift
+
+clean:
+	rm -rf $(BUILD)

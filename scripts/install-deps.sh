@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Install the Debian packages labourshift needs, and only those that are missing.
+# Idempotent: when everything is present it prints one line and changes nothing.
+set -euo pipefail
+
+packages=(
+  cmake make g++ pkg-config
+  libeigen3-dev libboost-random-dev libtbb-dev libhdf5-dev libcli11-dev
+  catch2 libtomlplusplus-dev librandom123-dev
+  python3 python3-h5py python3-numpy python3-matplotlib hdf5-tools
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo_cmd=(sudo); else
+    echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2; exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
