@@ -1,0 +1,147 @@
+#include "sim/output.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <limits>
+
+namespace labourshift::sim {
+
+namespace {
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+h5::Group group_for(const h5::File& file, const std::string& name) {
+  h5::Group root = file.root();
+  if (name.empty()) return root;
+  return root.exists(name) ? root.open_group(name) : root.create_group(name);
+}
+
+}  // namespace
+
+OutputWriter::OutputWriter(std::string final_path, const MetricLayout& layout,
+                           const RunAttributes& attrs)
+    : final_path_(std::move(final_path)),
+      partial_path_(final_path_ + ".partial"),
+      layout_(layout),
+      attrs_(attrs),
+      file_(h5::File::create(partial_path_)),
+      months_completed_(static_cast<std::size_t>(attrs.replications), 0),
+      last_flush_(std::chrono::steady_clock::now()) {
+  const auto reps = static_cast<h5::hsize>(attrs.replications);
+  const auto months = static_cast<h5::hsize>(attrs.months);
+  auto root = file_.root();
+  root.set_attr("format_version", kFormatVersion);
+  root.set_attr("software", std::string("labourshift"));
+  root.set_attr("software_version", attrs.software_version);
+  root.set_attr("scenario", attrs.scenario_name);
+  root.set_attr("seed", attrs.seed);
+  root.set_attr("replications", attrs.replications);
+  root.set_attr("start_month", attrs.start_month);
+  root.set_attr("months", attrs.months);
+  root.set_attr("threads", attrs.threads);
+  root.set_attr("workers", attrs.workers);
+  root.set_attr("created", utc_now());
+  root.set_attr("complete", std::int64_t{0});
+  root.set_attr("wall_seconds", 0.0);
+  root.set_attr("months_completed", months_completed_);
+  root.write_string("scenario", attrs.scenario_toml);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (const auto& spec : layout.specs()) {
+    auto g = group_for(file_, spec.group);
+    std::vector<h5::hsize> dims{reps, months};
+    std::vector<h5::hsize> chunk{1, std::min<h5::hsize>(months, 120)};
+    if (!spec.scalar) {
+      dims.push_back(spec.width);
+      chunk.push_back(spec.width);
+    }
+    auto ds = g.create_dataset(spec.name, dims, chunk, nan);
+    ds.set_attr("unit", spec.unit);
+    ds.set_attr("description", spec.description);
+    datasets_.push_back(std::move(ds));
+  }
+  for (const auto& spec : layout.statics()) {
+    auto g = group_for(file_, spec.group);
+    std::vector<h5::hsize> dims{reps};
+    for (auto d : spec.shape) dims.push_back(d);
+    std::vector<h5::hsize> chunk = dims;
+    chunk[0] = 1;
+    auto ds = g.create_dataset(spec.name, dims, chunk, nan);
+    ds.set_attr("unit", spec.unit);
+    ds.set_attr("description", spec.description);
+    statics_.push_back(std::move(ds));
+  }
+  file_.flush();
+}
+
+OutputWriter::~OutputWriter() {
+  if (finished_) return;
+  // Destroyed without finish(): an error path. Leave nothing behind.
+  try {
+    file_.close();
+  } catch (...) {
+  }
+  std::error_code ec;
+  std::filesystem::remove(partial_path_, ec);
+}
+
+void OutputWriter::write_month(std::uint32_t replication, int month, const double* values) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto r = static_cast<h5::hsize>(replication);
+  const auto m = static_cast<h5::hsize>(month - 1);
+  for (std::size_t i = 0; i < datasets_.size(); ++i) {
+    const auto& spec = layout_.specs()[i];
+    if (spec.scalar) {
+      datasets_[i].write({r, m}, {1, 1}, values + spec.offset);
+    } else {
+      datasets_[i].write({r, m, 0}, {1, 1, spec.width}, values + spec.offset);
+    }
+  }
+  months_completed_[replication] = month;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_flush_ > std::chrono::seconds(2)) {
+    // A reader (or a hard kill) sees the progress so far.
+    file_.root().set_attr("months_completed", months_completed_);
+    file_.flush();
+    last_flush_ = now;
+  }
+}
+
+void OutputWriter::write_static(std::uint32_t replication, std::size_t static_id,
+                                const std::vector<double>& values) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto& spec = layout_.statics()[static_id];
+  std::vector<h5::hsize> offset{replication};
+  std::vector<h5::hsize> count{1};
+  std::size_t n = 1;
+  for (auto d : spec.shape) {
+    offset.push_back(0);
+    count.push_back(d);
+    n *= d;
+  }
+  if (values.size() != n) return;
+  statics_[static_id].write(offset, count, values.data());
+}
+
+void OutputWriter::finish(bool complete, double wall_seconds) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto root = file_.root();
+  root.set_attr("months_completed", months_completed_);
+  root.set_attr("complete", std::int64_t{complete ? 1 : 0});
+  root.set_attr("wall_seconds", wall_seconds);
+  datasets_.clear();
+  statics_.clear();
+  file_.close();
+  std::filesystem::rename(partial_path_, final_path_);
+  finished_ = true;
+}
+
+}  // namespace labourshift::sim

@@ -1,0 +1,74 @@
+// HDF5 output of a run (ARCHITECTURE.md "Output"). The file is written to "<path>.partial" month
+// by month and renamed to <path> by finish(); an interrupted run is finished with complete = 0
+// and stays readable. If the writer is destroyed without finish() (an exception), the partial
+// file is removed, so no half-written output ever appears under the final name.
+//
+// Layout: root attributes; /scenario (resolved TOML); /series/NAME [replication x month];
+// /<group>/NAME [replication x month x width]; static per-replication arrays
+// [replication x shape...]. Unwritten cells read NaN; the root attribute months_completed says
+// how far each replication got. Thread-safe: write_* may be called from several threads.
+#pragma once
+
+#include "sim/h5.hpp"
+#include "sim/metrics.hpp"
+#include "sim/runner.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace labourshift::sim {
+
+struct RunAttributes {
+  std::string scenario_name;
+  std::string scenario_toml;
+  std::string software_version;
+  std::string start_month;  ///< "YYYY-MM"
+  std::int64_t seed = 0;
+  std::int64_t replications = 1;
+  std::int64_t months = 0;
+  std::int64_t threads = 0;
+  std::int64_t workers = 0;
+};
+
+class OutputWriter : public ResultSink {
+ public:
+  static constexpr std::int64_t kFormatVersion = 1;
+
+  OutputWriter(std::string final_path, const MetricLayout& layout, const RunAttributes& attrs);
+  ~OutputWriter() override;
+  OutputWriter(const OutputWriter&) = delete;
+  OutputWriter& operator=(const OutputWriter&) = delete;
+
+  /// The root group, for model-specific tables (occupation names ...). Not thread-safe: use
+  /// before or after the run.
+  h5::Group root() { return file_.root(); }
+
+  void write_month(std::uint32_t replication, int month, const double* values) override;
+  void write_static(std::uint32_t replication, std::size_t static_id,
+                    const std::vector<double>& values) override;
+
+  /// Write the closing attributes, close the file and rename it to the final path.
+  void finish(bool complete, double wall_seconds);
+
+  const std::string& final_path() const { return final_path_; }
+  const std::string& partial_path() const { return partial_path_; }
+
+ private:
+  std::string final_path_;
+  std::string partial_path_;
+  const MetricLayout& layout_;
+  RunAttributes attrs_;
+  h5::File file_;
+  std::vector<h5::Dataset> datasets_;  // one per MetricSpec
+  std::vector<h5::Dataset> statics_;   // one per StaticSpec
+  std::vector<std::int64_t> months_completed_;
+  std::vector<double> scratch_;
+  std::mutex mutex_;
+  std::chrono::steady_clock::time_point last_flush_;
+  bool finished_ = false;
+};
+
+}  // namespace labourshift::sim

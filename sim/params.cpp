@@ -1,0 +1,159 @@
+#include "sim/params.hpp"
+
+#include <toml++/toml.h>
+
+#include <charconv>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+namespace labourshift::sim {
+
+std::string format_number(double x) {
+  if (std::isfinite(x) && x == std::floor(x) && std::fabs(x) < 1e15) {
+    // Keep a decimal point so that TOML reads it back as a float.
+    return std::to_string(static_cast<long long>(x)) + ".0";
+  }
+  char buf[64];
+  // Shortest text that reads back to the same double.
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);
+  if (ec != std::errc{}) return std::to_string(x);
+  return std::string(buf, end);
+}
+
+std::string toml_literal(const Value& v) {
+  if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
+  if (const auto* d = std::get_if<double>(&v)) return format_number(*d);
+  std::string out = "\"";
+  for (char c : std::get<std::string>(v)) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string describe_type(const Value& v) {
+  if (std::holds_alternative<bool>(v)) return "a boolean";
+  if (std::holds_alternative<std::int64_t>(v)) return "an integer";
+  if (std::holds_alternative<double>(v)) return "a real number";
+  return "a string";
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> prev(b.size() + 1);
+  std::vector<std::size_t> cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string nearest_key(const std::string& key, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_d = std::numeric_limits<std::size_t>::max();
+  for (const auto& c : candidates) {
+    // Compare the leaf too, so that "labour.quitrate" finds "labour.quit_rate" and a key put
+    // in the wrong table finds its home.
+    std::size_t d = edit_distance(key, c);
+    const auto kdot = key.rfind('.');
+    const auto cdot = c.rfind('.');
+    const std::string kleaf = kdot == std::string::npos ? key : key.substr(kdot + 1);
+    const std::string cleaf = cdot == std::string::npos ? c : c.substr(cdot + 1);
+    d = std::min(d, edit_distance(kleaf, cleaf) + 2);
+    // A truncated key ("labour.quit" for "labour.quit_rate") is a near miss too.
+    const std::string ktable = kdot == std::string::npos ? "" : key.substr(0, kdot);
+    const std::string ctable = cdot == std::string::npos ? "" : c.substr(0, cdot);
+    if (kleaf.size() >= 3 && cleaf.rfind(kleaf, 0) == 0) d = std::min<std::size_t>(d, ktable == ctable ? 1 : 3);
+    if (d < best_d) {
+      best_d = d;
+      best = c;
+    }
+  }
+  const std::size_t limit = std::max<std::size_t>(3, key.size() / 3);
+  return best_d <= limit ? best : "";
+}
+
+namespace {
+
+void flatten(const toml::table& table, const std::string& prefix, const std::string& file,
+             std::vector<Setting>& out) {
+  for (const auto& [k, node] : table) {
+    const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    const Origin origin{file, static_cast<std::size_t>(node.source().begin.line)};
+    if (const auto* t = node.as_table()) {
+      flatten(*t, key, file, out);
+    } else if (const auto* i = node.as_integer()) {
+      out.push_back({key, Value{static_cast<std::int64_t>(i->get())}, origin});
+    } else if (const auto* d = node.as_floating_point()) {
+      out.push_back({key, Value{d->get()}, origin});
+    } else if (const auto* b = node.as_boolean()) {
+      out.push_back({key, Value{b->get()}, origin});
+    } else if (const auto* s = node.as_string()) {
+      out.push_back({key, Value{s->get()}, origin});
+    } else {
+      throw InputError(origin.text() + ": " + key +
+                       " has a type the scenario language does not use (arrays and dates are "
+                       "not parameters; write a number, a boolean or a quoted string)");
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<Setting> read_toml_settings(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    throw InputError(path + ": no such scenario file");
+  }
+  std::ifstream in(path);
+  if (!in) throw InputError(path + ": cannot read the file");
+  toml::table table;
+  try {
+    table = toml::parse(in, path);
+  } catch (const toml::parse_error& e) {
+    throw InputError(path + ":" + std::to_string(e.source().begin.line) +
+                     ": TOML syntax error: " + std::string(e.description()));
+  }
+  std::vector<Setting> out;
+  flatten(table, "", path, out);
+  return out;
+}
+
+Setting parse_override(const std::string& text) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw InputError("--set " + text + ": expected key.path=value");
+  }
+  std::string key = text.substr(0, eq);
+  std::string value = text.substr(eq + 1);
+  while (!key.empty() && key.back() == ' ') key.pop_back();
+  const Origin origin{"--set " + text, 0};
+  toml::table parsed;
+  try {
+    parsed = toml::parse("v = " + value);
+  } catch (const toml::parse_error&) {
+    // A bare word such as cycle is a string.
+    return Setting{key, Value{value}, origin};
+  }
+  std::vector<Setting> one;
+  try {
+    flatten(parsed, "", "--set " + text, one);
+  } catch (const InputError&) {
+    throw InputError("--set " + text + ": the value must be a number, a boolean or a string");
+  }
+  if (one.size() != 1) throw InputError("--set " + text + ": expected key.path=value");
+  return Setting{key, one.front().value, origin};
+}
+
+}  // namespace labourshift::sim

@@ -1,0 +1,59 @@
+// Counter-based random streams (Random123 Philox4x32-10).
+//
+// A stream is identified by (seed, replication, month, phase, agent): the draws an agent gets in a
+// phase of a month do not depend on which thread runs it, or on what other agents drew, so results
+// are bit-identical for any thread count, and replications are independent streams.
+// A Stream is a small value type; create it where it is used. Not shared between threads.
+#pragma once
+
+#include <Random123/philox.h>
+
+#include <cstdint>
+#include <limits>
+
+namespace labourshift::sim {
+
+/// A UniformRandomBitGenerator over one Philox counter block: usable with Boost.Random
+/// distributions. Each refill advances the last counter word, so a stream yields up to
+/// 2^32 * 4 values.
+class Stream {
+ public:
+  using result_type = std::uint32_t;
+
+  /// month < 2^24, phase < 2^8 (both are packed into one counter word).
+  Stream(std::uint64_t seed, std::uint32_t replication, std::uint32_t month, std::uint32_t phase,
+         std::uint32_t agent) noexcept
+      : key_{{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32U)}},
+        ctr_{{agent, replication, (month << 8U) | (phase & 0xffU), 0U}} {}
+
+  static constexpr result_type min() noexcept { return 0; }
+  static constexpr result_type max() noexcept { return std::numeric_limits<result_type>::max(); }
+
+  result_type operator()() noexcept {
+    if (pos_ == 4) refill();
+    return out_.v[pos_++];
+  }
+
+  /// Uniform on the open interval (0, 1), 32 bits of resolution.
+  double uniform() noexcept { return (static_cast<double>((*this)()) + 0.5) * 0x1p-32; }
+
+  /// Uniform integer in [0, n), n > 0 (Lemire's multiply-shift; bias < n / 2^32).
+  std::uint32_t below(std::uint32_t n) noexcept {
+    return static_cast<std::uint32_t>((static_cast<std::uint64_t>((*this)()) * n) >> 32U);
+  }
+
+ private:
+  void refill() noexcept {
+    out_ = philox_(ctr_, key_);
+    ++ctr_.v[3];
+    pos_ = 0;
+  }
+
+  r123::Philox4x32 philox_{};
+  r123::Philox4x32::key_type key_;
+  r123::Philox4x32::ctr_type ctr_;
+  r123::Philox4x32::ctr_type out_{};
+  unsigned pos_ = 4;
+};
+
+}  // namespace labourshift::sim

@@ -1,0 +1,81 @@
+#include "sim/runner.hpp"
+
+#include <tbb/parallel_for.h>
+
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <unistd.h>
+
+namespace labourshift::sim {
+
+namespace {
+
+/// A one-line progress bar on stderr, redrawn at most ten times a second.
+class Progress {
+ public:
+  Progress(bool enabled, std::int64_t total) : enabled_(enabled && isatty(2) != 0), total_(total) {}
+  void tick() {
+    const std::int64_t done = done_.fetch_add(1) + 1;
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (done < total_ && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    const int width = 40;
+    const auto filled = static_cast<int>(width * done / total_);
+    std::fprintf(stderr, "\r[%.*s%*s] %3d%% (%lld/%lld replication-months)", filled,
+                 "########################################", width - filled, "",
+                 static_cast<int>(100 * done / total_), static_cast<long long>(done),
+                 static_cast<long long>(total_));
+    std::fflush(stderr);
+  }
+  void finish() {
+    if (enabled_) std::fprintf(stderr, "\n");
+  }
+
+ private:
+  bool enabled_;
+  std::int64_t total_;
+  std::atomic<std::int64_t> done_{0};
+  std::mutex mutex_;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+}  // namespace
+
+EnsembleResult run_ensemble(const ReplicationFactory& make, const MetricLayout& layout,
+                            const EnsembleOptions& options, ResultSink* sink) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto reps = static_cast<std::size_t>(options.replications);
+  EnsembleResult result;
+  result.months_done.assign(reps, 0);
+  result.values.assign(reps, {});
+  result.statics.assign(reps, {});
+  Progress progress(options.progress, static_cast<std::int64_t>(reps) * options.months);
+  tbb::parallel_for(std::size_t{0}, reps, [&](std::size_t r) {
+    const auto rep = static_cast<std::uint32_t>(r);
+    std::unique_ptr<Replication> model = make(rep);
+    auto& values = result.values[r];
+    values.assign(static_cast<std::size_t>(options.months) * layout.size(), 0.0);
+    for (int month = 1; month <= options.months; ++month) {
+      if (options.stop != nullptr && options.stop->load()) break;
+      double* out = values.data() + static_cast<std::size_t>(month - 1) * layout.size();
+      model->step(month, out);
+      if (sink != nullptr) sink->write_month(rep, month, out);
+      result.months_done[r] = month;
+      progress.tick();
+    }
+    for (std::size_t s = 0; s < layout.statics().size(); ++s) {
+      result.statics[r].push_back(model->static_output(s));
+      if (sink != nullptr) sink->write_static(rep, s, result.statics[r].back());
+    }
+  });
+  progress.finish();
+  for (int m : result.months_done) result.complete = result.complete && m == options.months;
+  result.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+}  // namespace labourshift::sim

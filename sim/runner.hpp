@@ -1,0 +1,54 @@
+// Ensemble runner: runs R independent replications of a model month by month (in parallel when
+// R > 1; each replication's phases are parallel loops too), hands every month's metrics to an
+// optional writer, shows progress, and stops cleanly at a month boundary when asked to.
+#pragma once
+
+#include "sim/metrics.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace labourshift::sim {
+
+/// One replication's state. step() is called with month = 1, 2, ... by one thread at a time.
+class Replication {
+ public:
+  virtual ~Replication() = default;
+  virtual void step(int month, double* out) = 0;
+  virtual std::vector<double> static_output(std::size_t static_id) const = 0;
+};
+
+/// Receives results as they are produced. Called from several threads; implementations
+/// serialise internally.
+class ResultSink {
+ public:
+  virtual ~ResultSink() = default;
+  virtual void write_month(std::uint32_t replication, int month, const double* values) = 0;
+  virtual void write_static(std::uint32_t replication, std::size_t static_id,
+                            const std::vector<double>& values) = 0;
+};
+
+struct EnsembleOptions {
+  int replications = 1;
+  int months = 1;
+  bool progress = false;                      ///< a progress bar on stderr
+  const std::atomic<bool>* stop = nullptr;    ///< checked before every month
+};
+
+struct EnsembleResult {
+  bool complete = true;
+  std::vector<int> months_done;               ///< per replication
+  std::vector<std::vector<double>> values;    ///< [replication][(month - 1) * size + i]
+  std::vector<std::vector<std::vector<double>>> statics;  ///< [replication][static_id]
+  double wall_seconds = 0;
+};
+
+using ReplicationFactory = std::function<std::unique_ptr<Replication>(std::uint32_t replication)>;
+
+EnsembleResult run_ensemble(const ReplicationFactory& make, const MetricLayout& layout,
+                            const EnsembleOptions& options, ResultSink* sink);
+
+}  // namespace labourshift::sim
