@@ -1,0 +1,263 @@
+#include "models/matching.hpp"
+
+#include "models/phases.hpp"
+#include "sim/parallel.hpp"
+#include "sim/random.hpp"
+
+#include <boost/random/normal_distribution.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <bit>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <numeric>
+
+namespace labourshift::models {
+
+namespace {
+
+constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+
+struct Application {
+  std::uint32_t slot = kNone;  ///< kNone when the applicant falls below the hiring standard
+  std::uint32_t seeker = 0;
+  float score = 0;
+};
+
+/// Cumulative destination weights A(o, o') V_o' per origin o (row-major O x O).
+std::vector<double> destination_cdf(const VacancyBook& book, const Eigen::MatrixXd& mobility) {
+  const std::size_t n_occ = book.occupations();
+  std::vector<double> cdf(n_occ * n_occ, 0.0);
+  for (std::size_t o = 0; o < n_occ; ++o) {
+    double acc = 0;
+    for (std::size_t d = 0; d < n_occ; ++d) {
+      const double v = static_cast<double>(book.occ_begin[d + 1] - book.occ_begin[d]);
+      acc += mobility(static_cast<Eigen::Index>(o), static_cast<Eigen::Index>(d)) * v;
+      cdf[o * n_occ + d] = acc;
+    }
+  }
+  return cdf;
+}
+
+/// Number of applications this month: a * max(floor, (1 - d)^spell), randomly rounded.
+std::uint32_t application_count(sim::Stream& rng, const Seeker& s, const MatchParams& p) {
+  const double intensity =
+      std::max(p.min_search_share, std::pow(1.0 - p.discouragement, static_cast<double>(s.spell)));
+  const double x = p.applications * intensity;
+  const double whole = std::floor(x);
+  return static_cast<std::uint32_t>(whole) + (rng.uniform() < x - whole ? 1U : 0U);
+}
+
+/// Draw one seeker's applications into out[0, n). Shared by the fast and the reference path.
+void draw_applications(std::uint32_t seeker_index, const Seeker& s, std::uint32_t n,
+                       sim::Stream& rng, const VacancyBook& book, const std::vector<double>& cdf,
+                       const Eigen::MatrixXd& similarity, const MatchParams& p,
+                       Application* out) {
+  const std::size_t n_occ = book.occupations();
+  const double* row = cdf.data() + static_cast<std::size_t>(s.occupation) * n_occ;
+  const double total = row[n_occ - 1];
+  boost::random::normal_distribution<double> normal;
+  for (std::uint32_t k = 0; k < n; ++k) {
+    Application& a = out[k];
+    a.seeker = seeker_index;
+    a.slot = kNone;
+    const double u = rng.uniform() * total;
+    const std::size_t dest = static_cast<std::size_t>(
+        std::upper_bound(row, row + n_occ, u) - row);
+    const std::size_t d = std::min(dest, n_occ - 1);
+    const std::uint32_t v = book.occ_begin[d + 1] - book.occ_begin[d];
+    const std::uint32_t slot = book.occ_begin[d] + rng.below(std::max<std::uint32_t>(v, 1));
+    const double score =
+        p.similarity_weight * similarity(s.occupation, static_cast<Eigen::Index>(d)) +
+        p.noise_sd * normal(rng);
+    a.score = static_cast<float>(score);
+    if (v > 0 && score >= p.hiring_standard) a.slot = slot;
+  }
+}
+
+/// Offer key: higher wage wins, then the lower slot id. Non-negative floats order as their bits.
+std::uint64_t offer_key(float wage, std::uint32_t slot) {
+  return (static_cast<std::uint64_t>(std::bit_cast<std::uint32_t>(std::max(wage, 0.0F))) << 32U) |
+         (kNone - slot);
+}
+
+bool better(const Application& a, const Application& b) {
+  if (a.score != b.score) return a.score > b.score;
+  return a.seeker < b.seeker;
+}
+
+}  // namespace
+
+Eigen::MatrixXd similarity_matrix(const Eigen::MatrixXd& mobility) {
+  Eigen::MatrixXd sim = mobility;
+  for (Eigen::Index o = 0; o < mobility.rows(); ++o) {
+    const double stay = mobility(o, o);
+    for (Eigen::Index d = 0; d < mobility.cols(); ++d) {
+      sim(o, d) = d == o ? 1.0 : (stay > 0 ? std::min(1.0, mobility(o, d) / stay) : 0.0);
+    }
+  }
+  return sim;
+}
+
+std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& book,
+                        const Eigen::MatrixXd& mobility, const Eigen::MatrixXd& similarity,
+                        const MatchParams& params, const StreamKey& key, MatchStats* stats) {
+  const std::size_t n_seek = seekers.size();
+  const std::size_t n_slots = book.slots();
+  if (n_seek == 0 || n_slots == 0) return {};
+  const std::vector<double> cdf = destination_cdf(book, mobility);
+
+  // 1. Application counts, then offsets, then the applications themselves (parallel per seeker).
+  std::vector<std::uint32_t> count(n_seek);
+  sim::for_each_index(n_seek, 1024, [&](std::size_t i) {
+    sim::Stream rng(key.seed, key.replication, key.month, phase::kApply, seekers[i].worker);
+    count[i] = application_count(rng, seekers[i], params);
+  });
+  std::vector<std::size_t> offset(n_seek + 1, 0);
+  for (std::size_t i = 0; i < n_seek; ++i) offset[i + 1] = offset[i] + count[i];
+  std::vector<Application> apps(offset[n_seek]);
+  sim::for_each_index(n_seek, 512, [&](std::size_t i) {
+    sim::Stream rng(key.seed, key.replication, key.month, phase::kApply, seekers[i].worker);
+    (void)application_count(rng, seekers[i], params);  // same draws as above, in order
+    draw_applications(static_cast<std::uint32_t>(i), seekers[i], count[i], rng, book, cdf,
+                      similarity, params, apps.data() + offset[i]);
+  });
+
+  // 2. Bucket acceptable applications by slot (stable counting sort), then rank each bucket.
+  std::vector<std::uint32_t> bucket_begin(n_slots + 1, 0);
+  std::int64_t acceptable = 0;
+  for (const auto& a : apps) {
+    if (a.slot != kNone) {
+      ++bucket_begin[a.slot + 1];
+      ++acceptable;
+    }
+  }
+  for (std::size_t s = 0; s < n_slots; ++s) bucket_begin[s + 1] += bucket_begin[s];
+  std::vector<Application> ranked(static_cast<std::size_t>(acceptable));
+  {
+    std::vector<std::uint32_t> fill(bucket_begin.begin(), bucket_begin.end() - 1);
+    for (const auto& a : apps) {
+      if (a.slot != kNone) ranked[fill[a.slot]++] = a;
+    }
+  }
+  std::vector<std::uint32_t> active;  // slots with applicants
+  for (std::uint32_t s = 0; s < n_slots; ++s) {
+    if (bucket_begin[s + 1] > bucket_begin[s]) active.push_back(s);
+  }
+  sim::for_each_index(active.size(), 256, [&](std::size_t i) {
+    const std::uint32_t s = active[i];
+    std::sort(ranked.begin() + bucket_begin[s], ranked.begin() + bucket_begin[s + 1], better);
+  });
+
+  // 3. Offer rounds. cursor[s] is the next applicant a slot considers.
+  std::vector<std::uint32_t> cursor(bucket_begin.begin(), bucket_begin.end() - 1);
+  std::vector<std::uint8_t> hired(n_seek, 0);
+  std::vector<std::uint8_t> filled(n_slots, 0);
+  std::vector<std::atomic<std::uint64_t>> best(n_seek);
+  for (auto& b : best) b.store(0, std::memory_order_relaxed);
+  std::vector<std::uint32_t> offered(active.size(), kNone);  // seeker offered by active[i]
+  std::int64_t offers = 0;
+  for (int round = 0; round < params.rounds; ++round) {
+    std::atomic<std::int64_t> made{0};
+    sim::for_each_index(active.size(), 256, [&](std::size_t i) {
+      const std::uint32_t s = active[i];
+      offered[i] = kNone;
+      if (filled[s] != 0) return;
+      std::uint32_t c = cursor[s];
+      while (c < bucket_begin[s + 1] && hired[ranked[c].seeker] != 0) ++c;
+      cursor[s] = c;
+      if (c == bucket_begin[s + 1]) return;
+      const std::uint32_t seeker = ranked[c].seeker;
+      offered[i] = seeker;
+      const std::uint64_t k = offer_key(book.slot_wage[s], s);
+      std::uint64_t cur = best[seeker].load(std::memory_order_relaxed);
+      while (cur < k && !best[seeker].compare_exchange_weak(cur, k, std::memory_order_relaxed)) {
+      }
+      made.fetch_add(1, std::memory_order_relaxed);
+    });
+    if (made.load() == 0) break;
+    offers += made.load();
+    sim::for_each_index(active.size(), 256, [&](std::size_t i) {
+      const std::uint32_t seeker = offered[i];
+      if (seeker == kNone) return;
+      const std::uint32_t s = active[i];
+      if (best[seeker].load(std::memory_order_relaxed) == offer_key(book.slot_wage[s], s)) {
+        filled[s] = 1;
+        hired[seeker] = 1;  // only the winning slot writes this seeker
+      } else {
+        ++cursor[s];  // declined: next applicant next round
+      }
+    });
+    sim::for_each_index(active.size(), 1024, [&](std::size_t i) {
+      if (offered[i] != kNone) best[offered[i]].store(0, std::memory_order_relaxed);
+    });
+  }
+
+  std::vector<Hire> hires;
+  for (std::uint32_t s : active) {
+    if (filled[s] != 0) {
+      // The hired applicant is the one at the cursor (it accepted this slot's offer).
+      hires.push_back(Hire{ranked[cursor[s]].seeker, s});
+    }
+  }
+  if (stats != nullptr) {
+    stats->applications += static_cast<std::int64_t>(apps.size());
+    stats->acceptable_applications += acceptable;
+    stats->contacted_vacancies += static_cast<std::int64_t>(active.size());
+    stats->offers += offers;
+  }
+  return hires;
+}
+
+std::vector<Hire> match_reference(const std::vector<Seeker>& seekers, const VacancyBook& book,
+                                  const Eigen::MatrixXd& mobility,
+                                  const Eigen::MatrixXd& similarity, const MatchParams& params,
+                                  const StreamKey& key) {
+  if (seekers.empty() || book.slots() == 0) return {};
+  const std::vector<double> cdf = destination_cdf(book, mobility);
+  std::map<std::uint32_t, std::vector<Application>> by_slot;
+  for (std::uint32_t i = 0; i < seekers.size(); ++i) {
+    sim::Stream rng(key.seed, key.replication, key.month, phase::kApply, seekers[i].worker);
+    const std::uint32_t n = application_count(rng, seekers[i], params);
+    std::vector<Application> mine(n);
+    draw_applications(i, seekers[i], n, rng, book, cdf, similarity, params, mine.data());
+    for (const auto& a : mine) {
+      if (a.slot != kNone) by_slot[a.slot].push_back(a);
+    }
+  }
+  for (auto& [slot, list] : by_slot) std::stable_sort(list.begin(), list.end(), better);
+  std::map<std::uint32_t, std::size_t> next;  // slot -> index of next applicant
+  std::map<std::uint32_t, std::uint32_t> winner;  // slot -> seeker
+  std::vector<bool> hired(seekers.size(), false);
+  for (int round = 0; round < params.rounds; ++round) {
+    std::map<std::uint32_t, std::vector<std::uint32_t>> offers_to;  // seeker -> slots
+    for (auto& [slot, list] : by_slot) {
+      if (winner.count(slot) != 0) continue;
+      std::size_t& c = next[slot];
+      while (c < list.size() && hired[list[c].seeker]) ++c;
+      if (c < list.size()) offers_to[list[c].seeker].push_back(slot);
+    }
+    if (offers_to.empty()) break;
+    for (auto& [seeker, slots] : offers_to) {
+      std::uint32_t pick = slots.front();
+      for (std::uint32_t s : slots) {
+        if (book.slot_wage[s] > book.slot_wage[pick] ||
+            (book.slot_wage[s] == book.slot_wage[pick] && s < pick)) {
+          pick = s;
+        }
+      }
+      hired[seeker] = true;
+      winner[pick] = seeker;
+      for (std::uint32_t s : slots) {
+        if (s != pick) ++next[s];
+      }
+    }
+  }
+  std::vector<Hire> hires;
+  for (const auto& [slot, seeker] : winner) hires.push_back(Hire{seeker, slot});
+  return hires;
+}
+
+}  // namespace labourshift::models

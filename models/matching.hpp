@@ -1,0 +1,83 @@
+// Job search and matching (MODEL.md section 5).
+//
+// Each seeker sends n applications; an application picks occupation o' with probability
+// proportional to A(o, o') V_o' (del Rio-Chanona et al. 2021), then one of the V_o' open
+// vacancies of o' uniformly (i.e. a firm in proportion to its vacancies in o'). An employer scores
+// an applicant as  w_sim * sim(o, o') + sd * z  (z standard normal) and considers only applicants
+// whose score reaches the hiring standard h. Each round, every unfilled vacancy offers its job to
+// its best remaining applicant; a worker holding several offers takes the highest wage; declined
+// vacancies move to their next applicant in the next round.
+//
+// With identical seekers, one round, one application each and h = -inf this is the urn-ball
+// process: matches = V (1 - (1 - 1/V)^U) ~ V (1 - exp(-U / V)).
+//
+// Thread-safe: match() may run inside other parallel work; all randomness is keyed by
+// (seed, replication, month, worker id).
+#pragma once
+
+#include <Eigen/Dense>
+
+#include <cstdint>
+#include <vector>
+
+namespace labourshift::models {
+
+struct MatchParams {
+  int applications = 3;
+  double discouragement = 0;
+  double min_search_share = 1;
+  int rounds = 1;
+  double similarity_weight = 1;
+  double noise_sd = 1;
+  double hiring_standard = -1e300;
+};
+
+struct Seeker {
+  std::uint32_t worker = 0;  ///< worker id (keys the random stream)
+  std::uint8_t occupation = 0;
+  std::uint16_t spell = 0;  ///< months unemployed
+};
+
+/// Open vacancies, one slot per vacancy, grouped by occupation.
+struct VacancyBook {
+  std::vector<std::uint32_t> occ_begin;  ///< size O + 1: slots of o are [occ_begin[o], occ_begin[o+1])
+  std::vector<std::uint32_t> slot_firm;  ///< firm of each slot
+  std::vector<float> slot_wage;          ///< wage offered by each slot, USD/month
+  std::size_t occupations() const { return occ_begin.empty() ? 0 : occ_begin.size() - 1; }
+  std::size_t slots() const { return slot_firm.size(); }
+};
+
+struct Hire {
+  std::uint32_t seeker = 0;  ///< index into the seekers vector
+  std::uint32_t slot = 0;
+};
+
+struct MatchStats {
+  std::int64_t applications = 0;
+  std::int64_t acceptable_applications = 0;
+  std::int64_t contacted_vacancies = 0;  ///< vacancies with at least one acceptable applicant
+  std::int64_t offers = 0;
+};
+
+struct StreamKey {
+  std::uint64_t seed = 0;
+  std::uint32_t replication = 0;
+  std::uint32_t month = 0;
+};
+
+/// sim(o, o') = 1 for o' = o, else min(1, A(o, o') / A(o, o)): how an employer reads an
+/// applicant's experience in o when hiring for o'.
+Eigen::MatrixXd similarity_matrix(const Eigen::MatrixXd& mobility);
+
+/// Run the month's matching. Hires come back in slot order; each seeker and slot at most once.
+std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& book,
+                        const Eigen::MatrixXd& mobility, const Eigen::MatrixXd& similarity,
+                        const MatchParams& params, const StreamKey& key, MatchStats* stats);
+
+/// A plain serial implementation of the same rules, for tests (OpenMM-style reference path).
+std::vector<Hire> match_reference(const std::vector<Seeker>& seekers, const VacancyBook& book,
+                                  const Eigen::MatrixXd& mobility,
+                                  const Eigen::MatrixXd& similarity, const MatchParams& params,
+                                  const StreamKey& key);
+
+}  // namespace labourshift::models
