@@ -1,0 +1,298 @@
+// labourshift command line: run, validate, describe.
+#include "models/labour_market.hpp"
+#include "models/scenario.hpp"
+#include "sim/error.hpp"
+#include "sim/h5.hpp"
+#include "sim/output.hpp"
+#include "sim/runner.hpp"
+
+#include <CLI/CLI.hpp>
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+#include <sys/resource.h>
+
+#ifndef LABOURSHIFT_VERSION
+#define LABOURSHIFT_VERSION "0.0.0"
+#endif
+
+namespace ls = labourshift;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kExitInput = 2;
+constexpr int kExitInterrupted = 130;
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_signal(int sig) {
+  g_stop.store(true);
+  // A second signal ends the process at once.
+  std::signal(sig, SIG_DFL);
+}
+
+struct RunArgs {
+  std::string scenario;
+  std::string output;
+  std::vector<std::string> sets;
+  std::int64_t seed = -1;
+  int replications = 0;
+  int threads = 0;
+  int months = 0;
+  bool quiet = false;
+  bool overwrite = false;
+};
+
+std::vector<std::string> overrides_of(const RunArgs& a) {
+  std::vector<std::string> o = a.sets;
+  if (a.seed >= 0) o.push_back("run.seed=" + std::to_string(a.seed));
+  if (a.replications > 0) o.push_back("run.replications=" + std::to_string(a.replications));
+  if (a.months > 0) o.push_back("run.months=" + std::to_string(a.months));
+  return o;
+}
+
+std::string month_label(const std::string& start, int offset) {
+  const int y = std::stoi(start.substr(0, 4));
+  const int m = std::stoi(start.substr(5, 2)) - 1 + offset;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d", y + m / 12, m % 12 + 1);
+  return buf;
+}
+
+std::string with_commas(double x) {
+  const auto n = static_cast<long long>(std::llround(x));
+  std::string s = std::to_string(n < 0 ? -n : n);
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
+  return (n < 0 ? "-" : "") + s;
+}
+
+/// Mean over replications of metric `offset` at month m (1-based), over finished replications.
+double ensemble_mean(const ls::sim::EnsembleResult& r, std::size_t size, std::size_t offset, int m) {
+  double sum = 0;
+  int n = 0;
+  for (std::size_t k = 0; k < r.values.size(); ++k) {
+    if (r.months_done[k] < m) continue;
+    sum += r.values[k][static_cast<std::size_t>(m - 1) * size + offset];
+    ++n;
+  }
+  return n > 0 ? sum / n : 0.0;
+}
+
+void print_summary(const ls::models::Model& model, const ls::sim::EnsembleResult& r) {
+  int last = r.months_done.empty() ? 0 : r.months_done.front();
+  for (int m : r.months_done) last = std::min(last, m);
+  if (last == 0) return;
+  const auto& L = model.layout;
+  const auto& id = model.ids;
+  const std::string& start = model.scenario.run.start;
+  std::printf("\n%-28s %18s %18s\n", "", ("month 1 (" + month_label(start, 0) + ")").c_str(),
+              ("month " + std::to_string(last) + " (" + month_label(start, last - 1) + ")").c_str());
+  auto pct = [&](const char* label, std::size_t off) {
+    std::printf("%-28s %17.2f%% %17.2f%%\n", label, 100 * ensemble_mean(r, L.size(), off, 1),
+                100 * ensemble_mean(r, L.size(), off, last));
+  };
+  auto count = [&](const char* label, std::size_t off) {
+    std::printf("%-28s %18s %18s\n", label, with_commas(ensemble_mean(r, L.size(), off, 1)).c_str(),
+                with_commas(ensemble_mean(r, L.size(), off, last)).c_str());
+  };
+  pct("unemployment rate", id.unemployment_rate);
+  pct("long-term share", id.long_term_unemployment_share);
+  count("layoffs (per month)", id.layoffs);
+  count("hires (per month)", id.hires);
+  count("vacancies", id.vacancies);
+  count("employment", id.employment);
+  if (r.values.size() > 1) std::printf("(means over %zu replications)\n", r.values.size());
+}
+
+void write_tables(ls::sim::OutputWriter& out, const ls::models::Model& model) {
+  auto occ = out.root().create_group("occupations");
+  std::vector<std::string> ids, names;
+  std::vector<double> wage, exposure, routine, comp, manager, ai_role, knowledge;
+  for (const auto& o : model.data.occupations) {
+    ids.push_back(o.id);
+    names.push_back(o.name);
+    wage.push_back(o.wage_month_usd);
+    exposure.push_back(o.exposure);
+    routine.push_back(o.routine);
+    comp.push_back(o.complementarity);
+    manager.push_back(o.manager ? 1 : 0);
+    ai_role.push_back(o.ai_role ? 1 : 0);
+    knowledge.push_back(o.knowledge_role ? 1 : 0);
+  }
+  occ.write_strings("id", ids);
+  occ.write_strings("name", names);
+  occ.write_vector("wage_month_usd", wage);
+  occ.write_vector("exposure", exposure);
+  occ.write_vector("routine", routine);
+  occ.write_vector("complementarity", comp);
+  occ.write_vector("manager", manager);
+  occ.write_vector("ai_role", ai_role);
+  occ.write_vector("knowledge_role", knowledge);
+  const auto n = static_cast<ls::h5::hsize>(model.data.mobility.rows());
+  std::vector<double> a;
+  for (Eigen::Index i = 0; i < model.data.mobility.rows(); ++i) {
+    for (Eigen::Index j = 0; j < model.data.mobility.cols(); ++j) a.push_back(model.data.mobility(i, j));
+  }
+  auto mob = occ.create_dataset("mobility", {n, n}, {n, n}, 0.0);
+  mob.write({0, 0}, {n, n}, a.data());
+  mob.set_attr("unit", std::string("probability per year"));
+  mob.set_attr("description", std::string("A(o, o'): rows origin, columns destination; rows sum to 1"));
+  auto cls = out.root().create_group("firm_classes");
+  std::vector<double> share;
+  for (const auto& c : model.scenario.firms) share.push_back(c.value.employment_share);
+  cls.write_strings("name", model.class_names);
+  cls.write_vector("employment_share", share);
+}
+
+long peak_rss_mb() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss / 1024;
+}
+
+int cmd_run(const RunArgs& a) {
+  const ls::models::Scenario sc = ls::models::load_scenario(a.scenario, overrides_of(a));
+  const std::string out_path = a.output.empty() ? "out/" + sc.run.name + ".h5" : a.output;
+  if (fs::exists(out_path) && !a.overwrite) {
+    throw ls::sim::InputError(out_path + ": the output file exists; choose another -o or pass "
+                              "--overwrite to replace it");
+  }
+  if (fs::is_directory(out_path)) throw ls::sim::InputError(out_path + ": is a directory");
+  auto model = ls::models::Model::build(sc);
+  const int threads = a.threads > 0 ? a.threads : tbb::info::default_concurrency();
+  tbb::global_control control(tbb::global_control::max_allowed_parallelism,
+                              static_cast<std::size_t>(threads));
+  const fs::path parent = fs::path(out_path).parent_path();
+  if (!parent.empty()) fs::create_directories(parent);
+
+  ls::sim::RunAttributes attrs;
+  attrs.scenario_name = sc.run.name;
+  attrs.scenario_toml = ls::models::to_toml(sc);
+  attrs.software_version = LABOURSHIFT_VERSION;
+  attrs.start_month = sc.run.start;
+  attrs.seed = sc.run.seed;
+  attrs.replications = sc.run.replications;
+  attrs.months = sc.run.months;
+  attrs.threads = threads;
+  attrs.workers = sc.population.workers;
+  ls::sim::OutputWriter writer(out_path, model->layout, attrs);
+  write_tables(writer, *model);
+
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  if (!a.quiet) {
+    std::fprintf(stderr, "labourshift %s: %s, %s workers x %d months x %d replication(s), %d thread(s)\n",
+                 LABOURSHIFT_VERSION, sc.run.name.c_str(), with_commas(static_cast<double>(sc.population.workers)).c_str(),
+                 sc.run.months, sc.run.replications, threads);
+  }
+  ls::sim::EnsembleOptions opts;
+  opts.replications = sc.run.replications;
+  opts.months = sc.run.months;
+  opts.progress = !a.quiet;
+  opts.stop = &g_stop;
+  const ls::sim::EnsembleResult result = ls::sim::run_ensemble(
+      [&](std::uint32_t rep) { return std::make_unique<ls::models::LabourMarket>(model, rep); },
+      model->layout, opts, &writer);
+  writer.finish(result.complete, result.wall_seconds);
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+
+  long long worker_months = 0;
+  for (int m : result.months_done) worker_months += static_cast<long long>(m) * sc.population.workers;
+  if (!a.quiet) print_summary(*model, result);
+  std::printf("\n%s %s in %.2f s (%.1f M worker-months/s, peak memory %ld MB, %zu bytes/worker)\n",
+              result.complete ? "wrote" : "INTERRUPTED: wrote partial results to", out_path.c_str(),
+              result.wall_seconds, static_cast<double>(worker_months) / result.wall_seconds / 1e6,
+              peak_rss_mb(), ls::models::WorkerTable::kBytesPerWorker);
+  if (!result.complete) {
+    int done = result.months_done.empty() ? 0 : result.months_done.front();
+    for (int m : result.months_done) done = std::min(done, m);
+    std::fprintf(stderr, "labourshift: interrupted after month %d of %d; %s is readable and marked "
+                         "complete = 0\n", done, sc.run.months, out_path.c_str());
+    return kExitInterrupted;
+  }
+  return 0;
+}
+
+int cmd_validate(const std::string& path, const std::vector<std::string>& sets) {
+  const ls::models::Scenario sc = ls::models::load_scenario(path, sets);
+  auto model = ls::models::Model::build(sc);  // checks the data files too
+  std::printf("%s: valid (%s: %zu occupations, %zu firm classes, %lld workers, %d months from %s)\n",
+              path.c_str(), sc.run.name.c_str(), model->data.size(), model->class_names.size(),
+              static_cast<long long>(sc.population.workers), sc.run.months, sc.run.start.c_str());
+  return 0;
+}
+
+int cmd_describe(const std::string& format) {
+  const auto params = ls::models::scenario_schema().params();
+  if (format == "toml") {
+    std::cout << ls::models::to_toml(ls::models::scenario_schema().make_default());
+    return 0;
+  }
+  std::cout << "| key | type | default | unit | range | meaning | source |\n"
+            << "|---|---|---|---|---|---|---|\n";
+  for (const auto& p : params) {
+    std::cout << "| `" << p.key << "` | " << p.type << " | `" << p.default_text << "` | " << p.unit
+              << " | " << p.range << " | " << p.description << " | " << p.source << " |\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"labourshift: an agent-based labour-market simulator of the AI reallocation"};
+  app.set_version_flag("--version", std::string(LABOURSHIFT_VERSION));
+  app.require_subcommand(1);
+
+  RunArgs run;
+  auto* run_cmd = app.add_subcommand("run", "run a scenario and write monthly series to HDF5");
+  run_cmd->add_option("scenario", run.scenario, "scenario file (TOML)")->required();
+  run_cmd->add_option("-o,--output", run.output, "output file (default: out/<scenario name>.h5)");
+  run_cmd->add_option("--seed", run.seed, "random seed (overrides run.seed)")->check(CLI::NonNegativeNumber);
+  run_cmd->add_option("--replications", run.replications, "replications (overrides run.replications)")
+      ->check(CLI::PositiveNumber);
+  run_cmd->add_option("--threads", run.threads, "worker threads (default: all cores)")->check(CLI::PositiveNumber);
+  run_cmd->add_option("--months", run.months, "months to simulate (overrides run.months)")
+      ->check(CLI::PositiveNumber);
+  run_cmd->add_option("--set", run.sets, "override a parameter: key.path=value (repeatable)");
+  run_cmd->add_flag("--quiet", run.quiet, "no progress bar and no summary table");
+  run_cmd->add_flag("--overwrite", run.overwrite, "replace the output file if it exists");
+
+  std::string validate_path;
+  std::vector<std::string> validate_sets;
+  auto* val_cmd = app.add_subcommand("validate", "check a scenario and its data files; write nothing");
+  val_cmd->add_option("scenario", validate_path, "scenario file (TOML)")->required();
+  val_cmd->add_option("--set", validate_sets, "override a parameter: key.path=value (repeatable)");
+
+  std::string describe_format = "markdown";
+  auto* desc_cmd = app.add_subcommand("describe", "list every scenario parameter");
+  desc_cmd->add_option("--format", describe_format, "markdown or toml")
+      ->check(CLI::IsMember({"markdown", "toml"}));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : kExitInput;
+  }
+  try {
+    if (*run_cmd) return cmd_run(run);
+    if (*val_cmd) return cmd_validate(validate_path, validate_sets);
+    if (*desc_cmd) return cmd_describe(describe_format);
+  } catch (const ls::sim::InputError& e) {
+    std::fprintf(stderr, "labourshift: error: %s\n", e.what());
+    return kExitInput;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "labourshift: internal error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
