@@ -1,0 +1,222 @@
+#include "models/labour_market.hpp"
+#include "sim/runner.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <tbb/global_control.h>
+
+#include <cmath>
+#include <numeric>
+
+using namespace labourshift;
+using models::Model;
+
+namespace {
+
+sim::Setting set(const std::string& key, sim::Value v) {
+  return sim::Setting{key, std::move(v), sim::Origin{"test", 0}};
+}
+sim::Value i64(std::int64_t x) { return sim::Value{x}; }
+
+std::shared_ptr<const Model> small_model(std::vector<sim::Setting> extra = {}) {
+  std::vector<sim::Setting> s = {set("population.workers", i64(20000)), set("run.months", i64(36)),
+                                 set("run.seed", i64(7))};
+  s.insert(s.end(), extra.begin(), extra.end());
+  return Model::build(models::scenario_from_settings(s));
+}
+
+sim::EnsembleResult run(const std::shared_ptr<const Model>& model, int replications = 1) {
+  sim::EnsembleOptions o;
+  o.replications = replications;
+  o.months = model->scenario.run.months;
+  return sim::run_ensemble(
+      [&](std::uint32_t r) { return std::make_unique<models::LabourMarket>(model, r); },
+      model->layout, o, nullptr);
+}
+
+struct View {
+  const Model& m;
+  const std::vector<double>& v;
+  double at(std::size_t offset, int month) const {
+    return v[static_cast<std::size_t>(month - 1) * m.layout.size() + offset];
+  }
+};
+
+double mean(const std::vector<double>& x) {
+  return std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
+}
+
+}  // namespace
+
+TEST_CASE("stock-flow identities hold exactly for every occupation and month", "[labour_market]") {
+  const auto model = small_model();
+  const auto r = run(model);
+  const View v{*model, r.values[0]};
+  const auto& id = model->ids;
+  const std::size_t O = model->data.size();
+  const auto& E0 = r.statics[0][id.st_initial_employment];
+  const auto& U0 = r.statics[0][id.st_initial_unemployment];
+  const double persons = model->scenario.population.workers;
+  for (int t = 1; t <= model->scenario.run.months; ++t) {
+    double e_total = 0, u_total = 0;
+    for (std::size_t o = 0; o < O; ++o) {
+      const double e_prev = t == 1 ? E0[o] : v.at(id.occ_employment + o, t - 1);
+      const double u_prev = t == 1 ? U0[o] : v.at(id.occ_unemployment + o, t - 1);
+      const double e = v.at(id.occ_employment + o, t);
+      const double u = v.at(id.occ_unemployment + o, t);
+      REQUIRE(e == e_prev + v.at(id.occ_hires + o, t) - v.at(id.occ_layoffs + o, t) - v.at(id.occ_quits + o, t));
+      REQUIRE(u == u_prev + v.at(id.occ_layoffs + o, t) + v.at(id.occ_quits + o, t) - v.at(id.occ_job_finds + o, t));
+      e_total += e;
+      u_total += u;
+    }
+    REQUIRE(e_total == v.at(id.employment, t));
+    REQUIRE(u_total == v.at(id.unemployment, t));
+    REQUIRE(e_total + u_total == persons);  // no entry or exit in the core model
+    // Firm-side headcounts agree with the worker table.
+    double head = 0;
+    for (std::size_t k = 0; k < model->class_names.size(); ++k) head += v.at(id.cls_headcount + k, t);
+    REQUIRE(head == e_total);
+    // Hires and job finds are the same people seen by destination and by origin.
+    double hires = 0, finds = 0;
+    for (std::size_t o = 0; o < O; ++o) {
+      hires += v.at(id.occ_hires + o, t);
+      finds += v.at(id.occ_job_finds + o, t);
+    }
+    REQUIRE(hires == finds);
+    REQUIRE(hires == v.at(id.hires, t));
+  }
+  // The transition matrix adds up to all hires over the run.
+  double all_hires = 0;
+  for (int t = 1; t <= model->scenario.run.months; ++t) all_hires += v.at(id.hires, t);
+  const auto& T = r.statics[0][id.st_transitions];
+  CHECK(std::accumulate(T.begin(), T.end(), 0.0) == all_hires);
+}
+
+TEST_CASE("with constant demand unemployment converges to s / (s + f)", "[labour_market]") {
+  const auto model = small_model({set("population.workers", i64(60000)), set("run.months", i64(240))});
+  const auto r = run(model);
+  const View v{*model, r.values[0]};
+  const auto& id = model->ids;
+  std::vector<double> u, s, f;
+  for (int t = 121; t <= 240; ++t) {
+    u.push_back(v.at(id.unemployment_rate, t));
+    s.push_back(v.at(id.separation_rate, t));
+    f.push_back(v.at(id.job_finding_rate, t));
+  }
+  const double steady = mean(s) / (mean(s) + mean(f));
+  INFO("u = " << mean(u) << ", s = " << mean(s) << ", f = " << mean(f) << ", s/(s+f) = " << steady);
+  CHECK(std::fabs(mean(u) - steady) < 0.003);
+  // And it is a steady state: the first and second halves of the window agree.
+  const double first = std::accumulate(u.begin(), u.begin() + 60, 0.0) / 60;
+  const double second = std::accumulate(u.begin() + 60, u.end(), 0.0) / 60;
+  CHECK(std::fabs(first - second) < 0.004);
+}
+
+TEST_CASE("a demand cycle traces a downward-sloping Beveridge curve", "[labour_market]") {
+  const auto model = small_model({set("population.workers", i64(40000)), set("run.months", i64(168)),
+                                  set("demand.path", sim::Value{std::string("cycle")}),
+                                  set("demand.cycle_amplitude", sim::Value{0.04}),
+                                  set("demand.cycle_period_months", i64(48))});
+  const auto r = run(model);
+  const View v{*model, r.values[0]};
+  const auto& id = model->ids;
+  std::vector<double> u, vr;
+  for (int t = 25; t <= 168; ++t) {  // skip the approach to the cycle
+    u.push_back(v.at(id.unemployment_rate, t));
+    vr.push_back(v.at(id.vacancies, t) / v.at(id.labour_force, t));
+  }
+  const double mu = mean(u), mv = mean(vr);
+  double cov = 0, su = 0, sv = 0;
+  for (std::size_t i = 0; i < u.size(); ++i) {
+    cov += (u[i] - mu) * (vr[i] - mv);
+    su += (u[i] - mu) * (u[i] - mu);
+    sv += (vr[i] - mv) * (vr[i] - mv);
+  }
+  const double corr = cov / std::sqrt(su * sv);
+  INFO("corr(u, v) = " << corr);
+  CHECK(corr < -0.6);
+}
+
+TEST_CASE("results are bit-identical for 1, 2 and 4 threads and seeds matter", "[labour_market][determinism]") {
+  const auto model = small_model({set("run.months", i64(18))});
+  std::vector<std::vector<double>> by_threads;
+  for (int threads : {1, 2, 4}) {
+    tbb::global_control c(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+    const auto r = run(model, 2);
+    by_threads.push_back(r.values[0]);
+    by_threads.back().insert(by_threads.back().end(), r.values[1].begin(), r.values[1].end());
+    for (const auto& st : r.statics[0]) by_threads.back().insert(by_threads.back().end(), st.begin(), st.end());
+  }
+  REQUIRE(by_threads[0] == by_threads[1]);
+  REQUIRE(by_threads[0] == by_threads[2]);
+  const auto other = small_model({set("run.months", i64(18)), set("run.seed", i64(8))});
+  CHECK(run(other).values[0] != run(model).values[0]);
+  // Replications are different streams.
+  const auto two = run(model, 2);
+  CHECK(two.values[0] != two.values[1]);
+}
+
+TEST_CASE("comparative statics: more separations, more unemployment", "[labour_market]") {
+  auto u_mean = [](const std::shared_ptr<const Model>& m) {
+    const auto r = run(m, 2);
+    double sum = 0;
+    int n = 0;
+    for (const auto& vals : r.values) {
+      const View v{*m, vals};
+      for (int t = 25; t <= m->scenario.run.months; ++t, ++n) sum += v.at(m->ids.unemployment_rate, t);
+    }
+    return sum / n;
+  };
+  const double low = u_mean(small_model({set("run.months", i64(60))}));
+  const double high = u_mean(small_model({set("run.months", i64(60)),
+                                          set("labour.idiosyncratic_layoff_rate", sim::Value{0.014})}));
+  INFO("u low = " << low << ", u high = " << high);
+  CHECK(high > low + 0.005);
+  // More applications per seeker raise the job-finding rate and lower unemployment.
+  const double searchy = u_mean(small_model({set("run.months", i64(60)), set("search.applications", i64(8))}));
+  CHECK(searchy < low);
+}
+
+TEST_CASE("a demand shock raises layoffs and unemployment, then recovers", "[labour_market]") {
+  const auto model = small_model({set("run.months", i64(72)), set("demand.path", sim::Value{std::string("shock")}),
+                                  set("demand.shock_month", i64(24)), set("demand.shock_depth", sim::Value{0.10}),
+                                  set("demand.shock_recovery_months", i64(24))});
+  const auto r = run(model);
+  const View v{*model, r.values[0]};
+  const auto& id = model->ids;
+  CHECK(v.at(id.layoffs, 24) > 3 * v.at(id.layoffs, 23));
+  CHECK(v.at(id.vacancies, 24) < 0.5 * v.at(id.vacancies, 23));
+  CHECK(v.at(id.unemployment_rate, 26) > v.at(id.unemployment_rate, 22) + 0.02);
+  CHECK(v.at(id.unemployment_rate, 72) < v.at(id.unemployment_rate, 26) - 0.015);
+}
+
+TEST_CASE("firm sizes are heavy-tailed and the occupation mix follows the data", "[labour_market]") {
+  const auto model = small_model({set("population.workers", i64(200000))});
+  models::LabourMarket lm(model, 0);
+  const auto& firms = lm.firms();
+  const std::size_t O = firms.occupations;
+  std::vector<double> size(firms.size(), 0);
+  for (std::size_t f = 0; f < firms.size(); ++f) {
+    for (std::size_t o = 0; o < O; ++o) size[f] += firms.headcount[firms.cell(f, o)];
+  }
+  std::vector<double> sorted = size;
+  std::sort(sorted.begin(), sorted.end());
+  const double median = sorted[sorted.size() / 2];
+  CHECK(sorted.back() > 50 * median);  // a heavy tail
+  // Aggregate employment shares by occupation match the OEWS shares within sampling error.
+  double total = 0;
+  for (const auto& o : model->data.occupations) total += o.employment;
+  const auto& w = lm.workers();
+  std::vector<double> emp(O, 0);
+  double e = 0;
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    if (w.status[i] == static_cast<std::uint8_t>(models::Status::kEmployed)) {
+      emp[w.occupation[i]] += 1;
+      e += 1;
+    }
+  }
+  for (std::size_t o = 0; o < O; ++o) {
+    const double expected = model->data.occupations[o].employment / total;
+    CHECK(std::fabs(emp[o] / e - expected) < 0.006);
+  }
+}

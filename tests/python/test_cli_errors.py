@@ -1,0 +1,82 @@
+"""Bad input: exit code 2, a message naming the problem, and no output file."""
+import unittest
+
+from common import ROOT, TempDirCase, run
+
+BASE = ROOT / "scenarios" / "baseline_2025.toml"
+
+
+class BadInputTest(TempDirCase):
+    def check_fails(self, args, *needles):
+        out = self.tmp / "out.h5"
+        r = run(*args, "-o", out, "--quiet") if args[0] == "run" else run(*args)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        for n in needles:
+            self.assertIn(n, r.stderr)
+        self.assertFalse(out.exists())
+        self.assertFalse((self.tmp / "out.h5.partial").exists())
+        return r.stderr
+
+    def scenario(self, text):
+        return self.write("bad.toml", text)
+
+    def test_unknown_key_with_suggestion(self):
+        p = self.scenario("[run]\nmonths = 12\n\n[labour]\nquitrate = 0.01\n")
+        self.check_fails(["run", p], f"{p}:5", "unknown key 'labour.quitrate'", "did you mean 'labour.quit_rate'")
+
+    def test_typo_in_table_name(self):
+        p = self.scenario("[popluation]\nworkers = 1000\n")
+        self.check_fails(["run", p], f"{p}:2", "did you mean 'population.workers'")
+
+    def test_typo_in_choice(self):
+        p = self.scenario("[demand]\npath = \"cyclic\"\n")
+        self.check_fails(["run", p], f"{p}:2", "demand.path = \"cyclic\"", "steady | cycle | shock")
+
+    def test_wrong_type(self):
+        p = self.scenario("[population]\nworkers = \"many\"\n")
+        self.check_fails(["run", p], f"{p}:2", "population.workers = \"many\" has the wrong type",
+                         "expected an integer in [10, 2000000000]")
+
+    def test_out_of_range(self):
+        p = self.scenario("[labour]\nquit_rate = 1.5\n")
+        self.check_fails(["run", p], f"{p}:2", "labour.quit_rate = 1.5 is out of range: allowed [0.0, 1.0]",
+                         "1/month")
+
+    def test_missing_scenario_file(self):
+        self.check_fails(["run", self.tmp / "nope.toml"], "nope.toml: no such scenario file")
+
+    def test_toml_syntax_error(self):
+        p = self.scenario("[run]\nmonths = = 3\n")
+        self.check_fails(["run", p], f"{p}:2", "TOML syntax error")
+
+    def test_missing_data_file(self):
+        p = self.scenario("[data]\noccupations = \"no_such_table.csv\"\n")
+        self.check_fails(["run", p], "no_such_table.csv: no such occupation table file")
+
+    def test_bad_matrix_shape(self):
+        p = self.scenario(f"[data]\nmobility = \"{ROOT / 'tests/data/mobility_wrong_shape.csv'}\"\n")
+        self.check_fails(["run", p], "mobility_wrong_shape.csv", "expected 24 x 24")
+
+    def test_bad_matrix_entry(self):
+        p = self.scenario(f"[data]\nmobility = \"{ROOT / 'tests/data/mobility_out_of_range.csv'}\"\n")
+        self.check_fails(["run", p], "mobility_out_of_range.csv:5", "'1.5' is out of range: allowed [0")
+
+    def test_set_unknown_key_and_bad_value(self):
+        self.check_fails(["run", BASE, "--set", "labour.quit=0.1"], "--set labour.quit=0.1",
+                         "did you mean 'labour.quit_rate'")
+        self.check_fails(["run", BASE, "--set", "run.months=-3"], "run.months = -3 is out of range")
+
+    def test_validate_reports_the_same_errors(self):
+        p = self.scenario("[labour]\nquit_rate = 2\n")
+        self.check_fails(["validate", str(p)], "labour.quit_rate = 2 is out of range")
+        r = run("validate", BASE)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("valid", r.stdout)
+
+    def test_unknown_option(self):
+        r = run("run", BASE, "--frobnicate")
+        self.assertEqual(r.returncode, 2)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,112 @@
+"""The HDF5 output read with h5py: every documented dataset, shape, unit; interrupted runs."""
+import signal
+import subprocess
+import time
+import tomllib
+import unittest
+
+import h5py
+import numpy as np
+
+from common import BIN, ROOT, TempDirCase, run
+
+SERIES = ["employment", "unemployment", "unemployment_rate", "long_term_unemployment_share", "vacancies",
+          "hires", "layoffs", "quits", "job_finding_rate", "separation_rate", "wage_index"]
+BY_OCCUPATION = ["employment", "unemployment", "vacancies", "hires", "layoffs", "wage"]
+ROOT_ATTRS = ["format_version", "software_version", "scenario", "seed", "replications", "months", "threads",
+              "complete", "wall_seconds"]
+
+
+class OutputTest(TempDirCase):
+    def test_datasets_shapes_units(self):
+        out = self.tmp / "run.h5"
+        r = run("run", ROOT / "scenarios" / "baseline_2025.toml", "-o", out, "--months", 14, "--replications", 2,
+                "--set", "population.workers=20000", "--quiet", "--threads", 2)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertFalse((self.tmp / "run.h5.partial").exists())
+        with h5py.File(out, "r") as f:
+            for a in ROOT_ATTRS:
+                self.assertIn(a, f.attrs, a)
+            self.assertEqual(f.attrs["complete"], 1)
+            self.assertEqual(f.attrs["replications"], 2)
+            self.assertEqual(f.attrs["months"], 14)
+            self.assertEqual(f.attrs["threads"], 2)
+            self.assertEqual(list(f.attrs["months_completed"]), [14, 14])
+            n_occ = len(f["occupations/id"])
+            self.assertEqual(n_occ, 24)
+            for name in SERIES:
+                d = f["series/" + name]
+                self.assertEqual(d.shape, (2, 14), name)
+                self.assertTrue(d.attrs["unit"], name)
+                self.assertTrue(np.all(np.isfinite(d[...])), name)
+            for name in BY_OCCUPATION:
+                d = f["by_occupation/" + name]
+                self.assertEqual(d.shape, (2, 14, n_occ), name)
+                self.assertTrue(d.attrs["unit"], name)
+            self.assertEqual(f["transitions"].shape, (2, n_occ, n_occ))
+            # Units where they are fixed by definition.
+            self.assertEqual(f["series/unemployment_rate"].attrs["unit"], "share")
+            self.assertEqual(f["by_occupation/wage"].attrs["unit"], "USD/month")
+            # Economics visible from outside: rates in range, identity between series.
+            u = f["series/unemployment"][...]
+            e = f["series/employment"][...]
+            np.testing.assert_allclose(f["series/unemployment_rate"][...], u / (u + e))
+            self.assertTrue(np.all((u / (u + e) > 0.01) & (u / (u + e) < 0.2)))
+            np.testing.assert_array_equal(f["by_occupation/employment"][...].sum(axis=2), e)
+            # /scenario is the resolved TOML: it parses and names the overrides.
+            text = f["scenario"][()].decode() if isinstance(f["scenario"][()], bytes) else f["scenario"][()]
+            resolved = tomllib.loads(text)
+            self.assertEqual(resolved["population"]["workers"], 20000)
+            self.assertEqual(resolved["run"]["months"], 14)
+            self.assertIn("hyperscaler", resolved["firms"])
+
+    def test_resolved_scenario_reruns_identically(self):
+        out = self.tmp / "a.h5"
+        r = run("run", ROOT / "scenarios" / "baseline_2025.toml", "-o", out, "--months", 6,
+                "--set", "population.workers=5000", "--quiet")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with h5py.File(out, "r") as f:
+            text = f["scenario"][()]
+            text = text.decode() if isinstance(text, bytes) else text
+            first = f["series/hires"][...]
+        again = self.write("resolved.toml", text)
+        r = run("run", again, "-o", self.tmp / "b.h5", "--quiet")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with h5py.File(self.tmp / "b.h5", "r") as f:
+            np.testing.assert_array_equal(f["series/hires"][...], first)
+
+    def test_existing_output_is_not_overwritten(self):
+        out = self.write("keep.h5", "user data")
+        r = run("run", ROOT / "scenarios" / "baseline_2025.toml", "-o", out, "--months", 2, "--quiet")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("exists", r.stderr)
+        self.assertEqual(out.read_text(), "user data")
+
+    def test_sigint_leaves_readable_incomplete_file(self):
+        out = self.tmp / "big.h5"
+        proc = subprocess.Popen([BIN, "run", str(ROOT / "scenarios" / "baseline_2025.toml"), "-o", str(out),
+                                 "--months", "1200", "--set", "population.workers=200000", "--quiet"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        partial = self.tmp / "big.h5.partial"
+        deadline = time.time() + 60
+        while not partial.exists() and time.time() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)  # let it run some months
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=60)
+        self.assertEqual(proc.returncode, 130, stderr)
+        self.assertIn("interrupted", stderr)
+        self.assertTrue(out.exists())
+        self.assertFalse(partial.exists())
+        with h5py.File(out, "r") as f:
+            self.assertEqual(f.attrs["complete"], 0)
+            done = int(f.attrs["months_completed"][0])
+            self.assertGreater(done, 0)
+            self.assertLess(done, 1200)
+            rate = f["series/unemployment_rate"][0]
+            self.assertTrue(np.all(np.isfinite(rate[:done])))
+            self.assertTrue(np.all(np.isnan(rate[done:])))
+
+
+if __name__ == "__main__":
+    unittest.main()
