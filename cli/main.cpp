@@ -135,6 +135,8 @@ void write_tables(ls::sim::OutputWriter& out, const ls::models::Model& model) {
   occ.write_vector("manager", manager);
   occ.write_vector("ai_role", ai_role);
   occ.write_vector("knowledge_role", knowledge);
+  occ.write_vector("automatable", model.automatable);
+  occ.write_vector("exposed", std::vector<double>(model.exposed.begin(), model.exposed.end()));
   const auto n = static_cast<ls::h5::hsize>(model.data.mobility.rows());
   std::vector<double> a;
   for (Eigen::Index i = 0; i < model.data.mobility.rows(); ++i) {
@@ -145,10 +147,14 @@ void write_tables(ls::sim::OutputWriter& out, const ls::models::Model& model) {
   mob.set_attr("unit", std::string("probability per year"));
   mob.set_attr("description", std::string("A(o, o'): rows origin, columns destination; rows sum to 1"));
   auto cls = out.root().create_group("firm_classes");
-  std::vector<double> share;
-  for (const auto& c : model.scenario.firms) share.push_back(c.value.employment_share);
+  std::vector<double> share, seller;
+  for (const auto& c : model.scenario.firms) {
+    share.push_back(c.value.employment_share);
+    seller.push_back(c.value.ai_seller ? 1 : 0);
+  }
   cls.write_strings("name", model.class_names);
   cls.write_vector("employment_share", share);
+  cls.write_vector("ai_seller", seller);
 }
 
 long peak_rss_mb() {

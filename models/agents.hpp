@@ -64,16 +64,68 @@ struct WorkerTable {
   }
 };
 
-/// Firms with per-occupation arrays stored firm-major: entry (f, o) at f * O + o.
+inline constexpr std::size_t kLayoffReasons = 4;  ///< demand, automation, capex_funding, firm_exit
+
+/// Firms: per-firm scalars, per-(firm, occupation) cells stored firm-major at f * O + o, and
+/// per-firm ring buffers (compute vintages, orders in the pipeline, payment instalments) indexed
+/// by month modulo the ring size.
 struct FirmTable {
   std::size_t occupations = 0;
+  std::size_t vintage_ring = 0;   ///< > the longest capacity life
+  std::size_t pipeline_ring = 0;  ///< > the longest capex lag
+  std::size_t payment_ring = 0;   ///< >= the longest payment schedule
+
+  // Per firm.
   std::vector<std::uint8_t> firm_class;
-  std::vector<float> log_demand_shock;  ///< z_f, AR(1)
-  std::vector<float> base_requirement;  ///< L0_fo: headcount wanted at demand index 1
-  std::vector<float> requirement;       ///< L*_fo this month
+  std::vector<std::uint8_t> active;
+  std::vector<std::uint8_t> exiting;      ///< lays off all staff this month, then closes
+  std::vector<float> log_demand_shock;    ///< z_f, AR(1)
+  std::vector<double> core_revenue0;      ///< R0_f, USD/month
+  std::vector<double> other_cost_share;   ///< non-labour, non-compute costs / core revenue
+  std::vector<double> cash;               ///< USD
+  std::vector<std::uint16_t> negative_cash_months;
+  std::vector<double> capacity;           ///< K_f, GPU-equivalents
+  std::vector<double> pipeline_total;     ///< ordered, not yet arrived
+  std::vector<double> growth_expectation; ///< g_hat_f, monthly
+  std::vector<double> ai_demand_prev;
+  std::vector<double> mean_adoption0;     ///< theta-bar at the start (span normalisation)
+  std::vector<double> nonmanager_base;    ///< sum of L0 over non-manager cells
+  std::vector<double> knowledge_capacity; ///< GPU-eq one unit of Q_f can operate (set at start)
+  std::vector<double> knowledge;          ///< Q_f: capped tenure of knowledge-role staff, FTE
+  std::vector<double> knowledge0;         ///< Q_f at the start
+  std::vector<double> wage_bill;          ///< USD/month, at the end of the last month
+  std::vector<std::int64_t> literacy_sum; ///< sum of staff AI literacy, fixed point 1e-4
+  std::vector<float> mean_literacy;       ///< literacy_sum / headcount, a snapshot at planning
+  std::vector<double> compute_cost_share0; ///< (capex payments + opex) / revenue at the start
+  std::vector<double> ai_attraction;      ///< w_f in the AI share w_f K_f^phi / sum w K^phi
+  std::vector<double> load_ratio;         ///< rho_f: used compute / compute Q_f can operate
+  std::vector<std::int32_t> layoffs;      ///< this month, by reason [f * kLayoffReasons + r]
+  // This month's accounts, per firm (outputs and the cash identity).
+  std::vector<double> core_revenue, ai_demand, ai_revenue, incident_cost, capex_payment,
+      capex_orders, opex, other_costs, arrivals, retirements, compute_used, cash_change;
+  std::vector<std::uint8_t> incident;
+
+  // Per (firm, occupation) cell.
+  std::vector<float> base_requirement;  ///< L0_fo: headcount wanted at the start
+  std::vector<float> adoption;          ///< theta_fo
+  std::vector<float> adoption0;         ///< theta_fo at the start
+  std::vector<float> requirement;       ///< L*_fo this month (after budget freezes)
+  std::vector<float> requirement_no_ai; ///< what L*_fo would be with AI at its start level
+  std::vector<float> budget_freeze;     ///< headcount removed by budget cuts, not to be rehired
   std::vector<std::int32_t> headcount;  ///< H_fo
-  std::vector<float> layoff_probability;  ///< per worker this month, from the gap
+
+  std::vector<float> p_demand, p_automation, p_capex;  ///< per-worker layoff probabilities
   std::vector<std::int32_t> vacancies;  ///< V_fo posted this month
+
+  // Live cells: occupations with a positive base requirement, [live_begin[f], live_begin[f+1]).
+  // Other cells never hold staff (no requirement, so no vacancy), so loops skip them.
+  std::vector<std::uint32_t> live_begin;
+  std::vector<std::uint8_t> live_occ;
+
+  // Rings.
+  std::vector<double> vintages;  ///< [f * vintage_ring + month % vintage_ring] capacity arrived
+  std::vector<double> pipeline;  ///< [f * pipeline_ring + month % pipeline_ring] arriving
+  std::vector<double> payments;  ///< [f * payment_ring + month % payment_ring] due
 
   std::size_t size() const { return firm_class.size(); }
   std::size_t cell(std::size_t firm, std::size_t occ) const { return firm * occupations + occ; }

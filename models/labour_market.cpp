@@ -1,16 +1,16 @@
 #include "models/labour_market.hpp"
 
+#include "models/ai_environment.hpp"
 #include "models/phases.hpp"
 #include "sim/parallel.hpp"
 #include "sim/random.hpp"
 
-#include <boost/random/binomial_distribution.hpp>
-#include <boost/random/normal_distribution.hpp>
+#include <tbb/enumerable_thread_specific.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
-#include <numbers>
 #include <numeric>
 
 namespace labourshift::models {
@@ -20,55 +20,7 @@ namespace {
 constexpr std::size_t kWorkerBlock = std::size_t{1} << 15;
 constexpr std::size_t kFirmBlock = 512;
 
-/// Split `total` into integers proportional to weights (largest remainder; ties to lower index).
-std::vector<std::int64_t> apportion(std::int64_t total, const std::vector<double>& weights) {
-  const double sum = std::accumulate(weights.begin(), weights.end(), 0.0);
-  std::vector<std::int64_t> out(weights.size(), 0);
-  if (sum <= 0 || total <= 0) return out;
-  std::vector<std::pair<double, std::size_t>> frac;
-  std::int64_t used = 0;
-  for (std::size_t i = 0; i < weights.size(); ++i) {
-    const double exact = static_cast<double>(total) * weights[i] / sum;
-    out[i] = static_cast<std::int64_t>(std::floor(exact));
-    used += out[i];
-    frac.emplace_back(-(exact - std::floor(exact)), i);
-  }
-  std::sort(frac.begin(), frac.end());
-  for (std::int64_t k = 0; k < total - used; ++k) ++out[frac[static_cast<std::size_t>(k)].second];
-  return out;
-}
-
-/// Occupation mix of a class: OEWS employment shares, times the tech-relevant share for tech
-/// classes, with ai_role occupations tilted.
-std::vector<double> class_mix(const OccupationData& data, const FirmClassParams& c) {
-  std::vector<double> mix;
-  for (const auto& o : data.occupations) {
-    double w = o.employment * (c.occupation_mix == "tech" ? o.tech_share : 1.0);
-    if (o.ai_role) w *= c.ai_role_tilt;
-    mix.push_back(w);
-  }
-  const double sum = std::accumulate(mix.begin(), mix.end(), 0.0);
-  for (auto& m : mix) m = sum > 0 ? m / sum : 1.0 / static_cast<double>(mix.size());
-  return mix;
-}
-
 }  // namespace
-
-double demand_index(const DemandParams& d, int month) {
-  const double t = static_cast<double>(month);
-  double level = std::pow(1.0 + d.growth_per_year, t / 12.0);
-  if (d.path == "cycle") {
-    level *= 1.0 + d.cycle_amplitude *
-                       std::sin(2.0 * std::numbers::pi * t / static_cast<double>(d.cycle_period_months));
-  } else if (d.path == "shock" && month >= d.shock_month) {
-    const double since = t - static_cast<double>(d.shock_month);
-    const double left = d.shock_recovery_months > 0
-                            ? std::max(0.0, 1.0 - since / static_cast<double>(d.shock_recovery_months))
-                            : 0.0;
-    level *= 1.0 - d.shock_depth * (month == d.shock_month ? 1.0 : left);
-  }
-  return level;
-}
 
 std::shared_ptr<const Model> Model::build(const Scenario& scenario) {
   auto m = std::make_shared<Model>();
@@ -76,53 +28,139 @@ std::shared_ptr<const Model> Model::build(const Scenario& scenario) {
   m->data = load_occupation_data(resolve_data_path(scenario, scenario.data.occupations, "occupations.csv"),
                                  resolve_data_path(scenario, scenario.data.mobility, "mobility.csv"));
   m->similarity = similarity_matrix(m->data.mobility);
+  m->persons_per_agent = scenario.population.represented_persons / static_cast<double>(scenario.population.workers);
   for (const auto& c : scenario.firms) m->class_names.push_back(c.name);
   const std::size_t n_occ = m->data.size();
   const std::size_t n_cls = m->class_names.size();
+  // Automatable share: exposure, less the non-routine exposed content that AI augments.
+  std::vector<std::pair<double, double>> by_x;
+  double total = 0;
+  for (const auto& o : m->data.occupations) {
+    const double x = o.exposure * (1.0 - scenario.ai.augmentation_weight * (1.0 - o.routine));
+    m->automatable.push_back(x);
+    by_x.emplace_back(x, o.employment);
+    total += o.employment;
+  }
+  // "Exposed" occupations: the top fifth of employment ranked by automatable share, AI roles
+  // excepted (they are the ones AI amplifies).
+  std::sort(by_x.begin(), by_x.end(), [](const auto& l, const auto& r) { return l.first > r.first; });
+  double cum = 0, cutoff = by_x.front().first;
+  for (const auto& [x, e] : by_x) {
+    cutoff = x;
+    cum += e;
+    if (cum >= total / 5.0) break;
+  }
+  for (std::size_t o = 0; o < n_occ; ++o) {
+    m->exposed.push_back(m->automatable[o] >= cutoff && !m->data.occupations[o].ai_role ? 1 : 0);
+  }
+
   auto& L = m->layout;
   auto& id = m->ids;
   const std::string S = "series";
-  id.employment = L.scalar(S, "employment", "persons", "employed workers at the end of the month");
-  id.unemployment = L.scalar(S, "unemployment", "persons", "unemployed workers at the end of the month");
-  id.labour_force = L.scalar(S, "labour_force", "persons", "employed plus unemployed");
-  id.unemployment_rate = L.scalar(S, "unemployment_rate", "share", "unemployment / labour force");
-  id.long_term_unemployed = L.scalar(S, "long_term_unemployed", "persons",
-                                     "unemployed with a spell of labour.long_term_months or more");
-  id.long_term_unemployment_share = L.scalar(S, "long_term_unemployment_share", "share",
-                                             "long-term unemployed / unemployed");
-  id.vacancies = L.scalar(S, "vacancies", "jobs", "vacancies open for matching this month");
-  id.unfilled_vacancies = L.scalar(S, "unfilled_vacancies", "jobs", "vacancies still open after matching");
-  id.hires = L.scalar(S, "hires", "persons/month", "hires out of unemployment");
-  id.layoffs = L.scalar(S, "layoffs", "persons/month", "employer-initiated separations");
-  id.quits = L.scalar(S, "quits", "persons/month", "worker-initiated separations into unemployment");
-  id.job_finding_rate = L.scalar(S, "job_finding_rate", "1/month",
-                                 "hires / unemployed at the start of the month (f)");
-  id.separation_rate = L.scalar(S, "separation_rate", "1/month",
-                                "(layoffs + quits) / employed at the start of the month (s)");
-  id.wage_index = L.scalar(S, "wage_index", "index (start = 1)",
-                           "sum_o E_o w_o(t) / sum_o E_o w_o(0): occupation wage indices at current weights");
-  id.mean_wage = L.scalar(S, "mean_wage", "USD/month", "mean wage of employed workers");
-  id.demand_index = L.scalar(S, "demand_index", "index (start = 1)", "aggregate labour-demand index D(t)");
-  id.labour_demand = L.scalar(S, "labour_demand", "jobs", "sum of firms' target headcounts L*");
-  id.applications = L.scalar(S, "applications", "applications/month", "applications sent by the unemployed");
+  auto series = [&](const char* name, const char* unit, const char* description) {
+    return L.scalar(S, name, unit, description);
+  };
+  id.employment = series("employment", "persons", "employed workers at the end of the month");
+  id.unemployment = series("unemployment", "persons", "unemployed workers at the end of the month");
+  id.labour_force = series("labour_force", "persons", "employed plus unemployed");
+  id.unemployment_rate = series("unemployment_rate", "share", "unemployment / labour force");
+  id.long_term_unemployed = series("long_term_unemployed", "persons",
+                                   "unemployed with a spell of labour.long_term_months or more");
+  id.long_term_unemployment_share = series("long_term_unemployment_share", "share",
+                                           "long-term unemployed / unemployed");
+  id.vacancies = series("vacancies", "jobs", "vacancies open for matching this month");
+  id.unfilled_vacancies = series("unfilled_vacancies", "jobs", "vacancies still open after matching");
+  id.hires = series("hires", "persons/month", "hires out of unemployment");
+  id.layoffs = series("layoffs", "persons/month", "employer-initiated separations, all reasons");
+  id.quits = series("quits", "persons/month", "worker-initiated separations into unemployment");
+  id.job_finding_rate = series("job_finding_rate", "1/month", "hires / unemployed at the start of the month (f)");
+  id.separation_rate = series("separation_rate", "1/month",
+                              "(layoffs + quits) / employed at the start of the month (s)");
+  id.wage_index = series("wage_index", "index (start = 1)",
+                         "sum_o E_o w_o(t) / sum_o E_o w_o(0): occupation wage indices at current weights");
+  id.mean_wage = series("mean_wage", "USD/month", "mean wage of employed workers");
+  id.demand_index = series("demand_index", "index (start = 1)", "core-demand index D(t)");
+  id.labour_demand = series("labour_demand", "jobs", "sum of firms' target headcounts L*");
+  id.applications = series("applications", "applications/month", "applications sent by the unemployed");
+  id.redeployments = series("redeployments", "persons/month",
+                            "workers due to be laid off who moved to another occupation in the same firm");
+  id.layoffs_demand = series("layoffs_demand", "persons/month",
+                             "layoffs from falling core demand and idiosyncratic match destruction");
+  id.layoffs_automation = series("layoffs_automation", "persons/month",
+                                 "layoffs because automation and AI-fluent productivity cut the labour requirement");
+  id.layoffs_capex_funding = series("layoffs_capex_funding", "persons/month",
+                                    "layoffs to restore the target margin while paying for compute");
+  id.layoffs_firm_exit = series("layoffs_firm_exit", "persons/month", "layoffs when a firm closes");
+  id.layoffs_ai = series("layoffs_ai", "persons/month", "AI-attributed layoffs: automation + capex_funding");
+  id.ai_layoff_share = series("ai_layoff_share", "share", "layoffs_ai / layoffs");
+  id.capex = series("capex", "USD/month", "capital expenditure paid on compute (instalments due this month)");
+  id.capex_orders = series("capex_orders", "USD/month", "value of compute ordered this month");
+  id.compute_capacity = series("compute_capacity", "GPU-eq", "installed compute capacity K");
+  id.compute_arrivals = series("compute_arrivals", "GPU-eq/month", "capacity that arrived this month");
+  id.compute_retirements = series("compute_retirements", "GPU-eq/month", "capacity retired this month");
+  id.compute_utilisation = series("compute_utilisation", "share", "compute used / installed");
+  id.ai_demand = series("ai_demand", "USD/month", "AI service demand addressed to the firms");
+  id.ai_revenue = series("ai_revenue", "USD/month", "AI revenue served (before incident losses)");
+  id.core_revenue = series("core_revenue", "USD/month", "core (non-AI) revenue");
+  id.wage_bill = series("wage_bill", "USD/month", "wages paid by firms");
+  id.labour_share = series("labour_share", "share", "wage bill / (core + AI revenue)");
+  id.other_costs = series("other_costs", "USD/month", "non-labour, non-compute costs");
+  id.opex = series("compute_opex", "USD/month", "power and operations of installed compute");
+  id.cash = series("cash", "USD", "firms' cash at the end of the month");
+  id.incidents = series("incidents", "incidents/month", "reliability incidents");
+  id.incident_cost = series("incident_cost", "USD/month", "AI revenue lost to incidents");
+  id.warn_notices = series("warn_notices", "notices/month",
+                           "firm-months with layoffs of workers.warn_threshold_persons or more (scaled)");
+  id.mean_adoption = series("mean_adoption", "share", "employment-weighted automation adoption theta");
+  id.ai_capability = series("ai_capability", "share", "AI capability a(t)");
+  id.compute_price = series("compute_price", "USD/GPU-eq-month", "compute price p(t)");
+  id.firm_exits = series("firm_exits", "firms/month", "firms that closed this month");
+  id.active_firms = series("active_firms", "firms", "firms still operating");
+  id.mean_ai_literacy = series("mean_ai_literacy", "share", "mean AI literacy of the employed");
+  id.knowledge = series("knowledge", "FTE", "institutional knowledge Q of AI sellers: knowledge-role "
+                        "staff weighted by tenure, capped at reliability.knowledge_tenure_cap_months");
+  id.load_ratio = series("load_ratio", "ratio", "AI sellers' used compute / compute their knowledge "
+                         "staff can operate (compute-weighted mean)");
   const std::string O = "by_occupation";
-  id.occ_employment = L.vector(O, "employment", "persons", "employed, by occupation", n_occ);
-  id.occ_unemployment = L.vector(O, "unemployment", "persons", "unemployed, by last occupation", n_occ);
-  id.occ_long_term_unemployed = L.vector(O, "long_term_unemployed", "persons",
-                                         "long-term unemployed, by last occupation", n_occ);
-  id.occ_vacancies = L.vector(O, "vacancies", "jobs", "vacancies open for matching", n_occ);
-  id.occ_hires = L.vector(O, "hires", "persons/month", "hires, by occupation of the new job", n_occ);
-  id.occ_job_finds = L.vector(O, "job_finds", "persons/month",
-                              "hires out of unemployment, by the worker's previous occupation", n_occ);
-  id.occ_layoffs = L.vector(O, "layoffs", "persons/month", "layoffs, by occupation", n_occ);
-  id.occ_quits = L.vector(O, "quits", "persons/month", "quits into unemployment, by occupation", n_occ);
-  id.occ_wage = L.vector(O, "wage", "USD/month", "occupation wage index w_o(t)", n_occ);
+  auto by_occ = [&](const char* name, const char* unit, const char* description) {
+    return L.vector(O, name, unit, description, n_occ);
+  };
+  id.occ_employment = by_occ("employment", "persons", "employed, by occupation");
+  id.occ_unemployment = by_occ("unemployment", "persons", "unemployed, by last occupation");
+  id.occ_long_term_unemployed = by_occ("long_term_unemployed", "persons", "long-term unemployed, by last occupation");
+  id.occ_vacancies = by_occ("vacancies", "jobs", "vacancies open for matching");
+  id.occ_hires = by_occ("hires", "persons/month", "hires, by occupation of the new job");
+  id.occ_job_finds = by_occ("job_finds", "persons/month",
+                            "hires out of unemployment, by the worker's previous occupation");
+  id.occ_layoffs = by_occ("layoffs", "persons/month", "layoffs, all reasons");
+  id.occ_quits = by_occ("quits", "persons/month", "quits into unemployment");
+  id.occ_wage = by_occ("wage", "USD/month", "occupation wage index w_o(t)");
+  id.occ_layoffs_ai = by_occ("layoffs_ai", "persons/month", "AI-attributed layoffs (automation + capex_funding)");
+  id.occ_redeployed_in = by_occ("redeployed_in", "persons/month", "internal moves into the occupation");
+  id.occ_redeployed_out = by_occ("redeployed_out", "persons/month", "internal moves out of the occupation");
+  id.occ_adoption = by_occ("adoption", "share", "employment-weighted automation adoption theta");
   const std::string C = "by_class";
-  id.cls_headcount = L.vector(C, "headcount", "persons", "employees of firms of the class", n_cls);
-  id.cls_vacancies = L.vector(C, "vacancies", "jobs", "vacancies open for matching", n_cls);
-  id.cls_hires = L.vector(C, "hires", "persons/month", "hires", n_cls);
-  id.cls_layoffs = L.vector(C, "layoffs", "persons/month", "layoffs", n_cls);
-  id.cls_quits = L.vector(C, "quits", "persons/month", "quits into unemployment", n_cls);
+  auto by_cls = [&](const char* name, const char* unit, const char* description) {
+    return L.vector(C, name, unit, description, n_cls);
+  };
+  id.cls_headcount = by_cls("headcount", "persons", "employees of firms of the class");
+  id.cls_vacancies = by_cls("vacancies", "jobs", "vacancies open for matching");
+  id.cls_hires = by_cls("hires", "persons/month", "hires");
+  id.cls_layoffs = by_cls("layoffs", "persons/month", "layoffs, all reasons");
+  id.cls_layoffs_ai = by_cls("layoffs_ai", "persons/month", "AI-attributed layoffs");
+  id.cls_quits = by_cls("quits", "persons/month", "quits into unemployment");
+  id.cls_capex = by_cls("capex", "USD/month", "capex paid on compute");
+  id.cls_compute_capacity = by_cls("compute_capacity", "GPU-eq", "installed compute capacity");
+  id.cls_ai_revenue = by_cls("ai_revenue", "USD/month", "AI revenue served");
+  id.cls_core_revenue = by_cls("core_revenue", "USD/month", "core revenue");
+  id.cls_wage_bill = by_cls("wage_bill", "USD/month", "wages paid");
+  id.cls_incidents = by_cls("incidents", "incidents/month", "reliability incidents");
+  id.cls_cash = by_cls("cash", "USD", "cash at the end of the month");
+  id.cls_mean_adoption = by_cls("mean_adoption", "share", "employment-weighted adoption theta");
+  id.cls_ai_role_headcount = by_cls("ai_role_headcount", "persons", "employees in ai_role occupations");
+  id.cls_exposed_headcount = by_cls("exposed_headcount", "persons",
+                                    "employees in high-exposure occupations (top fifth of employment by "
+                                    "automatable share, AI roles excepted; /occupations/exposed)");
   id.st_transitions = L.add_static({"", "transitions", "persons",
                                     "hires out of unemployment over the run by (previous occupation, "
                                     "new occupation)", {n_occ, n_occ}});
@@ -130,6 +168,11 @@ std::shared_ptr<const Model> Model::build(const Scenario& scenario) {
                                            "employed by occupation at the start (month 0)", {n_occ}});
   id.st_initial_unemployment = L.add_static({"initial", "unemployment", "persons",
                                              "unemployed by last occupation at the start (month 0)", {n_occ}});
+  id.ev_warn = L.add_events({"events", "warn",
+                             {"replication", "month", "firm", "class", "layoffs", "persons", "reason"},
+                             "WARN notices: firm-months whose layoffs (agents; persons = agents x "
+                             "persons per agent) reach workers.warn_threshold_persons; reason 0 demand, "
+                             "1 automation, 2 capex_funding, 3 firm_exit (the firm-month's largest)"});
   return m;
 }
 
@@ -141,89 +184,20 @@ LabourMarket::LabourMarket(std::shared_ptr<const Model> model, std::uint32_t rep
   wage0_ = wage_;
   ref_log_tightness_.assign(occ_, 0.0);
   for (const auto& c : sc_.firms) class_premium_.push_back(static_cast<float>(c.value.wage_premium));
-  layoffs_.assign(occ_, 0);
-  quits_.assign(occ_, 0);
-  hires_.assign(occ_, 0);
-  job_finds_.assign(occ_, 0);
-  vacancies_posted_.assign(occ_, 0);
-  seekers_by_occ_.assign(occ_, 0);
-  cls_layoffs_.assign(classes_, 0);
+  layoffs_.assign(occ_ * kReasons, 0);
+  for (auto* v : {&quits_, &hires_, &job_finds_, &vacancies_posted_, &seekers_by_occ_, &redeployed_in_,
+                  &redeployed_out_}) {
+    v->assign(occ_, 0);
+  }
+  cls_layoffs_.assign(classes_ * kReasons, 0);
   cls_quits_.assign(classes_, 0);
   cls_hires_.assign(classes_, 0);
   cls_vacancies_.assign(classes_, 0);
   transitions_.assign(occ_ * occ_, 0.0);
   init_firms();
   init_workers();
-}
-
-void LabourMarket::init_firms() {
-  const auto& data = model_->data;
-  const auto seed = static_cast<std::uint64_t>(sc_.run.seed);
-  const auto n_workers = sc_.population.workers;
-  const auto employed = static_cast<std::int64_t>(
-      std::llround(static_cast<double>(n_workers) * (1.0 - sc_.population.initial_unemployment_rate)));
-  std::vector<double> shares;
-  for (const auto& c : sc_.firms) shares.push_back(c.value.employment_share);
-  const std::vector<std::int64_t> class_employment = apportion(employed, shares);
-
-  firms_.occupations = occ_;
-  std::vector<std::int64_t> sizes;
-  for (std::size_t k = 0; k < classes_; ++k) {
-    const auto& c = sc_.firms[k].value;
-    const std::int64_t e = class_employment[k];
-    if (e <= 0) continue;
-    std::int64_t n = c.count > 0 ? c.count
-                                 : std::max<std::int64_t>(1, std::llround(static_cast<double>(e) / c.mean_size));
-    n = std::min(n, e);
-    std::vector<double> raw(static_cast<std::size_t>(n));
-    const std::size_t first = firms_.size();
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-      sim::Stream rng(seed, rep_, 0, phase::kInitFirms, static_cast<std::uint32_t>(first + i));
-      if (c.size_distribution == "pareto") {
-        raw[i] = std::pow(rng.uniform(), -1.0 / c.pareto_alpha);
-      } else if (c.size_distribution == "lognormal") {
-        boost::random::normal_distribution<double> normal;
-        raw[i] = std::exp(c.lognormal_sigma * normal(rng));
-      } else {
-        raw[i] = 1.0;
-      }
-    }
-    // Every firm has at least one worker; the rest is shared in proportion to the draws.
-    const std::vector<std::int64_t> extra = apportion(e - n, raw);
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-      sizes.push_back(1 + extra[i]);
-      firms_.firm_class.push_back(static_cast<std::uint8_t>(k));
-    }
-  }
-  const std::size_t n_firms = firms_.size();
-  firms_.log_demand_shock.assign(n_firms, 0.0F);
-  firms_.headcount.assign(n_firms * occ_, 0);
-  firms_.base_requirement.assign(n_firms * occ_, 0.0F);
-  firms_.requirement.assign(n_firms * occ_, 0.0F);
-  firms_.layoff_probability.assign(n_firms * occ_, 0.0F);
-  firms_.vacancies.assign(n_firms * occ_, 0);
-  std::vector<std::vector<double>> mixes;
-  for (const auto& c : sc_.firms) mixes.push_back(class_mix(data, c.value));
-  const double buffer = 1.0 + sc_.demand.vacancy_rate;
-  sim::for_each_index(n_firms, 64, [&](std::size_t f) {
-    // Multinomial occupation draw by conditional binomials: unbiased for small firms too.
-    sim::Stream rng(seed, rep_, 1, phase::kInitFirms, static_cast<std::uint32_t>(f));
-    const auto& mix = mixes[firms_.firm_class[f]];
-    std::int64_t left = sizes[f];
-    double mass = 1.0;
-    for (std::size_t o = 0; o < occ_ && left > 0; ++o) {
-      std::int64_t h = left;
-      if (o + 1 < occ_ && mass > 0) {
-        const double p = std::clamp(mix[o] / mass, 0.0, 1.0);
-        boost::random::binomial_distribution<std::int64_t, double> binom(left, p);
-        h = binom(rng);
-      }
-      mass -= mix[o];
-      left -= h;
-      firms_.headcount[firms_.cell(f, o)] = static_cast<std::int32_t>(h);
-      firms_.base_requirement[firms_.cell(f, o)] = static_cast<float>(static_cast<double>(h) * buffer);
-    }
-  });
+  measure_workers();
+  init_firm_finance();
 }
 
 void LabourMarket::init_workers() {
@@ -286,48 +260,30 @@ void LabourMarket::init_workers() {
   }
 }
 
-void LabourMarket::plan_firms(int month, double demand) {
-  // MODEL.md 3.7: L*_fo = L0_fo D(t) exp(z_f); excess headcount is laid off at speed gamma_u:
-  // layoffs_fo = round(gamma_u (H_fo - L*_fo)), spread over the cell's workers as a probability.
-  const auto seed = static_cast<std::uint64_t>(sc_.run.seed);
-  const double rho = sc_.demand.firm_shock_persistence;
-  const double sd = sc_.demand.firm_shock_sd;
-  sim::for_each_index(firms_.size(), kFirmBlock, [&](std::size_t f) {
-    sim::Stream rng(seed, rep_, static_cast<std::uint32_t>(month), phase::kFirmPlan,
-                    static_cast<std::uint32_t>(f));
-    boost::random::normal_distribution<double> normal;
-    const double z = rho * firms_.log_demand_shock[f] + sd * normal(rng);
-    firms_.log_demand_shock[f] = static_cast<float>(z);
-    const double scale = demand * std::exp(z);
-    const double gamma_u = sc_.firms[firms_.firm_class[f]].value.layoff_speed;
-    for (std::size_t o = 0; o < occ_; ++o) {
-      const std::size_t c = firms_.cell(f, o);
-      const double target = firms_.base_requirement[c] * scale;
-      firms_.requirement[c] = static_cast<float>(target);
-      const double h = firms_.headcount[c];
-      const double cut = h > target ? std::floor(gamma_u * (h - target) + 0.5) : 0.0;
-      firms_.layoff_probability[c] = h > 0 ? static_cast<float>(std::min(1.0, cut / h)) : 0.0F;
-    }
-  });
-}
-
 void LabourMarket::separate(int month) {
+  // One parallel pass over workers (MODEL.md 3.7, 4.1). An employed worker in cell (f, o) draws
+  // u ~ U(0,1) against the cell's layoff probabilities, scaled by a literacy weight so that
+  // low-literacy workers go more often, then idiosyncratic layoffs and quits. A share of those
+  // due to be laid off for the firm's reasons are set aside for internal redeployment.
   const auto seed = static_cast<std::uint64_t>(sc_.run.seed);
   const std::size_t n = workers_.size();
   const std::size_t nb = sim::block_count(n, kWorkerBlock);
   const double delta = sc_.labour.idiosyncratic_layoff_rate;
   const double q = sc_.labour.quit_rate;
+  const double beta = sc_.workers.literacy_learning_rate;
+  const double lit_weight = sc_.workers.layoff_literacy_weight;
   const auto inflation = static_cast<float>(std::pow(1.0 + sc_.wages.inflation_per_year, 1.0 / 12.0));
-  const std::size_t width = 2 * occ_ + 2 * classes_;
+  const std::size_t width = occ_ * kReasons + occ_ + classes_ * kReasons + classes_;
   std::vector<std::int64_t> counts(nb * width, 0);
-  std::vector<std::vector<std::uint32_t>> block_seekers(nb);
+  std::vector<std::vector<std::uint32_t>> block_seekers(nb), block_candidates(nb);
   std::vector<std::int64_t> block_employed(nb, 0);
   auto& w = workers_;
-  auto& headcount = firms_.headcount;
+  auto& F = firms_;
   sim::for_blocks(n, kWorkerBlock, [&](std::size_t b, std::size_t begin, std::size_t end) {
     std::int64_t* cnt = counts.data() + b * width;
     auto& seek = block_seekers[b];
     std::int64_t employed = 0;
+    std::array<std::uint32_t, 4> quad{};
     for (std::size_t i = begin; i < end; ++i) {
       const auto st = static_cast<Status>(w.status[i]);
       if (st == Status::kUnemployed) {
@@ -341,26 +297,63 @@ void LabourMarket::separate(int month) {
       w.wage[i] *= inflation;
       const std::size_t o = w.occupation[i];
       const std::uint32_t f = w.employer[i];
-      const std::size_t c = firms_.cell(f, o);
-      const double p_layoff = firms_.layoff_probability[c] + delta;
-      sim::Stream rng(seed, rep_, static_cast<std::uint32_t>(month), phase::kSeparation,
-                      static_cast<std::uint32_t>(i));
-      const double u = rng.uniform();
+      const std::size_t c = F.cell(f, o);
+      // On-the-job AI literacy: l += beta theta (1 - l).
+      const float l = w.literacy[i];
+      w.literacy[i] = l + static_cast<float>(beta * F.adoption[c]) * (1.0F - l);
+      // One Philox block serves four consecutive workers (word i % 4 of the block keyed by
+      // i / 4): still a pure function of the worker id, a quarter of the cost.
+      if ((i & 3U) == 0 || i == begin) {
+        sim::Stream group(seed, rep_, static_cast<std::uint32_t>(month), phase::kSeparation,
+                          static_cast<std::uint32_t>(i >> 2U));
+        for (auto& x : quad) x = group();
+      }
+      const double u = (static_cast<double>(quad[i & 3U]) + 0.5) * 0x1p-32;
       Reason reason = Reason::kNone;
-      if (u < p_layoff) {
-        reason = Reason::kDemand;
-      } else if (u < p_layoff + q) {
-        reason = Reason::kQuit;
+      bool firm_reason = false;
+      if (F.exiting[f] != 0) {
+        reason = Reason::kFirmExit;
       } else {
+        // The cell's mean literacy is a snapshot taken at planning: headcounts change under
+        // this very pass, so reading them here would depend on thread timing.
+        const double weight = std::max(0.0, 1.0 + lit_weight * (F.mean_literacy[f] - l));
+        const double pd = F.p_demand[c] * weight;
+        const double pa = F.p_automation[c] * weight;
+        const double pc = F.p_capex[c] * weight;
+        firm_reason = true;
+        if (u < pd) {
+          reason = Reason::kDemand;
+        } else if (u < pd + pa) {
+          reason = Reason::kAutomation;
+        } else if (u < pd + pa + pc) {
+          reason = Reason::kCapexFunding;
+        } else if (u < pd + pa + pc + delta) {
+          reason = Reason::kDemand;
+          firm_reason = false;
+        } else if (u < pd + pa + pc + delta + q) {
+          reason = Reason::kQuit;
+          firm_reason = false;
+        } else {
+          continue;
+        }
+      }
+      const std::size_t k = F.firm_class[f];
+      sim::Stream rng(seed, rep_, static_cast<std::uint32_t>(month), phase::kRedeploy,
+                      static_cast<std::uint32_t>(i));
+      if (firm_reason && rng.uniform() < sc_.firms[k].value.internal_mobility_rate) {
+        w.reason[i] = static_cast<std::uint8_t>(reason);  // provisional; redeploy() decides
+        block_candidates[b].push_back(static_cast<std::uint32_t>(i));
         continue;
       }
-      const std::size_t k = firms_.firm_class[f];
       if (reason == Reason::kQuit) {
-        ++cnt[occ_ + o];
-        ++cnt[2 * occ_ + classes_ + k];
+        ++cnt[occ_ * kReasons + o];
+        ++cnt[occ_ * kReasons + occ_ + classes_ * kReasons + k];
       } else {
-        ++cnt[o];
-        ++cnt[2 * occ_ + k];
+        const std::size_t r = static_cast<std::size_t>(reason) - 1;  // demand .. firm_exit skip quit
+        const std::size_t ri = reason == Reason::kFirmExit ? 3 : r;
+        ++cnt[o * kReasons + ri];
+        ++cnt[occ_ * kReasons + occ_ + k * kReasons + ri];
+        std::atomic_ref<std::int32_t>(F.layoffs[f * kLayoffReasons + ri]).fetch_add(1, std::memory_order_relaxed);
       }
       w.status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
       w.reason[i] = static_cast<std::uint8_t>(reason);
@@ -368,29 +361,98 @@ void LabourMarket::separate(int month) {
       w.tenure[i] = 0;
       w.spell[i] = 0;
       // Integer decrements commute, so the result is the same for any thread schedule.
-      std::atomic_ref<std::int32_t>(headcount[c]).fetch_sub(1, std::memory_order_relaxed);
+      std::atomic_ref<std::int32_t>(F.headcount[c]).fetch_sub(1, std::memory_order_relaxed);
     }
     block_employed[b] = employed;
   });
-  // Join in block order: the seeker list is in ascending worker id for any thread count.
+  // Join in block order: lists are in ascending worker id for any thread count.
   std::fill(layoffs_.begin(), layoffs_.end(), 0);
   std::fill(quits_.begin(), quits_.end(), 0);
   std::fill(cls_layoffs_.begin(), cls_layoffs_.end(), 0);
   std::fill(cls_quits_.begin(), cls_quits_.end(), 0);
   seekers_.clear();
+  redeploy_candidates_.clear();
   employment_start_ = 0;
   for (std::size_t b = 0; b < nb; ++b) {
     const std::int64_t* cnt = counts.data() + b * width;
-    for (std::size_t o = 0; o < occ_; ++o) {
-      layoffs_[o] += cnt[o];
-      quits_[o] += cnt[occ_ + o];
-    }
-    for (std::size_t k = 0; k < classes_; ++k) {
-      cls_layoffs_[k] += cnt[2 * occ_ + k];
-      cls_quits_[k] += cnt[2 * occ_ + classes_ + k];
-    }
+    for (std::size_t x = 0; x < occ_ * kReasons; ++x) layoffs_[x] += cnt[x];
+    for (std::size_t o = 0; o < occ_; ++o) quits_[o] += cnt[occ_ * kReasons + o];
+    const std::int64_t* cls = cnt + occ_ * kReasons + occ_;
+    for (std::size_t x = 0; x < classes_ * kReasons; ++x) cls_layoffs_[x] += cls[x];
+    for (std::size_t k = 0; k < classes_; ++k) cls_quits_[k] += cls[classes_ * kReasons + k];
     seekers_.insert(seekers_.end(), block_seekers[b].begin(), block_seekers[b].end());
+    redeploy_candidates_.insert(redeploy_candidates_.end(), block_candidates[b].begin(),
+                                block_candidates[b].end());
     employment_start_ += block_employed[b];
+  }
+}
+
+void LabourMarket::redeploy() {
+  // Internal mobility (MODEL.md 3.7): serial, in worker-id order, so the result does not depend on
+  // threads. A candidate moves to the open cell of the same firm whose occupation is most similar
+  // (sim >= labour.internal_mobility_min_similarity); otherwise the layoff goes ahead.
+  std::fill(redeployed_in_.begin(), redeployed_in_.end(), 0);
+  std::fill(redeployed_out_.begin(), redeployed_out_.end(), 0);
+  auto& w = workers_;
+  auto& F = firms_;
+  const double min_sim = sc_.labour.internal_mobility_min_similarity;
+  for (const std::uint32_t i : redeploy_candidates_) {
+    const std::size_t o = w.occupation[i];
+    const std::uint32_t f = w.employer[i];
+    std::size_t best = occ_;
+    double best_sim = min_sim;
+    for (std::size_t d = 0; d < occ_; ++d) {
+      if (d == o) continue;
+      const std::size_t c = F.cell(f, d);
+      const double sim = model_->similarity(static_cast<Eigen::Index>(o), static_cast<Eigen::Index>(d));
+      if (F.requirement[c] - static_cast<float>(F.headcount[c]) >= 1.0F && sim >= best_sim) {
+        best = d;
+        best_sim = sim;
+      }
+    }
+    const std::size_t k = F.firm_class[f];
+    if (best < occ_) {
+      --F.headcount[F.cell(f, o)];
+      ++F.headcount[F.cell(f, best)];
+      w.occupation[i] = static_cast<std::uint8_t>(best);
+      w.wage[i] = static_cast<float>(wage_[best]) * class_premium_[k];
+      w.reason[i] = static_cast<std::uint8_t>(Reason::kNone);
+      ++redeployed_out_[o];
+      ++redeployed_in_[best];
+      continue;
+    }
+    const auto reason = static_cast<Reason>(w.reason[i]);
+    const std::size_t ri = reason == Reason::kFirmExit ? 3 : static_cast<std::size_t>(reason) - 1;
+    ++layoffs_[o * kReasons + ri];
+    ++cls_layoffs_[k * kReasons + ri];
+    ++F.layoffs[f * kLayoffReasons + ri];
+    --F.headcount[F.cell(f, o)];
+    w.status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
+    w.employer[i] = kNoEmployer;
+    w.tenure[i] = 0;
+    w.spell[i] = 0;
+  }
+  // WARN notices (federal WARN Act: 50 or more at once), in firm order.
+  warn_rows_.clear();
+  const double threshold = sc_.workers.warn_threshold_persons / model_->persons_per_agent;
+  for (std::size_t f = 0; f < F.size(); ++f) {
+    std::int64_t total = 0, top = 0;
+    std::size_t top_reason = 0;
+    for (std::size_t r = 0; r < kLayoffReasons; ++r) {
+      const std::int64_t x = F.layoffs[f * kLayoffReasons + r];
+      total += x;
+      if (x > top) {
+        top = x;
+        top_reason = r;
+      }
+    }
+    if (total > 0 && static_cast<double>(total) >= threshold) {
+      warn_rows_.insert(warn_rows_.end(),
+                        {static_cast<std::int64_t>(rep_), month_, static_cast<std::int64_t>(f),
+                         static_cast<std::int64_t>(F.firm_class[f]), total,
+                         std::llround(static_cast<double>(total) * model_->persons_per_agent),
+                         static_cast<std::int64_t>(top_reason)});
+    }
   }
 }
 
@@ -399,7 +461,8 @@ void LabourMarket::post_vacancies() {
   // which includes the replacement of quits.
   sim::for_each_index(firms_.size(), kFirmBlock, [&](std::size_t f) {
     const double gamma_v = sc_.firms[firms_.firm_class[f]].value.hiring_speed;
-    for (std::size_t o = 0; o < occ_; ++o) {
+    for (std::size_t li = firms_.live_begin[f]; li < firms_.live_begin[f + 1]; ++li) {
+      const std::size_t o = firms_.live_occ[li];
       const std::size_t c = firms_.cell(f, o);
       const double gap = firms_.requirement[c] - firms_.headcount[c];
       firms_.vacancies[c] = gap > 0 ? static_cast<std::int32_t>(std::floor(gamma_v * gap + 0.5)) : 0;
@@ -415,7 +478,8 @@ void LabourMarket::run_matching(int month) {
   std::fill(vacancies_posted_.begin(), vacancies_posted_.end(), 0);
   std::fill(cls_vacancies_.begin(), cls_vacancies_.end(), 0);
   for (std::size_t f = 0; f < firms_.size(); ++f) {
-    for (std::size_t o = 0; o < occ_; ++o) {
+    for (std::size_t li = firms_.live_begin[f]; li < firms_.live_begin[f + 1]; ++li) {
+      const std::size_t o = firms_.live_occ[li];
       const std::int32_t v = firms_.vacancies[firms_.cell(f, o)];
       vacancies_posted_[o] += v;
       cls_vacancies_[firms_.firm_class[f]] += v;
@@ -431,7 +495,8 @@ void LabourMarket::run_matching(int month) {
     std::vector<std::uint32_t> fill(book.occ_begin.begin(), book.occ_begin.end() - 1);
     for (std::size_t f = 0; f < firms_.size(); ++f) {
       const float premium = class_premium_[firms_.firm_class[f]];
-      for (std::size_t o = 0; o < occ_; ++o) {
+      for (std::size_t li = firms_.live_begin[f]; li < firms_.live_begin[f + 1]; ++li) {
+        const std::size_t o = firms_.live_occ[li];
         for (std::int32_t k = 0; k < firms_.vacancies[firms_.cell(f, o)]; ++k) {
           const std::uint32_t s = fill[o]++;
           book.slot_firm[s] = static_cast<std::uint32_t>(f);
@@ -497,59 +562,172 @@ void LabourMarket::update_wages(int month) {
   }
 }
 
-void LabourMarket::record(double demand, double* out) {
-  const auto& id = model_->ids;
+void LabourMarket::measure_workers() {
+  // End-of-month stocks by status and occupation, counted from the worker table itself (not from
+  // the flows, so the stock-flow identity is a real check), plus per-firm wage bills, literacy
+  // sums and institutional knowledge. Per-firm sums use integer fixed point (cents, 1e-4, 1e-3)
+  // added atomically once per run of consecutive workers of a cell: integers commute, so the
+  // result is the same for any thread schedule.
   const std::size_t n = workers_.size();
   const std::size_t nb = sim::block_count(n, kWorkerBlock);
   const std::size_t width = 3 * occ_;
   std::vector<std::int64_t> counts(nb * width, 0);
-  std::vector<double> wage_sum(nb, 0.0);
+  std::vector<double> wage_sum(nb, 0.0), lit_sum(nb, 0.0);
   const int long_term = sc_.labour.long_term_months;
+  const double cap = sc_.reliability.knowledge_tenure_cap_months;
+  std::vector<std::uint8_t> knowledge_role;
+  for (const auto& o : model_->data.occupations) knowledge_role.push_back(o.knowledge_role ? 1 : 0);
+  auto& F = firms_;
+  struct FirmSums {
+    std::vector<std::int64_t> wage_cents, literacy, knowledge_milli;
+  };
+  tbb::enumerable_thread_specific<FirmSums> sums;
   const auto& w = workers_;
   sim::for_blocks(n, kWorkerBlock, [&](std::size_t b, std::size_t begin, std::size_t end) {
     std::int64_t* cnt = counts.data() + b * width;
-    double ws = 0;
+    double ws = 0, ls = 0;
+    // Per-firm sums go to this thread's own arrays: integer sums do not depend on which thread
+    // added what, so the merged result is deterministic, and no atomics are needed.
+    FirmSums& mine = sums.local();
+    if (mine.wage_cents.size() != F.size()) {
+      mine.wage_cents.assign(F.size(), 0);
+      mine.literacy.assign(F.size(), 0);
+      mine.knowledge_milli.assign(F.size(), 0);
+    }
     for (std::size_t i = begin; i < end; ++i) {
       const std::size_t o = w.occupation[i];
       const auto st = static_cast<Status>(w.status[i]);
       if (st == Status::kEmployed) {
         ++cnt[o];
         ws += w.wage[i];
+        ls += w.literacy[i];
+        const std::size_t f = w.employer[i];
+        // Non-negative values: truncating x + 0.5 rounds, without a libm call.
+        mine.literacy[f] += static_cast<std::int64_t>(static_cast<double>(w.literacy[i]) * 1e4 + 0.5);
+        mine.wage_cents[f] += static_cast<std::int64_t>(static_cast<double>(w.wage[i]) * 100.0 + 0.5);
+        if (knowledge_role[o] != 0) {
+          mine.knowledge_milli[f] +=
+              static_cast<std::int64_t>(std::min(static_cast<double>(w.tenure[i]), cap) / cap * 1000.0 + 0.5);
+        }
       } else if (st == Status::kUnemployed) {
         ++cnt[occ_ + o];
         if (w.spell[i] >= long_term) ++cnt[2 * occ_ + o];
       }
     }
     wage_sum[b] = ws;
+    lit_sum[b] = ls;
   });
-  std::vector<double> emp(occ_, 0), unemp(occ_, 0), ltu(occ_, 0);
-  double wages = 0;
+  emp_.assign(occ_, 0);
+  unemp_.assign(occ_, 0);
+  ltu_.assign(occ_, 0);
+  wages_total_ = 0;
+  literacy_total_ = 0;
   for (std::size_t b = 0; b < nb; ++b) {
     for (std::size_t o = 0; o < occ_; ++o) {
-      emp[o] += static_cast<double>(counts[b * width + o]);
-      unemp[o] += static_cast<double>(counts[b * width + occ_ + o]);
-      ltu[o] += static_cast<double>(counts[b * width + 2 * occ_ + o]);
+      emp_[o] += static_cast<double>(counts[b * width + o]);
+      unemp_[o] += static_cast<double>(counts[b * width + occ_ + o]);
+      ltu_[o] += static_cast<double>(counts[b * width + 2 * occ_ + o]);
     }
-    wages += wage_sum[b];
+    wages_total_ += wage_sum[b];
+    literacy_total_ += lit_sum[b];
   }
+  sim::for_each_index(F.size(), 1024, [&](std::size_t f) {
+    std::int64_t wage = 0, lit = 0, know = 0;
+    for (const auto& part : sums) {
+      if (part.wage_cents.empty()) continue;
+      wage += part.wage_cents[f];
+      lit += part.literacy[f];
+      know += part.knowledge_milli[f];
+    }
+    F.wage_bill[f] = static_cast<double>(wage) / 100.0;
+    F.literacy_sum[f] = lit;
+    F.knowledge[f] = static_cast<double>(know) / 1000.0;
+  });
+}
+
+void LabourMarket::record(double* out) {
+  const auto& id = model_->ids;
+  const auto& F = firms_;
+  const auto& occs = model_->data.occupations;
   auto sum = [](const auto& v) {
     double s = 0;
     for (auto x : v) s += static_cast<double>(x);
     return s;
   };
-  const double E = sum(emp), U = sum(unemp), LTU = sum(ltu);
+  const double E = sum(emp_), U = sum(unemp_), LTU = sum(ltu_);
   const double V = sum(vacancies_posted_);
   double unfilled = 0, demand_total = 0;
-  for (std::size_t c = 0; c < firms_.vacancies.size(); ++c) {
-    unfilled += firms_.vacancies[c];
-    demand_total += firms_.requirement[c];
+  for (std::size_t c = 0; c < F.vacancies.size(); ++c) {
+    unfilled += F.vacancies[c];
+    demand_total += F.requirement[c];
   }
-  const double hires = sum(hires_), layoffs = sum(layoffs_), quits = sum(quits_);
+  std::vector<double> by_reason(kReasons, 0.0), occ_layoffs(occ_, 0.0), occ_ai(occ_, 0.0);
+  for (std::size_t o = 0; o < occ_; ++o) {
+    for (std::size_t r = 0; r < kReasons; ++r) {
+      const auto x = static_cast<double>(layoffs_[o * kReasons + r]);
+      by_reason[r] += x;
+      occ_layoffs[o] += x;
+      if (r == 1 || r == 2) occ_ai[o] += x;
+    }
+  }
+  const double layoffs = sum(by_reason), hires = sum(hires_), quits = sum(quits_);
   double wage_now = 0, wage_then = 0;
   for (std::size_t o = 0; o < occ_; ++o) {
-    wage_now += emp[o] * wage_[o];
-    wage_then += emp[o] * wage0_[o];
+    wage_now += emp_[o] * wage_[o];
+    wage_then += emp_[o] * wage0_[o];
   }
+  // Firm aggregates, in firm order.
+  std::vector<double> k_head(classes_, 0), k_capex(classes_, 0), k_cap(classes_, 0), k_ai(classes_, 0),
+      k_core(classes_, 0), k_wage(classes_, 0), k_inc(classes_, 0), k_cash(classes_, 0),
+      k_theta(classes_, 0), k_ai_role(classes_, 0), k_exposed(classes_, 0);
+  std::vector<double> occ_theta(occ_, 0), occ_head(occ_, 0);
+  double capex = 0, orders = 0, capacity = 0, arrivals = 0, retirements = 0, used = 0, ai_demand = 0,
+         ai_revenue = 0, core = 0, wage_bill = 0, other = 0, opex = 0, cash = 0, incidents = 0,
+         incident_cost = 0, active = 0, knowledge = 0, load_num = 0, load_den = 0;
+  for (std::size_t f = 0; f < F.size(); ++f) {
+    const std::size_t k = F.firm_class[f];
+    for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) {
+      const std::size_t o = F.live_occ[li];
+      const std::size_t c = F.cell(f, o);
+      const double h = F.headcount[c];
+      k_head[k] += h;
+      k_theta[k] += h * F.adoption[c];
+      occ_theta[o] += h * F.adoption[c];
+      occ_head[o] += h;
+      if (occs[o].ai_role) k_ai_role[k] += h;
+      if (model_->exposed[o] != 0) k_exposed[k] += h;
+    }
+    k_capex[k] += F.capex_payment[f];
+    k_cap[k] += F.capacity[f];
+    k_ai[k] += F.ai_revenue[f];
+    k_core[k] += F.core_revenue[f];
+    k_wage[k] += F.wage_bill[f];
+    k_inc[k] += F.incident[f];
+    k_cash[k] += F.cash[f];
+    capex += F.capex_payment[f];
+    orders += F.capex_orders[f];
+    capacity += F.capacity[f];
+    arrivals += F.arrivals[f];
+    retirements += F.retirements[f];
+    used += F.compute_used[f];
+    ai_demand += F.ai_demand[f];
+    ai_revenue += F.ai_revenue[f];
+    core += F.core_revenue[f];
+    wage_bill += F.wage_bill[f];
+    other += F.other_costs[f];
+    opex += F.opex[f];
+    cash += F.cash[f];
+    incidents += F.incident[f];
+    incident_cost += F.incident_cost[f];
+    active += F.active[f];
+    if (sc_.firms[k].value.ai_seller && F.active[f] != 0) {
+      knowledge += F.knowledge[f];
+      load_num += F.load_ratio[f] * F.compute_used[f];
+      load_den += F.compute_used[f];
+    }
+  }
+  double theta_all = 0;
+  for (std::size_t o = 0; o < occ_; ++o) theta_all += occ_theta[o];
   out[id.employment] = E;
   out[id.unemployment] = U;
   out[id.labour_force] = E + U;
@@ -565,45 +743,96 @@ void LabourMarket::record(double demand, double* out) {
   out[id.separation_rate] =
       employment_start_ > 0 ? (layoffs + quits) / static_cast<double>(employment_start_) : 0;
   out[id.wage_index] = wage_then > 0 ? wage_now / wage_then : 1;
-  out[id.mean_wage] = E > 0 ? wages / E : 0;
-  out[id.demand_index] = demand;
+  out[id.mean_wage] = E > 0 ? wages_total_ / E : 0;
+  out[id.demand_index] = demand_;
   out[id.labour_demand] = demand_total;
   out[id.applications] = static_cast<double>(applications_);
+  out[id.redeployments] = sum(redeployed_in_);
+  out[id.layoffs_demand] = by_reason[0];
+  out[id.layoffs_automation] = by_reason[1];
+  out[id.layoffs_capex_funding] = by_reason[2];
+  out[id.layoffs_firm_exit] = by_reason[3];
+  out[id.layoffs_ai] = by_reason[1] + by_reason[2];
+  out[id.ai_layoff_share] = layoffs > 0 ? (by_reason[1] + by_reason[2]) / layoffs : 0;
+  out[id.capex] = capex;
+  out[id.capex_orders] = orders;
+  out[id.compute_capacity] = capacity;
+  out[id.compute_arrivals] = arrivals;
+  out[id.compute_retirements] = retirements;
+  out[id.compute_utilisation] = capacity > 0 ? used / capacity : 0;
+  out[id.ai_demand] = ai_demand;
+  out[id.ai_revenue] = ai_revenue;
+  out[id.core_revenue] = core;
+  out[id.wage_bill] = wage_bill;
+  out[id.labour_share] = core + ai_revenue > 0 ? wage_bill / (core + ai_revenue) : 0;
+  out[id.other_costs] = other;
+  out[id.opex] = opex;
+  out[id.cash] = cash;
+  out[id.incidents] = incidents;
+  out[id.incident_cost] = incident_cost;
+  out[id.warn_notices] = static_cast<double>(warn_rows_.size() / 7);
+  out[id.mean_adoption] = E > 0 ? theta_all / E : 0;
+  out[id.ai_capability] = capability_;
+  out[id.compute_price] = price_;
+  out[id.firm_exits] = static_cast<double>(firm_exits_);
+  out[id.active_firms] = active;
+  out[id.mean_ai_literacy] = E > 0 ? literacy_total_ / E : 0;
+  out[id.knowledge] = knowledge;
+  out[id.load_ratio] = load_den > 0 ? load_num / load_den : 0;
   for (std::size_t o = 0; o < occ_; ++o) {
-    out[id.occ_employment + o] = emp[o];
-    out[id.occ_unemployment + o] = unemp[o];
-    out[id.occ_long_term_unemployed + o] = ltu[o];
+    out[id.occ_employment + o] = emp_[o];
+    out[id.occ_unemployment + o] = unemp_[o];
+    out[id.occ_long_term_unemployed + o] = ltu_[o];
     out[id.occ_vacancies + o] = static_cast<double>(vacancies_posted_[o]);
     out[id.occ_hires + o] = static_cast<double>(hires_[o]);
     out[id.occ_job_finds + o] = static_cast<double>(job_finds_[o]);
-    out[id.occ_layoffs + o] = static_cast<double>(layoffs_[o]);
+    out[id.occ_layoffs + o] = occ_layoffs[o];
     out[id.occ_quits + o] = static_cast<double>(quits_[o]);
     out[id.occ_wage + o] = wage_[o];
-  }
-  std::vector<double> cls_head(classes_, 0.0);
-  for (std::size_t f = 0; f < firms_.size(); ++f) {
-    std::int64_t h = 0;
-    for (std::size_t o = 0; o < occ_; ++o) h += firms_.headcount[firms_.cell(f, o)];
-    cls_head[firms_.firm_class[f]] += static_cast<double>(h);
+    out[id.occ_layoffs_ai + o] = occ_ai[o];
+    out[id.occ_redeployed_in + o] = static_cast<double>(redeployed_in_[o]);
+    out[id.occ_redeployed_out + o] = static_cast<double>(redeployed_out_[o]);
+    out[id.occ_adoption + o] = occ_head[o] > 0 ? occ_theta[o] / occ_head[o] : 0;
   }
   for (std::size_t k = 0; k < classes_; ++k) {
-    out[id.cls_headcount + k] = cls_head[k];
+    double lay = 0;
+    for (std::size_t r = 0; r < kReasons; ++r) lay += static_cast<double>(cls_layoffs_[k * kReasons + r]);
+    out[id.cls_headcount + k] = k_head[k];
     out[id.cls_vacancies + k] = static_cast<double>(cls_vacancies_[k]);
     out[id.cls_hires + k] = static_cast<double>(cls_hires_[k]);
-    out[id.cls_layoffs + k] = static_cast<double>(cls_layoffs_[k]);
+    out[id.cls_layoffs + k] = lay;
+    out[id.cls_layoffs_ai + k] =
+        static_cast<double>(cls_layoffs_[k * kReasons + 1] + cls_layoffs_[k * kReasons + 2]);
     out[id.cls_quits + k] = static_cast<double>(cls_quits_[k]);
+    out[id.cls_capex + k] = k_capex[k];
+    out[id.cls_compute_capacity + k] = k_cap[k];
+    out[id.cls_ai_revenue + k] = k_ai[k];
+    out[id.cls_core_revenue + k] = k_core[k];
+    out[id.cls_wage_bill + k] = k_wage[k];
+    out[id.cls_incidents + k] = k_inc[k];
+    out[id.cls_cash + k] = k_cash[k];
+    out[id.cls_mean_adoption + k] = k_head[k] > 0 ? k_theta[k] / k_head[k] : 0;
+    out[id.cls_ai_role_headcount + k] = k_ai_role[k];
+    out[id.cls_exposed_headcount + k] = k_exposed[k];
   }
 }
 
 void LabourMarket::step(int month, double* out) {
   // The month's phases, in order (ARCHITECTURE.md "The step").
-  const double demand = demand_index(sc_.demand, month);
-  plan_firms(month, demand);
+  environment(month);
+  plan_firms(month);
   separate(month);
+  redeploy();
   post_vacancies();
   run_matching(month);
   update_wages(month);
-  record(demand, out);
+  measure_workers();
+  const std::size_t active_before = static_cast<std::size_t>(
+      std::count(firms_.active.begin(), firms_.active.end(), std::uint8_t{1}));
+  account_firms(month);
+  firm_exits_ = static_cast<std::int64_t>(active_before) -
+                std::count(firms_.active.begin(), firms_.active.end(), std::uint8_t{1});
+  record(out);
 }
 
 std::vector<double> LabourMarket::static_output(std::size_t static_id) const {
@@ -612,6 +841,11 @@ std::vector<double> LabourMarket::static_output(std::size_t static_id) const {
   if (static_id == id.st_initial_employment) return initial_employment_;
   if (static_id == id.st_initial_unemployment) return initial_unemployment_;
   return {};
+}
+
+std::vector<std::int64_t> LabourMarket::take_events(std::size_t table_id) {
+  if (table_id != model_->ids.ev_warn) return {};
+  return std::exchange(warn_rows_, {});
 }
 
 }  // namespace labourshift::models

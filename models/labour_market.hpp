@@ -1,6 +1,7 @@
-// The labour-market core (MODEL.md sections 1, 3.7, 5 and 6): firms of several classes keep a
-// target headcount per occupation that follows a demand path; gaps produce layoffs and
-// vacancies; unemployed workers search and match; occupation wages move with tightness.
+// The simulated economy (MODEL.md sections 1-3, 5 and 6): firms of several classes earn core and
+// AI revenue, adopt automation, plan headcount and compute, and fund compute by cutting the most
+// exposed staff when their margin is squeezed; unemployed workers search and match; occupation
+// wages move with tightness.
 //
 // Model holds what all replications share (scenario, data, output layout); LabourMarket is one
 // replication's state and owns everything that changes. A LabourMarket is driven by one thread
@@ -28,11 +29,22 @@ struct MetricIds {
   std::size_t employment, unemployment, labour_force, unemployment_rate, long_term_unemployed,
       long_term_unemployment_share, vacancies, unfilled_vacancies, hires, layoffs, quits,
       job_finding_rate, separation_rate, wage_index, mean_wage, demand_index, labour_demand,
-      applications;
+      applications, redeployments;
+  std::size_t layoffs_demand, layoffs_automation, layoffs_capex_funding, layoffs_firm_exit,
+      layoffs_ai, ai_layoff_share, capex, capex_orders, compute_capacity, compute_arrivals,
+      compute_retirements, compute_utilisation, ai_demand, ai_revenue, core_revenue, wage_bill,
+      labour_share, other_costs, opex, cash, incidents, incident_cost, warn_notices, mean_adoption,
+      ai_capability, compute_price, firm_exits, active_firms, mean_ai_literacy, knowledge,
+      load_ratio;
   std::size_t occ_employment, occ_unemployment, occ_long_term_unemployed, occ_vacancies,
-      occ_hires, occ_job_finds, occ_layoffs, occ_quits, occ_wage;
-  std::size_t cls_headcount, cls_vacancies, cls_hires, cls_layoffs, cls_quits;
+      occ_hires, occ_job_finds, occ_layoffs, occ_quits, occ_wage, occ_layoffs_ai,
+      occ_redeployed_in, occ_redeployed_out, occ_adoption;
+  std::size_t cls_headcount, cls_vacancies, cls_hires, cls_layoffs, cls_layoffs_ai, cls_quits,
+      cls_capex, cls_compute_capacity, cls_ai_revenue, cls_core_revenue, cls_wage_bill,
+      cls_incidents, cls_cash, cls_mean_adoption, cls_ai_role_headcount,
+      cls_exposed_headcount;
   std::size_t st_transitions, st_initial_employment, st_initial_unemployment;
+  std::size_t ev_warn;
 };
 
 /// Immutable description shared by all replications.
@@ -41,6 +53,9 @@ struct Model {
   OccupationData data;
   Eigen::MatrixXd similarity;
   std::vector<std::string> class_names;
+  std::vector<double> automatable;  ///< x_o = e_o (1 - omega_a (1 - r_o))
+  std::vector<std::uint8_t> exposed;  ///< high exposure: top fifth of employment by x_o, not AI roles
+  double persons_per_agent = 1;
   sim::MetricLayout layout;
   MetricIds ids{};
 
@@ -48,8 +63,8 @@ struct Model {
   static std::shared_ptr<const Model> build(const Scenario& scenario);
 };
 
-/// Aggregate labour-demand index D(t) for month t (t = 0 is the initial state).
-double demand_index(const DemandParams& d, int month);
+/// WARN table reason codes: the dominant layoff reason of the firm-month.
+enum class WarnReason : std::int64_t { kDemand = 0, kAutomation = 1, kCapexFunding = 2, kFirmExit = 3 };
 
 class LabourMarket : public sim::Replication {
  public:
@@ -60,20 +75,28 @@ class LabourMarket : public sim::Replication {
 
   /// Values of a per-replication static output (flattened, row-major).
   std::vector<double> static_output(std::size_t static_id) const override;
+  std::vector<std::int64_t> take_events(std::size_t table_id) override;
 
   const WorkerTable& workers() const { return workers_; }
   const FirmTable& firms() const { return firms_; }
-  const std::vector<double>& wage_index_levels() const { return wage_; }
+  const Model& model() const { return *model_; }
 
  private:
+  // Set-up (firms.cpp, labour_market.cpp).
   void init_firms();
   void init_workers();
-  void plan_firms(int month, double demand);
+  void init_firm_finance();
+  // The month's phases, in order.
+  void environment(int month);
+  void plan_firms(int month);
   void separate(int month);
+  void redeploy();
   void post_vacancies();
   void run_matching(int month);
   void update_wages(int month);
-  void record(double demand, double* out);
+  void measure_workers();
+  void account_firms(int month);
+  void record(double* out);
 
   std::shared_ptr<const Model> model_;
   const Scenario& sc_;
@@ -82,21 +105,38 @@ class LabourMarket : public sim::Replication {
   std::size_t classes_ = 0;
   WorkerTable workers_;
   FirmTable firms_;
-  std::vector<double> wage_;       ///< w_o(t), USD/month
-  std::vector<double> wage0_;      ///< w_o(0)
+  std::vector<double> wage_;   ///< w_o(t), USD/month
+  std::vector<double> wage0_;  ///< w_o(0)
   std::vector<double> ref_log_tightness_;
   std::vector<float> class_premium_;
   std::vector<std::uint32_t> seekers_;  ///< unemployed at the start of this month, ascending id
+  std::vector<std::uint32_t> redeploy_candidates_;
+
+  // Environment of the current month.
+  double demand_ = 1, capability_ = 0, price_ = 0, market_ = 0, share_denominator_ = 0;
+  double market0_ = 0;  ///< M(0), USD/month
+  double operability_ = 1;  ///< compute one knowledge FTE can operate, relative to the start
+  std::vector<double> adoption_target_;  ///< theta*_ko this month, [k * O + o]
+  int month_ = 0;
 
   // Flows of the current month.
-  std::vector<std::int64_t> layoffs_, quits_, hires_, job_finds_, vacancies_posted_;
-  std::vector<std::int64_t> cls_layoffs_, cls_quits_, cls_hires_, cls_vacancies_;
+  static constexpr std::size_t kReasons = kLayoffReasons;
+  std::vector<std::int64_t> layoffs_;  ///< [o * kReasons + r]
+  std::vector<std::int64_t> quits_, hires_, job_finds_, vacancies_posted_, redeployed_in_,
+      redeployed_out_;
+  std::vector<std::int64_t> cls_layoffs_;  ///< [k * kReasons + r]
+  std::vector<std::int64_t> cls_quits_, cls_hires_, cls_vacancies_;
   std::vector<std::int64_t> seekers_by_occ_;
   std::int64_t applications_ = 0;
   std::int64_t employment_start_ = 0;
-  // Cumulative and initial values for static outputs.
+  std::int64_t firm_exits_ = 0;
+  // End-of-month stocks from the worker pass.
+  std::vector<double> emp_, unemp_, ltu_;
+  double wages_total_ = 0, literacy_total_ = 0;
+  // Cumulative and initial values for static outputs; events of the month.
   std::vector<double> transitions_;
   std::vector<double> initial_employment_, initial_unemployment_;
+  std::vector<std::int64_t> warn_rows_;
 };
 
 }  // namespace labourshift::models

@@ -45,7 +45,7 @@ std::vector<double> destination_cdf(const VacancyBook& book, const Eigen::Matrix
 std::uint32_t application_count(sim::Stream& rng, const Seeker& s, const MatchParams& p) {
   const double intensity =
       std::max(p.min_search_share, std::pow(1.0 - p.discouragement, static_cast<double>(s.spell)));
-  const double x = p.applications * intensity;
+  const double x = p.applications * intensity * s.intensity;
   const double whole = std::floor(x);
   return static_cast<std::uint32_t>(whole) + (rng.uniform() < x - whole ? 1U : 0U);
 }
@@ -54,7 +54,7 @@ std::uint32_t application_count(sim::Stream& rng, const Seeker& s, const MatchPa
 void draw_applications(std::uint32_t seeker_index, const Seeker& s, std::uint32_t n,
                        sim::Stream& rng, const VacancyBook& book, const std::vector<double>& cdf,
                        const Eigen::MatrixXd& similarity, const MatchParams& p,
-                       Application* out) {
+                       const std::vector<double>& complementarity, Application* out) {
   const std::size_t n_occ = book.occupations();
   const double* row = cdf.data() + static_cast<std::size_t>(s.occupation) * n_occ;
   const double total = row[n_occ - 1];
@@ -69,11 +69,12 @@ void draw_applications(std::uint32_t seeker_index, const Seeker& s, std::uint32_
     const std::size_t d = std::min(dest, n_occ - 1);
     const std::uint32_t v = book.occ_begin[d + 1] - book.occ_begin[d];
     const std::uint32_t slot = book.occ_begin[d] + rng.below(std::max<std::uint32_t>(v, 1));
+    const double fluency = complementarity.empty() ? 0.0 : p.literacy_weight * s.literacy * complementarity[d];
     const double score =
-        p.similarity_weight * similarity(s.occupation, static_cast<Eigen::Index>(d)) +
+        p.similarity_weight * similarity(s.occupation, static_cast<Eigen::Index>(d)) + fluency +
         p.noise_sd * normal(rng);
     a.score = static_cast<float>(score);
-    if (v > 0 && score >= p.hiring_standard) a.slot = slot;
+    if (v > 0 && score >= p.hiring_standard && book.slot_wage[slot] >= s.reservation) a.slot = slot;
   }
 }
 
@@ -103,7 +104,8 @@ Eigen::MatrixXd similarity_matrix(const Eigen::MatrixXd& mobility) {
 
 std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& book,
                         const Eigen::MatrixXd& mobility, const Eigen::MatrixXd& similarity,
-                        const MatchParams& params, const StreamKey& key, MatchStats* stats) {
+                        const MatchParams& params, const StreamKey& key, MatchStats* stats,
+                        const std::vector<double>& complementarity) {
   const std::size_t n_seek = seekers.size();
   const std::size_t n_slots = book.slots();
   if (n_seek == 0 || n_slots == 0) return {};
@@ -122,7 +124,7 @@ std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& b
     sim::Stream rng(key.seed, key.replication, key.month, phase::kApply, seekers[i].worker);
     (void)application_count(rng, seekers[i], params);  // same draws as above, in order
     draw_applications(static_cast<std::uint32_t>(i), seekers[i], count[i], rng, book, cdf,
-                      similarity, params, apps.data() + offset[i]);
+                      similarity, params, complementarity, apps.data() + offset[i]);
   });
 
   // 2. Bucket acceptable applications by slot (stable counting sort), then rank each bucket.
@@ -214,7 +216,7 @@ std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& b
 std::vector<Hire> match_reference(const std::vector<Seeker>& seekers, const VacancyBook& book,
                                   const Eigen::MatrixXd& mobility,
                                   const Eigen::MatrixXd& similarity, const MatchParams& params,
-                                  const StreamKey& key) {
+                                  const StreamKey& key, const std::vector<double>& complementarity) {
   if (seekers.empty() || book.slots() == 0) return {};
   const std::vector<double> cdf = destination_cdf(book, mobility);
   std::map<std::uint32_t, std::vector<Application>> by_slot;
@@ -222,7 +224,7 @@ std::vector<Hire> match_reference(const std::vector<Seeker>& seekers, const Vaca
     sim::Stream rng(key.seed, key.replication, key.month, phase::kApply, seekers[i].worker);
     const std::uint32_t n = application_count(rng, seekers[i], params);
     std::vector<Application> mine(n);
-    draw_applications(i, seekers[i], n, rng, book, cdf, similarity, params, mine.data());
+    draw_applications(i, seekers[i], n, rng, book, cdf, similarity, params, complementarity, mine.data());
     for (const auto& a : mine) {
       if (a.slot != kNone) by_slot[a.slot].push_back(a);
     }

@@ -30,12 +30,16 @@ struct MatchParams {
   double similarity_weight = 1;
   double noise_sd = 1;
   double hiring_standard = -1e300;
+  double literacy_weight = 0;  ///< score += weight x literacy x c(o') for complemented jobs
 };
 
 struct Seeker {
   std::uint32_t worker = 0;  ///< worker id (keys the random stream)
   std::uint8_t occupation = 0;
-  std::uint16_t spell = 0;  ///< months unemployed
+  std::uint16_t spell = 0;   ///< months unemployed (0 for on-the-job seekers)
+  float literacy = 0;        ///< AI literacy: raises the score for AI-complemented jobs
+  float reservation = 0;     ///< lowest wage the seeker accepts, USD/month
+  float intensity = 1;       ///< search-intensity multiplier (unemployment insurance, OJS)
 };
 
 /// Open vacancies, one slot per vacancy, grouped by occupation.
@@ -70,14 +74,18 @@ struct StreamKey {
 Eigen::MatrixXd similarity_matrix(const Eigen::MatrixXd& mobility);
 
 /// Run the month's matching. Hires come back in slot order; each seeker and slot at most once.
+/// A vacancy skips applicants whose reservation wage exceeds its wage. `complementarity` (size O,
+/// may be empty) weights literacy in the score.
 std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& book,
                         const Eigen::MatrixXd& mobility, const Eigen::MatrixXd& similarity,
-                        const MatchParams& params, const StreamKey& key, MatchStats* stats);
+                        const MatchParams& params, const StreamKey& key, MatchStats* stats,
+                        const std::vector<double>& complementarity = {});
 
 /// A plain serial implementation of the same rules, for tests (OpenMM-style reference path).
 std::vector<Hire> match_reference(const std::vector<Seeker>& seekers, const VacancyBook& book,
                                   const Eigen::MatrixXd& mobility,
                                   const Eigen::MatrixXd& similarity, const MatchParams& params,
-                                  const StreamKey& key);
+                                  const StreamKey& key,
+                                  const std::vector<double>& complementarity = {});
 
 }  // namespace labourshift::models

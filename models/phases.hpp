@@ -11,5 +11,7 @@ inline constexpr std::uint32_t kInitWorkers = 2;
 inline constexpr std::uint32_t kFirmPlan = 3;
 inline constexpr std::uint32_t kSeparation = 4;
 inline constexpr std::uint32_t kApply = 5;
+inline constexpr std::uint32_t kIncident = 6;
+inline constexpr std::uint32_t kRedeploy = 7;
 
 }  // namespace labourshift::models::phase

@@ -55,7 +55,47 @@ std::shared_ptr<const Schema<FirmClassParams>> firm_class_schema() {
       .real("hiring_speed", [](auto& c) -> auto& { return c.hiring_speed; }, 1.0, "1/month", 0, 1,
             "gamma_v: share of a headcount shortfall posted as vacancies per month")
       .real("wage_premium", [](auto& c) -> auto& { return c.wage_premium; }, 1.0, "multiplier",
-            0.2, 5, "wage offered relative to the occupation wage index");
+            0.2, 5, "wage offered relative to the occupation wage index")
+      .boolean("ai_seller", [](auto& c) -> auto& { return c.ai_seller; }, false,
+               "sells AI services and shares the AI market in proportion to K^phi")
+      .real("adoption_speed", [](auto& c) -> auto& { return c.adoption_speed; }, 0.03, "1/month", 0,
+            1, "lambda_k: adoption theta moves toward theta* at this speed")
+      .real("adoption_hurdle", [](auto& c) -> auto& { return c.adoption_hurdle; }, 2.5, "log", -20,
+            20, "mu_k: organisational hurdle in ln(wage / compute cost)")
+      .real("target_margin", [](auto& c) -> auto& { return c.target_margin; }, 0.08, "share", -5,
+            0.95, "projected cash margin below which the firm cuts headcount to fund compute")
+      .real("initial_margin", [](auto& c) -> auto& { return c.initial_margin; }, 0.10, "share", -5,
+            0.95, "cash margin at the start; sets the other (non-labour, non-compute) costs")
+      .real("labour_share", [](auto& c) -> auto& { return c.labour_share; }, 0.35, "share", 0.01, 1,
+            "wage bill / core revenue at the start")
+      .real("initial_cash_months", [](auto& c) -> auto& { return c.initial_cash_months; }, 3.0,
+            "months of revenue", 0, 600, "cash at the start")
+      .integer("capex_lag_months", [](auto& c) -> auto& { return c.capex_lag_months; }, 6, "months",
+               0, 48, "months from ordering compute to its arrival")
+      .integer("payment_months", [](auto& c) -> auto& { return c.payment_months; }, 36, "months", 1,
+               120, "instalments over which an order is paid, from the order month (multi-year "
+               "purchase commitments and leases)")
+      .integer("capacity_life_months", [](auto& c) -> auto& { return c.capacity_life_months; }, 66,
+               "months", 6, 240, "life of compute capacity before it retires",
+               "server lives 5-6 years (Microsoft, Alphabet 6; Meta 5.5; Amazon 5)")
+      .real("expectation_weight", [](auto& c) -> auto& { return c.expectation_weight; }, 0.85, "",
+            0, 0.999, "omega: weight on the old growth expectation (adaptive expectations)")
+      .real("order_speed", [](auto& c) -> auto& { return c.order_speed; }, 1.0, "1/month", 0, 1,
+            "share of the supply-line gap K* - (K + pipeline - retirements due) ordered per month")
+      .real("capacity_headroom", [](auto& c) -> auto& { return c.capacity_headroom; }, 0.15, "share",
+            0, 5, "spare capacity planned above expected use")
+      .real("manager_span_elasticity", [](auto& c) -> auto& { return c.manager_span_elasticity; },
+            0.5, "", 0, 20, "rho: span s = s0 (1 + rho mean theta): AI coordination removes layers")
+      .real("max_budget_cut_share", [](auto& c) -> auto& { return c.max_budget_cut_share; }, 0.004,
+            "1/month", 0, 1, "largest share of headcount cut in a month to meet the target margin")
+      .real("internal_mobility_rate", [](auto& c) -> auto& { return c.internal_mobility_rate; }, 0.1,
+            "share", 0, 1, "share of workers due to be laid off who move instead to an open job of "
+            "the firm in a similar occupation")
+      .real("exit_cash_months", [](auto& c) -> auto& { return c.exit_cash_months; }, 3.0,
+            "months of revenue", 0, 600, "negative cash beyond this many months of revenue counts "
+            "toward exit")
+      .integer("exit_after_months", [](auto& c) -> auto& { return c.exit_after_months; }, 6,
+               "months", 1, 600, "consecutive months beyond the cash threshold before the firm exits");
   return s;
 }
 
@@ -80,13 +120,49 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
   // hyperscaler: Amazon corporate/AWS, Microsoft, Alphabet, Meta (~0.65 M tech and corporate
   // staff); big_tech ~1 M (Apple, Oracle, IBM, Salesforce, Nvidia, Intel, Cisco ...); mid_tech ~1.6 M;
   // ai_native ~0.08 M; enterprise: every other employer.
-  std::vector<Named<FirmClassParams>> classes = {
-      {"hyperscaler", make_class(*firm, 0.004, 4, 1, "tech", 3.0, 1.5, 1.3)},
-      {"big_tech", make_class(*firm, 0.006, 20, 1, "tech", 1.5, 1.5, 1.2)},
-      {"mid_tech", make_class(*firm, 0.010, 0, 200, "tech", 1.0, 1.3, 1.1)},
-      {"ai_native", make_class(*firm, 0.0005, 0, 40, "tech", 4.0, 1.3, 1.2)},
-      {"enterprise", make_class(*firm, 0.9795, 0, 50, "economy", 1.0, 1.1, 1.0)},
+  // Default classes: shares of US employment (~160 M) held by each class, 2025.
+  // hyperscaler: Amazon corporate/AWS, Microsoft, Alphabet, Meta (~0.65 M tech and corporate
+  // staff); big_tech ~1 M (Apple, Oracle, IBM, Salesforce, Nvidia, Intel, Cisco ...); mid_tech
+  // ~1.6 M; ai_native ~0.08 M; enterprise: every other employer (a non-tech employer of tech talent).
+  // Margins: 2025 operating margins (Microsoft ~45%, Alphabet ~32%, Meta ~40%, Amazon ~11%).
+  auto cls = [&](double share, int count, double mean_size, const char* mix, double tilt,
+                 double alpha, double premium) {
+    return make_class(*firm, share, count, mean_size, mix, tilt, alpha, premium);
   };
+  FirmClassParams hyper = cls(0.004, 4, 1, "tech", 3.0, 1.5, 1.3);
+  hyper.ai_seller = true;
+  hyper.adoption_speed = 0.08;
+  hyper.adoption_hurdle = 1.0;
+  hyper.initial_margin = 0.32;
+  hyper.target_margin = 0.30;
+  hyper.labour_share = 0.15;
+  hyper.initial_cash_months = 6;
+  FirmClassParams big = cls(0.006, 20, 1, "tech", 1.5, 1.5, 1.2);
+  big.ai_seller = true;
+  big.adoption_speed = 0.06;
+  big.adoption_hurdle = 1.3;
+  big.initial_margin = 0.27;
+  big.target_margin = 0.25;
+  big.labour_share = 0.22;
+  big.initial_cash_months = 6;
+  FirmClassParams mid = cls(0.010, 0, 200, "tech", 1.0, 1.3, 1.1);
+  mid.adoption_speed = 0.05;
+  mid.adoption_hurdle = 1.8;
+  mid.initial_margin = 0.15;
+  mid.target_margin = 0.12;
+  mid.labour_share = 0.40;
+  FirmClassParams native = cls(0.0005, 0, 40, "tech", 4.0, 1.3, 1.2);
+  native.ai_seller = true;
+  native.adoption_speed = 0.10;
+  native.adoption_hurdle = 0.8;
+  native.initial_margin = -0.30;
+  native.target_margin = -0.60;
+  native.labour_share = 0.50;
+  native.initial_cash_months = 36;
+  FirmClassParams enterprise = cls(0.9795, 0, 50, "economy", 1.0, 1.1, 1.0);
+  std::vector<Named<FirmClassParams>> classes = {
+      {"hyperscaler", hyper}, {"big_tech", big}, {"mid_tech", mid}, {"ai_native", native},
+      {"enterprise", enterprise}};
   (*s).text("run.name", [](auto& x) -> auto& { return x.run.name; }, "", "",
             "scenario name (default: the file name without .toml)")
       .text("run.start", [](auto& x) -> auto& { return x.run.start; }, "2024-01", "YYYY-MM",
@@ -98,6 +174,10 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
                "index, keys every random stream)")
       .integer("run.replications", [](auto& x) -> auto& { return x.run.replications; }, 1, "runs",
                1, 100000, "independent replications (ensemble members)")
+      .real("population.represented_persons",
+            [](auto& x) -> auto& { return x.population.represented_persons; }, 170e6, "persons", 1,
+            1e10, "persons the agents stand for: WARN thresholds and US magnitudes scale by "
+            "represented_persons / workers", "BLS CPS 2025: civilian labour force ~170 M")
       .integer("population.workers", [](auto& x) -> auto& { return x.population.workers; },
                100000, "agents", 10, 2000000000, "labour force in agents (one agent per person at "
                "full US scale, ~170 M)")
@@ -112,31 +192,105 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
             "occupation table CSV (\"\" = the project's data/occupations.csv)")
       .text("data.mobility", [](auto& x) -> auto& { return x.data.mobility; }, "", "path",
             "mobility matrix CSV (\"\" = the project's data/mobility.csv)")
-      .choice("demand.path", [](auto& x) -> auto& { return x.demand.path; }, "steady",
-              {"steady", "cycle", "shock"}, "aggregate labour demand path")
-      .real("demand.growth_per_year", [](auto& x) -> auto& { return x.demand.growth_per_year; },
-            0.0, "1/year", -0.5, 0.5, "trend growth of labour demand")
-      .real("demand.vacancy_rate", [](auto& x) -> auto& { return x.demand.vacancy_rate; }, 0.046,
+      .choice("macro.path", [](auto& x) -> auto& { return x.macro.path; }, "steady",
+              {"steady", "cycle", "recession"}, "path of core (non-AI) demand")
+      .real("macro.core_growth_per_year", [](auto& x) -> auto& { return x.macro.core_growth_per_year; },
+            0.0, "1/year", -0.5, 0.5, "trend growth of core demand (g_c)")
+      .real("macro.cycle_amplitude", [](auto& x) -> auto& { return x.macro.cycle_amplitude; },
+            0.03, "share", 0, 0.5, "amplitude of the demand cycle (path = cycle)")
+      .integer("macro.cycle_period_months",
+               [](auto& x) -> auto& { return x.macro.cycle_period_months; }, 72, "months", 6, 600,
+               "period of the demand cycle (path = cycle)")
+      .integer("macro.recession_month", [](auto& x) -> auto& { return x.macro.recession_month; }, 24,
+               "month", 0, 1200, "month (from the start) when the recession hits (path = recession)")
+      .real("macro.recession_depth", [](auto& x) -> auto& { return x.macro.recession_depth; }, 0.05,
+            "share", 0, 0.9, "fall in core demand at the recession (path = recession)")
+      .integer("macro.recession_recovery_months",
+               [](auto& x) -> auto& { return x.macro.recession_recovery_months; }, 24, "months", 0,
+               1200, "months for core demand to recover linearly (path = recession)")
+      .real("macro.firm_shock_sd", [](auto& x) -> auto& { return x.macro.firm_shock_sd; }, 0.02,
+            "log points/month", 0, 1, "sd of the monthly innovation to firm-level log demand")
+      .real("macro.firm_shock_persistence",
+            [](auto& x) -> auto& { return x.macro.firm_shock_persistence; }, 0.97, "", 0, 0.9999,
+            "AR(1) persistence of firm-level log demand")
+      .real("ai.capability_start", [](auto& x) -> auto& { return x.ai.capability_start; }, 0.15,
+            "share", 0, 1, "a0: share of exposed tasks AI performs acceptably at the start")
+      .real("ai.capability_max", [](auto& x) -> auto& { return x.ai.capability_max; }, 0.8, "share",
+            0, 1, "a_max: long-run capability")
+      .real("ai.capability_rate_per_year",
+            [](auto& x) -> auto& { return x.ai.capability_rate_per_year; }, 0.6, "1/year", 0, 20,
+            "kappa: logistic growth rate of capability")
+      .integer("ai.capability_midpoint_month",
+               [](auto& x) -> auto& { return x.ai.capability_midpoint_month; }, 48, "month", -1200,
+               1200, "t_mid: month (from the start) of fastest capability growth")
+      .real("ai.compute_price_start", [](auto& x) -> auto& { return x.ai.compute_price_start; },
+            700.0, "USD/GPU-eq-month", 1, 1e6,
+            "p0: amortised all-in price of one GPU-equivalent for a month (purchase price = p x "
+            "capacity life)", "H100 $25-30k (2023) plus ~$10.7 M/MW datacentre shell (CBRE), over 5.5 years")
+      .real("ai.compute_price_decline_per_year",
+            [](auto& x) -> auto& { return x.ai.compute_price_decline_per_year; }, 0.30, "1/year", 0,
+            0.99, "g_p: yearly decline of the compute price")
+      .real("ai.compute_per_fte", [](auto& x) -> auto& { return x.ai.compute_per_fte; }, 4.0,
+            "GPU-eq/FTE", 0.001, 1000, "m: compute that performs one FTE of automated tasks "
+            "(about $2,800 a month at 2024 prices: agentic inference is not free)")
+      .real("ai.augmentation_weight", [](auto& x) -> auto& { return x.ai.augmentation_weight; }, 0.5,
+            "share", 0, 1, "omega_a: share of non-routine exposed content that AI augments rather "
+            "than automates: automatable share x_o = e_o (1 - omega_a (1 - r_o))")
+      .real("ai.adoption_sd", [](auto& x) -> auto& { return x.ai.adoption_sd; }, 1.0, "log", 0.01,
+            10, "sd of the cost-benefit comparison across tasks")
+      .real("ai.market_share_of_revenue_start",
+            [](auto& x) -> auto& { return x.ai.market_share_of_revenue_start; }, 0.05, "share", 0,
+            10, "AI service demand at the start, relative to AI sellers' core revenue",
+            "Microsoft AI run-rate $13 B against ~$280 B revenue, 2025")
+      .real("ai.growth_start_per_year", [](auto& x) -> auto& { return x.ai.growth_start_per_year; },
+            1.75, "1/year", -0.9, 20, "g0: growth of AI service demand at the start",
+            "Microsoft AI revenue +175% a year, 2025")
+      .real("ai.expected_growth_start_per_year",
+            [](auto& x) -> auto& { return x.ai.expected_growth_start_per_year; }, 0.3, "1/year",
+            -0.9, 20, "growth of AI demand firms expected at the start; realised growth above it "
+            "raises expectations (and orders) through 2024-25",
+            "capex guidance was raised repeatedly in 2024-25 as AI demand surprised")
+      .real("ai.growth_long_run_per_year",
+            [](auto& x) -> auto& { return x.ai.growth_long_run_per_year; }, 0.20, "1/year", -0.9, 5,
+            "g_inf: long-run growth of AI service demand", "AWS +20% a year, Q3 2025")
+      .integer("ai.growth_halflife_months",
+               [](auto& x) -> auto& { return x.ai.growth_halflife_months; }, 18, "months", 1, 600,
+               "half-life of the decay of growth from g0 to g_inf")
+      .integer("ai.bust_month", [](auto& x) -> auto& { return x.ai.bust_month; }, 0, "month", 0,
+               1200, "month of an AI-demand bust (0 = none)")
+      .real("ai.bust_depth", [](auto& x) -> auto& { return x.ai.bust_depth; }, 0.4, "share", 0, 1,
+            "fall of AI service demand at the bust")
+      .real("ai.post_bust_growth_per_year",
+            [](auto& x) -> auto& { return x.ai.post_bust_growth_per_year; }, 0.0, "1/year", -0.9, 5,
+            "growth of AI service demand after a bust")
+      .real("ai.revenue_per_gpu_month", [](auto& x) -> auto& { return x.ai.revenue_per_gpu_month; },
+            1500.0, "USD/GPU-eq-month", 1, 1e7, "AI revenue one fully used GPU-equivalent earns")
+      .real("ai.share_elasticity", [](auto& x) -> auto& { return x.ai.share_elasticity; }, 0.5, "",
+            0, 5, "phi: AI demand is shared among sellers in proportion to K^phi")
+      .real("ai.opex_share_of_price", [](auto& x) -> auto& { return x.ai.opex_share_of_price; }, 0.3,
+            "share", 0, 10, "power and operations of installed capacity, as a share of its price; "
+            "paid whether used or idle")
+      .real("reliability.base_hazard", [](auto& x) -> auto& { return x.reliability.base_hazard; },
+            0.05, "1/month", 0, 1, "h0: monthly incident probability at load ratio 1")
+      .real("reliability.load_elasticity",
+            [](auto& x) -> auto& { return x.reliability.load_elasticity; }, 3.0, "", 0, 20,
+            "eta: incident hazard h0 rho^eta rises steeply with the load ratio")
+      .real("reliability.incident_cost_share",
+            [](auto& x) -> auto& { return x.reliability.incident_cost_share; }, 0.1, "share", 0, 1,
+            "share of the month's AI revenue an incident costs")
+      .integer("reliability.knowledge_tenure_cap_months",
+               [](auto& x) -> auto& { return x.reliability.knowledge_tenure_cap_months; }, 36,
+               "months", 1, 600, "tenure at which a knowledge-role worker counts fully toward Q_f")
+      .real("reliability.initial_load", [](auto& x) -> auto& { return x.reliability.initial_load; },
+            0.7, "ratio", 0.01, 10, "load ratio rho at the start (sets how much compute Q_f can run)")
+      .real("reliability.operability_growth_per_year",
+            [](auto& x) -> auto& { return x.reliability.operability_growth_per_year; }, 0.5,
+            "1/year", 0, 10, "growth of the compute one unit of institutional knowledge can "
+            "operate (tooling, automation of operations)")
+      .real("labour.vacancy_rate", [](auto& x) -> auto& { return x.labour.vacancy_rate; }, 0.046,
             "openings per filled job", 0, 1,
             "desired openings per filled job at the start (target headcount = (1 + rate) x "
             "initial headcount)", "BLS JOLTS 2025: job openings rate ~4.6%")
-      .real("demand.cycle_amplitude", [](auto& x) -> auto& { return x.demand.cycle_amplitude; },
-            0.03, "share", 0, 0.5, "amplitude of the demand cycle (path = cycle)")
-      .integer("demand.cycle_period_months",
-               [](auto& x) -> auto& { return x.demand.cycle_period_months; }, 72, "months", 6, 600,
-               "period of the demand cycle (path = cycle)")
-      .integer("demand.shock_month", [](auto& x) -> auto& { return x.demand.shock_month; }, 24,
-               "month", 0, 1200, "month (from the start) when the shock hits (path = shock)")
-      .real("demand.shock_depth", [](auto& x) -> auto& { return x.demand.shock_depth; }, 0.05,
-            "share", 0, 0.9, "fall in labour demand at the shock (path = shock)")
-      .integer("demand.shock_recovery_months",
-               [](auto& x) -> auto& { return x.demand.shock_recovery_months; }, 24, "months", 0,
-               1200, "months for demand to recover linearly after the shock (path = shock)")
-      .real("demand.firm_shock_sd", [](auto& x) -> auto& { return x.demand.firm_shock_sd; }, 0.02,
-            "log points/month", 0, 1, "sd of the monthly innovation to firm-level log demand")
-      .real("demand.firm_shock_persistence",
-            [](auto& x) -> auto& { return x.demand.firm_shock_persistence; }, 0.97, "", 0, 0.9999,
-            "AR(1) persistence of firm-level log demand")
       .real("labour.quit_rate", [](auto& x) -> auto& { return x.labour.quit_rate; }, 0.002,
             "1/month", 0, 1, "quits into unemployment (job-to-job moves are not modelled here)",
             "BLS CPS: job leavers ~11% of the unemployed, ~0.3 M new a month")
@@ -147,9 +301,21 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
       .integer("labour.long_term_months",
                [](auto& x) -> auto& { return x.labour.long_term_months; }, 6, "months", 1, 120,
                "spell length from which unemployment counts as long-term", "BLS: 27 weeks or more")
+      .real("labour.internal_mobility_min_similarity",
+            [](auto& x) -> auto& { return x.labour.internal_mobility_min_similarity; }, 0.01, "",
+            0, 1, "least occupational similarity sim(o, o') for an internal move")
       .integer("search.applications", [](auto& x) -> auto& { return x.search.applications; }, 3,
                "applications/month", 0, 100, "a: applications an unemployed worker sends a month "
                "at the start of a spell")
+      .real("workers.literacy_learning_rate",
+            [](auto& x) -> auto& { return x.workers.literacy_learning_rate; }, 0.05, "1/month", 0, 1,
+            "beta: on-the-job AI literacy growth, l += beta theta (1 - l)")
+      .real("workers.layoff_literacy_weight",
+            [](auto& x) -> auto& { return x.workers.layoff_literacy_weight; }, 1.0, "", 0, 10,
+            "how much more often low-literacy workers are chosen for layoffs")
+      .real("workers.warn_threshold_persons",
+            [](auto& x) -> auto& { return x.workers.warn_threshold_persons; }, 50.0, "persons", 1,
+            1e9, "layoffs in a firm-month that require a WARN notice", "federal WARN Act: 50 or more")
       .real("search.discouragement", [](auto& x) -> auto& { return x.search.discouragement; },
             0.05, "1/month", 0, 1, "search intensity falls by this share per month of spell")
       .real("search.min_search_share", [](auto& x) -> auto& { return x.search.min_search_share; },

@@ -21,6 +21,7 @@ struct RunParams {
 
 struct PopulationParams {
   std::int64_t workers = 0;  ///< agents in the labour force
+  double represented_persons = 0;  ///< persons the agents stand for (US labour force)
   double initial_unemployment_rate = 0;
   double initial_long_term_share = 0;
 };
@@ -30,24 +31,58 @@ struct DataParams {
   std::string mobility;
 };
 
-/// Labour demand path (MODEL.md 3.7 demand gap; the AI reallocation adds to it later).
-struct DemandParams {
-  std::string path;  ///< steady | cycle | shock
-  double growth_per_year = 0;
-  double vacancy_rate = 0;  ///< desired openings per filled job at baseline
+/// Core (non-AI) demand: trend growth, an optional cycle or recession, firm-level shocks.
+struct MacroParams {
+  std::string path;  ///< steady | cycle | recession
+  double core_growth_per_year = 0;
   double cycle_amplitude = 0;
   int cycle_period_months = 0;
-  int shock_month = 0;
-  double shock_depth = 0;
-  int shock_recovery_months = 0;
+  int recession_month = 0;
+  double recession_depth = 0;
+  int recession_recovery_months = 0;
   double firm_shock_sd = 0;
   double firm_shock_persistence = 0;
 };
 
+/// The AI environment (MODEL.md 2): capability, compute price, AI service demand.
+struct AiParams {
+  double capability_start = 0;
+  double capability_max = 0;
+  double capability_rate_per_year = 0;
+  int capability_midpoint_month = 0;
+  double compute_price_start = 0;  ///< USD per GPU-equivalent-month, amortised
+  double compute_price_decline_per_year = 0;
+  double compute_per_fte = 0;      ///< GPU-eq to automate one FTE of tasks
+  double augmentation_weight = 0;  ///< share of non-routine exposed content augmented, not automated
+  double adoption_sd = 0;
+  double market_share_of_revenue_start = 0;
+  double growth_start_per_year = 0;
+  double expected_growth_start_per_year = 0;  ///< what firms expected at the start
+  double growth_long_run_per_year = 0;
+  int growth_halflife_months = 0;
+  int bust_month = 0;
+  double bust_depth = 0;
+  double post_bust_growth_per_year = 0;
+  double revenue_per_gpu_month = 0;
+  double share_elasticity = 0;  ///< phi: AI demand shared in proportion to K^phi
+  double opex_share_of_price = 0;
+};
+
+struct ReliabilityParams {
+  double base_hazard = 0;
+  double load_elasticity = 0;
+  double incident_cost_share = 0;
+  int knowledge_tenure_cap_months = 0;
+  double initial_load = 0;
+  double operability_growth_per_year = 0;
+};
+
 struct LabourParams {
+  double vacancy_rate = 0;               ///< desired openings per filled job at the start
   double quit_rate = 0;                  ///< worker-initiated separations into unemployment
   double idiosyncratic_layoff_rate = 0;  ///< match destruction independent of the gap
   int long_term_months = 0;              ///< spell at which unemployment counts as long-term
+  double internal_mobility_min_similarity = 0;
 };
 
 struct SearchParams {
@@ -66,6 +101,12 @@ struct WageParams {
   int reference_halflife_months = 0;
 };
 
+struct WorkerParams {
+  double literacy_learning_rate = 0;
+  double layoff_literacy_weight = 0;
+  double warn_threshold_persons = 0;
+};
+
 struct FirmClassParams {
   double employment_share = 0;
   int count = 0;
@@ -78,14 +119,35 @@ struct FirmClassParams {
   double layoff_speed = 0;  ///< gamma_u
   double hiring_speed = 0;  ///< gamma_v
   double wage_premium = 0;
+  bool ai_seller = false;
+  double adoption_speed = 0;   ///< lambda_k
+  double adoption_hurdle = 0;  ///< mu_k
+  double target_margin = 0;
+  double initial_margin = 0;
+  double labour_share = 0;     ///< wage bill / core revenue at the start
+  double initial_cash_months = 0;
+  int capex_lag_months = 0;
+  int payment_months = 0;
+  int capacity_life_months = 0;
+  double expectation_weight = 0;  ///< omega
+  double order_speed = 0;
+  double capacity_headroom = 0;
+  double manager_span_elasticity = 0;
+  double max_budget_cut_share = 0;
+  double internal_mobility_rate = 0;
+  double exit_cash_months = 0;
+  int exit_after_months = 0;
 };
 
 struct Scenario {
   RunParams run;
   PopulationParams population;
   DataParams data;
-  DemandParams demand;
+  MacroParams macro;
+  AiParams ai;
+  ReliabilityParams reliability;
   LabourParams labour;
+  WorkerParams workers;
   SearchParams search;
   WageParams wages;
   std::vector<sim::Named<FirmClassParams>> firms;

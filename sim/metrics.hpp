@@ -30,6 +30,14 @@ struct StaticSpec {
   std::vector<std::size_t> shape;  ///< without the leading replication axis
 };
 
+/// A table of integer events appended as they happen (e.g. WARN notices).
+struct EventSpec {
+  std::string group;
+  std::string name;
+  std::vector<std::string> columns;
+  std::string description;
+};
+
 class MetricLayout {
  public:
   /// Declare a scalar series; returns its position in the monthly vector.
@@ -48,7 +56,12 @@ class MetricLayout {
     statics_.push_back(std::move(spec));
     return statics_.size() - 1;
   }
+  std::size_t add_events(EventSpec spec) {
+    events_.push_back(std::move(spec));
+    return events_.size() - 1;
+  }
   std::size_t size() const { return total_; }
+  const std::vector<EventSpec>& events() const { return events_; }
   const std::vector<MetricSpec>& specs() const { return specs_; }
   const std::vector<StaticSpec>& statics() const { return statics_; }
   /// Position of a declared metric by group and name (for summaries and tests).
@@ -70,6 +83,7 @@ class MetricLayout {
   }
   std::vector<MetricSpec> specs_;
   std::vector<StaticSpec> statics_;
+  std::vector<EventSpec> events_;
   std::size_t total_ = 0;
 };
 

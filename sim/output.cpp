@@ -79,6 +79,12 @@ OutputWriter::OutputWriter(std::string final_path, const MetricLayout& layout,
     ds.set_attr("description", spec.description);
     statics_.push_back(std::move(ds));
   }
+  for (const auto& spec : layout.events()) {
+    auto g = group_for(file_, spec.group);
+    auto t = g.create_table(spec.name, spec.columns);
+    t.set_attr("description", spec.description);
+    events_.push_back(std::move(t));
+  }
   file_.flush();
 }
 
@@ -131,6 +137,11 @@ void OutputWriter::write_static(std::uint32_t replication, std::size_t static_id
   statics_[static_id].write(offset, count, values.data());
 }
 
+void OutputWriter::write_events(std::size_t table_id, const std::vector<std::int64_t>& rows) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  events_[table_id].append(rows);
+}
+
 void OutputWriter::finish(bool complete, double wall_seconds) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto root = file_.root();
@@ -139,6 +150,7 @@ void OutputWriter::finish(bool complete, double wall_seconds) {
   root.set_attr("wall_seconds", wall_seconds);
   datasets_.clear();
   statics_.clear();
+  events_.clear();
   file_.close();
   std::filesystem::rename(partial_path_, final_path_);
   finished_ = true;

@@ -49,6 +49,7 @@ class OutputWriter : public ResultSink {
   void write_month(std::uint32_t replication, int month, const double* values) override;
   void write_static(std::uint32_t replication, std::size_t static_id,
                     const std::vector<double>& values) override;
+  void write_events(std::size_t table_id, const std::vector<std::int64_t>& rows) override;
 
   /// Write the closing attributes, close the file and rename it to the final path.
   void finish(bool complete, double wall_seconds);
@@ -64,6 +65,7 @@ class OutputWriter : public ResultSink {
   h5::File file_;
   std::vector<h5::Dataset> datasets_;  // one per MetricSpec
   std::vector<h5::Dataset> statics_;   // one per StaticSpec
+  std::vector<h5::Table> events_;      // one per EventSpec
   std::vector<std::int64_t> months_completed_;
   std::vector<double> scratch_;
   std::mutex mutex_;

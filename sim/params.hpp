@@ -306,21 +306,30 @@ class Schema {
     unknown_key(s, shown_prefix + key, all_keys_for_suggestion(shown_prefix));
   }
 
-  /// The resolved object as TOML text, grouped into [tables], in declaration order.
+  /// The resolved object as TOML text, grouped into [tables] in order of first declaration
+  /// (a table may be declared in several places; TOML allows each header once).
   std::string to_toml(const T& t) const {
-    std::string out;
-    std::string current;
+    std::vector<std::string> tables;
+    std::vector<std::string> bodies;
     for (const auto& e : entries_) {
       const auto dot = e.info.key.rfind('.');
       const std::string table = dot == std::string::npos ? "" : e.info.key.substr(0, dot);
       const std::string leaf = dot == std::string::npos ? e.info.key : e.info.key.substr(dot + 1);
-      if (table != current) {
-        out += "\n[" + table + "]\n";
-        current = table;
+      auto it = std::find(tables.begin(), tables.end(), table);
+      if (it == tables.end()) {
+        tables.push_back(table);
+        bodies.emplace_back();
+        it = tables.end() - 1;
       }
-      out += leaf + " = " + e.print(t);
-      if (!e.info.unit.empty()) out += "  # " + e.info.unit;
-      out += "\n";
+      std::string& body = bodies[static_cast<std::size_t>(it - tables.begin())];
+      body += leaf + " = " + e.print(t);
+      if (!e.info.unit.empty()) body += "  # " + e.info.unit;
+      body += "\n";
+    }
+    std::string out;
+    for (std::size_t i = 0; i < tables.size(); ++i) {
+      if (!tables[i].empty()) out += "\n[" + tables[i] + "]\n";
+      out += bodies[i];
     }
     for (const auto& c : collections_) out += c.print(t);
     return out;

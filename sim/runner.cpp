@@ -52,6 +52,11 @@ EnsembleResult run_ensemble(const ReplicationFactory& make, const MetricLayout& 
   result.months_done.assign(reps, 0);
   result.values.assign(reps, {});
   result.statics.assign(reps, {});
+  result.events.assign(layout.events().size(), {});
+  // Events are kept per replication and written in replication order after the run, so the
+  // table is the same for any thread count.
+  std::vector<std::vector<std::vector<std::int64_t>>> events(
+      layout.events().size(), std::vector<std::vector<std::int64_t>>(reps));
   Progress progress(options.progress, static_cast<std::int64_t>(reps) * options.months);
   tbb::parallel_for(std::size_t{0}, reps, [&](std::size_t r) {
     const auto rep = static_cast<std::uint32_t>(r);
@@ -63,6 +68,10 @@ EnsembleResult run_ensemble(const ReplicationFactory& make, const MetricLayout& 
       double* out = values.data() + static_cast<std::size_t>(month - 1) * layout.size();
       model->step(month, out);
       if (sink != nullptr) sink->write_month(rep, month, out);
+      for (std::size_t e = 0; e < layout.events().size(); ++e) {
+        const std::vector<std::int64_t> rows = model->take_events(e);
+        events[e][r].insert(events[e][r].end(), rows.begin(), rows.end());
+      }
       result.months_done[r] = month;
       progress.tick();
     }
@@ -72,6 +81,13 @@ EnsembleResult run_ensemble(const ReplicationFactory& make, const MetricLayout& 
     }
   });
   progress.finish();
+  for (std::size_t e = 0; e < events.size(); ++e) {
+    for (const auto& rows : events[e]) {
+      if (rows.empty()) continue;
+      if (sink != nullptr) sink->write_events(e, rows);
+      result.events[e].insert(result.events[e].end(), rows.begin(), rows.end());
+    }
+  }
   for (int m : result.months_done) result.complete = result.complete && m == options.months;
   result.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

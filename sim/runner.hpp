@@ -19,6 +19,9 @@ class Replication {
   virtual ~Replication() = default;
   virtual void step(int month, double* out) = 0;
   virtual std::vector<double> static_output(std::size_t static_id) const = 0;
+  /// Rows (row-major, one value per column) of event table `table_id` produced by the last
+  /// step; the replication forgets them afterwards.
+  virtual std::vector<std::int64_t> take_events(std::size_t table_id) = 0;
 };
 
 /// Receives results as they are produced. Called from several threads; implementations
@@ -29,6 +32,7 @@ class ResultSink {
   virtual void write_month(std::uint32_t replication, int month, const double* values) = 0;
   virtual void write_static(std::uint32_t replication, std::size_t static_id,
                             const std::vector<double>& values) = 0;
+  virtual void write_events(std::size_t table_id, const std::vector<std::int64_t>& rows) = 0;
 };
 
 struct EnsembleOptions {
@@ -43,6 +47,7 @@ struct EnsembleResult {
   std::vector<int> months_done;               ///< per replication
   std::vector<std::vector<double>> values;    ///< [replication][(month - 1) * size + i]
   std::vector<std::vector<std::vector<double>>> statics;  ///< [replication][static_id]
+  std::vector<std::vector<std::int64_t>> events;          ///< [table_id] rows, row-major
   double wall_seconds = 0;
 };
 

@@ -18,6 +18,16 @@ sim::Setting set(const std::string& key, sim::Value v) {
 }
 sim::Value i64(std::int64_t x) { return sim::Value{x}; }
 
+/// The labour-market core alone: no AI capability, hence no AI market, adoption or compute.
+std::vector<sim::Setting> no_ai() {
+  return {set("ai.capability_start", sim::Value{0.0}), set("ai.capability_max", sim::Value{0.0})};
+}
+
+std::vector<sim::Setting> with(std::vector<sim::Setting> a, const std::vector<sim::Setting>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
 std::shared_ptr<const Model> small_model(std::vector<sim::Setting> extra = {}) {
   std::vector<sim::Setting> s = {set("population.workers", i64(20000)), set("run.months", i64(36)),
                                  set("run.seed", i64(7))};
@@ -49,7 +59,9 @@ double mean(const std::vector<double>& x) {
 }  // namespace
 
 TEST_CASE("stock-flow identities hold exactly for every occupation and month", "[labour_market]") {
-  const auto model = small_model();
+  // With the AI reallocation active (redeployments, AI-attributed layoffs) and a recession.
+  const auto model = small_model({set("macro.path", sim::Value{std::string("recession")}),
+                                  set("macro.recession_month", i64(12))});
   const auto r = run(model);
   const View v{*model, r.values[0]};
   const auto& id = model->ids;
@@ -64,7 +76,8 @@ TEST_CASE("stock-flow identities hold exactly for every occupation and month", "
       const double u_prev = t == 1 ? U0[o] : v.at(id.occ_unemployment + o, t - 1);
       const double e = v.at(id.occ_employment + o, t);
       const double u = v.at(id.occ_unemployment + o, t);
-      REQUIRE(e == e_prev + v.at(id.occ_hires + o, t) - v.at(id.occ_layoffs + o, t) - v.at(id.occ_quits + o, t));
+      REQUIRE(e == e_prev + v.at(id.occ_hires + o, t) - v.at(id.occ_layoffs + o, t) - v.at(id.occ_quits + o, t) +
+                       v.at(id.occ_redeployed_in + o, t) - v.at(id.occ_redeployed_out + o, t));
       REQUIRE(u == u_prev + v.at(id.occ_layoffs + o, t) + v.at(id.occ_quits + o, t) - v.at(id.occ_job_finds + o, t));
       e_total += e;
       u_total += u;
@@ -84,6 +97,10 @@ TEST_CASE("stock-flow identities hold exactly for every occupation and month", "
     }
     REQUIRE(hires == finds);
     REQUIRE(hires == v.at(id.hires, t));
+    // Layoffs by reason add up to all layoffs; AI-attributed = automation + capex_funding.
+    REQUIRE(v.at(id.layoffs, t) == v.at(id.layoffs_demand, t) + v.at(id.layoffs_automation, t) +
+                                       v.at(id.layoffs_capex_funding, t) + v.at(id.layoffs_firm_exit, t));
+    REQUIRE(v.at(id.layoffs_ai, t) == v.at(id.layoffs_automation, t) + v.at(id.layoffs_capex_funding, t));
   }
   // The transition matrix adds up to all hires over the run.
   double all_hires = 0;
@@ -93,7 +110,7 @@ TEST_CASE("stock-flow identities hold exactly for every occupation and month", "
 }
 
 TEST_CASE("with constant demand unemployment converges to s / (s + f)", "[labour_market]") {
-  const auto model = small_model({set("population.workers", i64(60000)), set("run.months", i64(240))});
+  const auto model = small_model(with(no_ai(), {set("population.workers", i64(60000)), set("run.months", i64(240))}));
   const auto r = run(model);
   const View v{*model, r.values[0]};
   const auto& id = model->ids;
@@ -113,10 +130,10 @@ TEST_CASE("with constant demand unemployment converges to s / (s + f)", "[labour
 }
 
 TEST_CASE("a demand cycle traces a downward-sloping Beveridge curve", "[labour_market]") {
-  const auto model = small_model({set("population.workers", i64(40000)), set("run.months", i64(168)),
-                                  set("demand.path", sim::Value{std::string("cycle")}),
-                                  set("demand.cycle_amplitude", sim::Value{0.04}),
-                                  set("demand.cycle_period_months", i64(48))});
+  const auto model = small_model(with(no_ai(), {set("population.workers", i64(40000)), set("run.months", i64(168)),
+                                  set("macro.path", sim::Value{std::string("cycle")}),
+                                  set("macro.cycle_amplitude", sim::Value{0.04}),
+                                  set("macro.cycle_period_months", i64(48))}));
   const auto r = run(model);
   const View v{*model, r.values[0]};
   const auto& id = model->ids;
@@ -167,24 +184,25 @@ TEST_CASE("comparative statics: more separations, more unemployment", "[labour_m
     }
     return sum / n;
   };
-  const double low = u_mean(small_model({set("run.months", i64(60))}));
-  const double high = u_mean(small_model({set("run.months", i64(60)),
-                                          set("labour.idiosyncratic_layoff_rate", sim::Value{0.014})}));
+  const double low = u_mean(small_model(with(no_ai(), {set("run.months", i64(60))})));
+  const double high = u_mean(small_model(with(no_ai(), {set("run.months", i64(60)),
+                                          set("labour.idiosyncratic_layoff_rate", sim::Value{0.014})})));
   INFO("u low = " << low << ", u high = " << high);
   CHECK(high > low + 0.005);
   // More applications per seeker raise the job-finding rate and lower unemployment.
-  const double searchy = u_mean(small_model({set("run.months", i64(60)), set("search.applications", i64(8))}));
+  const double searchy = u_mean(small_model(with(no_ai(), {set("run.months", i64(60)), set("search.applications", i64(8))})));
   CHECK(searchy < low);
 }
 
-TEST_CASE("a demand shock raises layoffs and unemployment, then recovers", "[labour_market]") {
-  const auto model = small_model({set("run.months", i64(72)), set("demand.path", sim::Value{std::string("shock")}),
-                                  set("demand.shock_month", i64(24)), set("demand.shock_depth", sim::Value{0.10}),
-                                  set("demand.shock_recovery_months", i64(24))});
+TEST_CASE("a recession raises layoffs and unemployment, then recovers", "[labour_market]") {
+  const auto model = small_model(with(no_ai(), {set("run.months", i64(72)), set("macro.path", sim::Value{std::string("recession")}),
+                                  set("macro.recession_month", i64(24)), set("macro.recession_depth", sim::Value{0.10}),
+                                  set("macro.recession_recovery_months", i64(24))}));
   const auto r = run(model);
   const View v{*model, r.values[0]};
   const auto& id = model->ids;
   CHECK(v.at(id.layoffs, 24) > 3 * v.at(id.layoffs, 23));
+  CHECK(v.at(id.layoffs_ai, 24) == 0);  // no AI in this economy: every layoff is demand
   CHECK(v.at(id.vacancies, 24) < 0.5 * v.at(id.vacancies, 23));
   CHECK(v.at(id.unemployment_rate, 26) > v.at(id.unemployment_rate, 22) + 0.02);
   CHECK(v.at(id.unemployment_rate, 72) < v.at(id.unemployment_rate, 26) - 0.015);

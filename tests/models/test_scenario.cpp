@@ -43,11 +43,11 @@ TEST_CASE("every shipped scenario loads and builds", "[scenario]") {
 
 TEST_CASE("the name defaults to the file stem and overrides apply", "[scenario]") {
   const auto p = write_temp("my_case.toml", "[run]\nmonths = 12\n");
-  const auto s = models::load_scenario(p, {"labour.quit_rate=0.004", "demand.path=cycle"});
+  const auto s = models::load_scenario(p, {"labour.quit_rate=0.004", "macro.path=cycle"});
   CHECK(s.run.name == "my_case");
   CHECK(s.run.months == 12);
   CHECK(s.labour.quit_rate == 0.004);
-  CHECK(s.demand.path == "cycle");
+  CHECK(s.macro.path == "cycle");
 }
 
 TEST_CASE("bad scenarios give errors naming file, line, key and allowed values", "[scenario]") {

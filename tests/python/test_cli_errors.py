@@ -29,8 +29,8 @@ class BadInputTest(TempDirCase):
         self.check_fails(["run", p], f"{p}:2", "did you mean 'population.workers'")
 
     def test_typo_in_choice(self):
-        p = self.scenario("[demand]\npath = \"cyclic\"\n")
-        self.check_fails(["run", p], f"{p}:2", "demand.path = \"cyclic\"", "steady | cycle | shock")
+        p = self.scenario("[macro]\npath = \"cyclic\"\n")
+        self.check_fails(["run", p], f"{p}:2", "macro.path = \"cyclic\"", "steady | cycle | recession")
 
     def test_wrong_type(self):
         p = self.scenario("[population]\nworkers = \"many\"\n")

@@ -60,6 +60,24 @@ class OutputTest(TempDirCase):
             self.assertEqual(resolved["run"]["months"], 14)
             self.assertIn("hyperscaler", resolved["firms"])
 
+    def test_every_dataset_is_documented(self):
+        out = self.tmp / "doc.h5"
+        r = run("run", ROOT / "scenarios" / "baseline_2025.toml", "-o", out, "--months", 3,
+                "--set", "population.workers=5000", "--quiet")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        doc = (ROOT / "docs" / "outputs.md").read_text()
+        with h5py.File(out, "r") as f:
+            names = []
+            f.visititems(lambda name, obj: names.append(name) if isinstance(obj, h5py.Dataset) else None)
+            for attr in f.attrs:
+                self.assertIn(f"`{attr}`", doc, f"root attribute {attr} is not in docs/outputs.md")
+        for name in names:
+            leaf = name.split("/")[-1]
+            self.assertTrue(f"`{leaf}`" in doc or f"/{name}" in doc or f"{name}`" in doc,
+                            f"dataset /{name} is not documented in docs/outputs.md")
+            if name.startswith(("series/", "by_occupation/", "by_class/")):
+                self.assertIn(f"| `{leaf}` |", doc, f"/{name} has no row in docs/outputs.md")
+
     def test_resolved_scenario_reruns_identically(self):
         out = self.tmp / "a.h5"
         r = run("run", ROOT / "scenarios" / "baseline_2025.toml", "-o", out, "--months", 6,
