@@ -1,5 +1,6 @@
 # Two commands on a fresh Debian 12 machine:
-#   make run    install what is missing, build, run the default scenario, print a summary
+#   make run    install what is missing, build, run the default scenario, print a summary,
+#               build the HTML report (out/report/index.html)
 #   make test   install what is missing, build, run every test
 BUILD ?= build
 JOBS ?= $(shell nproc)
@@ -10,6 +11,8 @@ OUT ?= out/baseline_2025.h5
 
 run: build
 	./$(BUILD)/labourshift run $(SCENARIO) -o $(OUT) --overwrite
+	./$(BUILD)/labourshift report $(OUT) -o out/report
+	@echo "report: $(abspath out/report/index.html)"
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -1,4 +1,5 @@
-// labourshift command line: run, validate, describe.
+// labourshift command line: run, validate, describe, report, inspect.
+#include "cli/commands.hpp"
 #include "models/labour_market.hpp"
 #include "models/scenario.hpp"
 #include "sim/error.hpp"
@@ -283,6 +284,16 @@ int main(int argc, char** argv) {
   desc_cmd->add_option("--format", describe_format, "markdown or toml")
       ->check(CLI::IsMember({"markdown", "toml"}));
 
+  std::vector<std::string> report_inputs;
+  std::string report_dir;
+  auto* rep_cmd = app.add_subcommand("report", "figures and an HTML report of output files (several: compared)");
+  rep_cmd->add_option("inputs", report_inputs, "output files (HDF5)")->required();
+  rep_cmd->add_option("-o,--output", report_dir, "report folder (default: report/<stem of the first input>)");
+
+  std::string inspect_path;
+  auto* ins_cmd = app.add_subcommand("inspect", "an output file's metadata, datasets and headline numbers");
+  ins_cmd->add_option("file", inspect_path, "output file (HDF5)")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -293,6 +304,8 @@ int main(int argc, char** argv) {
     if (*run_cmd) return cmd_run(run);
     if (*val_cmd) return cmd_validate(validate_path, validate_sets);
     if (*desc_cmd) return cmd_describe(describe_format);
+    if (*rep_cmd) return cmd_report(report_inputs, report_dir);
+    if (*ins_cmd) return cmd_inspect(inspect_path);
   } catch (const ls::sim::InputError& e) {
     std::fprintf(stderr, "labourshift: error: %s\n", e.what());
     return kExitInput;

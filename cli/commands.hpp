@@ -1,0 +1,22 @@
+// Subcommands implemented outside cli/main.cpp. Both throw labourshift::sim::InputError (exit
+// code 2 in main) for a missing or non-HDF5 input, with a message naming the file.
+#pragma once
+
+#include <string>
+#include <vector>
+
+/// `labourshift report OUT.h5 [MORE.h5 ...] [-o DIR]`: figures and DIR/index.html, made by the
+/// Python package in analysis/ (labourshift_analysis) run with the interpreter found at configure
+/// time. out_dir empty: report/<stem of the first input>. Returns the exit code.
+int cmd_report(const std::vector<std::string>& inputs, const std::string& out_dir);
+
+/// `labourshift inspect OUT.h5`: root attributes, completeness, every dataset with its shape and
+/// unit, and headline numbers. Pure C++ (sim/h5.hpp). Returns the exit code.
+int cmd_inspect(const std::string& path);
+
+namespace labourshift::cli {
+/// Throw InputError unless path names an existing regular file that HDF5 can open.
+void require_hdf5_file(const std::string& path);
+/// The marker that says a folder was written by `labourshift report` (and may be replaced by it).
+inline constexpr const char* kReportMarker = ".labourshift-report";
+}  // namespace labourshift::cli
