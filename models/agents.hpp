@@ -14,8 +14,9 @@ enum class Status : std::uint8_t {
   kReskilling = 2,
   kFounder = 3,
   kOutOfLabourForce = 4,
+  kRetired = 5,  ///< has left the population (retirement); the row is kept, never reused
 };
-inline constexpr std::size_t kStatusCount = 5;
+inline constexpr std::size_t kStatusCount = 5;  ///< statuses of people in the population
 
 /// Reason of a worker's last separation (the same words in outputs and docs).
 enum class Reason : std::uint8_t {

@@ -121,6 +121,28 @@ std::shared_ptr<const Model> Model::build(const Scenario& scenario) {
                         "staff weighted by tenure, capped at reliability.knowledge_tenure_cap_months");
   id.load_ratio = series("load_ratio", "ratio", "AI sellers' used compute / compute their knowledge "
                          "staff can operate (compute-weighted mean)");
+  id.reskilling = series("reskilling", "persons", "workers in a reskilling programme");
+  id.reskilling_starts = series("reskilling_starts", "persons/month", "unemployed workers starting a programme");
+  id.reskilling_completions = series("reskilling_completions", "persons/month",
+                                     "programmes completed: the worker's occupation becomes the target");
+  id.reskilling_dropouts = series("reskilling_dropouts", "persons/month", "programmes abandoned");
+  id.founders = series("founders", "persons", "founders and contractors (self-employed)");
+  id.founder_starts = series("founder_starts", "persons/month", "unemployed workers who start a business");
+  id.founder_failures = series("founder_failures", "persons/month", "founders returning to unemployment");
+  id.out_of_labour_force = series("out_of_labour_force", "persons", "out of the labour force (may re-enter)");
+  id.exits = series("exits", "persons/month", "discouraged exits from unemployment out of the labour force");
+  id.reentries = series("reentries", "persons/month", "re-entries into unemployment from out of the labour force");
+  id.entrants = series("entrants", "persons/month", "new entrants (graduates) into unemployment");
+  id.retirements = series("retirements", "persons/month", "people leaving the population by retirement");
+  id.population = series("population", "persons", "employed + unemployed + reskilling + founders + out of the labour force");
+  id.participation_rate = series("participation_rate", "share",
+                                 "(employed + unemployed + founders) / population; reskilling counts as not participating");
+  id.ai_wage_premium = series("ai_wage_premium", "share",
+                              "mean wage of AI-fluent (literacy >= 0.3) / non-fluent employed in complemented "
+                              "occupations (c >= 0.3), minus 1");
+  id.ui_recipients = series("ui_recipients", "persons", "unemployed within policy.ui_months of their spell");
+  id.reskilling_public_cost = series("reskilling_public_cost", "USD/month",
+                                     "state share of the cost of programmes started (policy.reskilling_subsidy)");
   const std::string O = "by_occupation";
   auto by_occ = [&](const char* name, const char* unit, const char* description) {
     return L.vector(O, name, unit, description, n_occ);
@@ -139,6 +161,25 @@ std::shared_ptr<const Model> Model::build(const Scenario& scenario) {
   id.occ_redeployed_in = by_occ("redeployed_in", "persons/month", "internal moves into the occupation");
   id.occ_redeployed_out = by_occ("redeployed_out", "persons/month", "internal moves out of the occupation");
   id.occ_adoption = by_occ("adoption", "share", "employment-weighted automation adoption theta");
+  id.occ_reskilling = by_occ("reskilling", "persons", "in a programme, by origin occupation");
+  id.occ_founders = by_occ("founders", "persons", "founders, by last occupation");
+  id.occ_out_of_labour_force = by_occ("out_of_labour_force", "persons", "out of the labour force, by last occupation");
+  id.occ_reskilling_starts = by_occ("reskilling_starts", "persons/month", "programme starts, by origin occupation");
+  id.occ_reskilling_completions_from = by_occ("reskilling_completions_from", "persons/month",
+                                              "programme completions, by origin occupation");
+  id.occ_reskilling_completions = by_occ("reskilling_completions", "persons/month",
+                                         "programme completions, by target (new) occupation");
+  id.occ_reskilling_dropouts = by_occ("reskilling_dropouts", "persons/month", "dropouts, by origin occupation");
+  id.occ_founder_starts = by_occ("founder_starts", "persons/month", "founder starts, by last occupation");
+  id.occ_founder_failures = by_occ("founder_failures", "persons/month", "founder failures, by last occupation");
+  id.occ_exits = by_occ("exits", "persons/month", "discouraged exits, by last occupation");
+  id.occ_reentries = by_occ("reentries", "persons/month", "re-entries, by last occupation");
+  id.occ_entrants = by_occ("entrants", "persons/month", "entrants, by occupation trained for");
+  const char* retire_names[5] = {"retirements_employed", "retirements_unemployed", "retirements_reskilling",
+                                 "retirements_founder", "retirements_out_of_labour_force"};
+  for (int k = 0; k < 5; ++k) {
+    id.occ_retirements[k] = by_occ(retire_names[k], "persons/month", "retirements, by status and occupation");
+  }
   const std::string C = "by_class";
   auto by_cls = [&](const char* name, const char* unit, const char* description) {
     return L.vector(C, name, unit, description, n_cls);
@@ -168,6 +209,18 @@ std::shared_ptr<const Model> Model::build(const Scenario& scenario) {
                                            "employed by occupation at the start (month 0)", {n_occ}});
   id.st_initial_unemployment = L.add_static({"initial", "unemployment", "persons",
                                              "unemployed by last occupation at the start (month 0)", {n_occ}});
+  id.st_initial_out_of_labour_force = L.add_static({"initial", "out_of_labour_force", "persons",
+                                                    "out of the labour force at the start, by last occupation", {n_occ}});
+  id.st_reskilling_flows = L.add_static({"", "reskilling_flows", "persons",
+                                         "reskilling completions over the run by (origin occupation, target "
+                                         "occupation)", {n_occ, n_occ}});
+  id.st_reemployment_ai = L.add_static({"reemployment", "ai", "persons",
+                                        "hires of workers whose last separation was an AI-attributed layoff "
+                                        "(automation, capex_funding), by months of unemployment (last bin: 48+)",
+                                        {LabourMarket::kSpellBins}});
+  id.st_reemployment_other = L.add_static({"reemployment", "other", "persons",
+                                           "hires of workers whose last separation was another layoff (demand, "
+                                           "firm_exit), by months of unemployment (last bin: 48+)", {LabourMarket::kSpellBins}});
   id.ev_warn = L.add_events({"events", "warn",
                              {"replication", "month", "firm", "class", "layoffs", "persons", "reason"},
                              "WARN notices: firm-months whose layoffs (agents; persons = agents x "
@@ -194,16 +247,29 @@ LabourMarket::LabourMarket(std::shared_ptr<const Model> model, std::uint32_t rep
   cls_hires_.assign(classes_, 0);
   cls_vacancies_.assign(classes_, 0);
   transitions_.assign(occ_ * occ_, 0.0);
+  flows_.assign(kFlowCount * occ_, 0);
+  reskill_flows_.assign(occ_ * occ_, 0.0);
+  reemploy_ai_.assign(kSpellBins, 0.0);
+  reemploy_other_.assign(kSpellBins, 0.0);
+  job_finding_ema_.assign(occ_, 0.25);
+  reskill_target_.assign(occ_, -1);
+  reskill_gain_.assign(occ_, 0.0);
+  for (const auto& o : model_->data.occupations) complementarity_.push_back(o.complementarity);
+  max_complementarity_ = std::max(1e-9, *std::max_element(complementarity_.begin(), complementarity_.end()));
   init_firms();
   init_workers();
   measure_workers();
+  employment_history_.push_back(emp_);
   init_firm_finance();
 }
 
 void LabourMarket::init_workers() {
   const auto seed = static_cast<std::uint64_t>(sc_.run.seed);
   const auto n = static_cast<std::size_t>(sc_.population.workers);
-  workers_.resize(n);
+  // Rows: the labour force, then the marginally attached out of it.
+  const auto n_olf = static_cast<std::size_t>(
+      std::llround(static_cast<double>(n) * sc_.workers.initial_out_of_labour_force_rate));
+  workers_.resize(n + n_olf);
   const std::size_t n_firms = firms_.size();
   // Rows of each firm are contiguous, so the separation pass reads firm data in order.
   std::vector<std::size_t> first_row(n_firms + 1, 0);
@@ -258,6 +324,18 @@ void LabourMarket::init_workers() {
     workers_.spell[row] = static_cast<std::uint16_t>(std::min(s, 600.0));
     initial_unemployment_[occ] += 1;
   }
+  initial_olf_.assign(occ_, 0.0);
+  for (std::size_t row = n; row < n + n_olf; ++row) {
+    sim::Stream rng(seed, rep_, 0, phase::kInitWorkers, static_cast<std::uint32_t>(row));
+    const double u = rng.uniform() * cdf.back();
+    const auto o = static_cast<std::size_t>(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin());
+    const std::size_t occ = std::min(o, occ_ - 1);
+    workers_.status[row] = static_cast<std::uint8_t>(Status::kOutOfLabourForce);
+    workers_.occupation[row] = static_cast<std::uint8_t>(occ);
+    workers_.wage[row] = static_cast<float>(wage_[occ]);
+    workers_.age[row] = static_cast<std::uint8_t>(18 + rng.below(47));
+    initial_olf_[occ] += 1;
+  }
 }
 
 void LabourMarket::separate(int month) {
@@ -273,25 +351,133 @@ void LabourMarket::separate(int month) {
   const double beta = sc_.workers.literacy_learning_rate;
   const double lit_weight = sc_.workers.layoff_literacy_weight;
   const auto inflation = static_cast<float>(std::pow(1.0 + sc_.wages.inflation_per_year, 1.0 / 12.0));
-  const std::size_t width = occ_ * kReasons + occ_ + classes_ * kReasons + classes_;
+  const std::size_t flow_base = occ_ * kReasons + occ_ + classes_ * kReasons + classes_;
+  const std::size_t width = flow_base + kFlowCount * occ_;
   std::vector<std::int64_t> counts(nb * width, 0);
   std::vector<std::vector<std::uint32_t>> block_seekers(nb), block_candidates(nb);
+  std::vector<std::vector<std::pair<std::uint8_t, std::uint8_t>>> block_completions(nb);
   std::vector<std::int64_t> block_employed(nb, 0);
   auto& w = workers_;
   auto& F = firms_;
+  const auto& wp = sc_.workers;
+  const auto& rs = sc_.reskilling;
+  const auto& pol = sc_.policy;
+  const bool birthday = month % 12 == 0;
+  // Retirement hazard by age (MODEL.md 4.5): h0 exp(growth (age - age0)) from age0 on.
+  std::array<double, 256> retire_hazard{};
+  for (int age = 0; age < 256; ++age) {
+    retire_hazard[static_cast<std::size_t>(age)] =
+        age < wp.retirement_age ? 0.0
+                                : std::min(1.0, wp.retirement_hazard * std::exp(wp.retirement_hazard_growth *
+                                                                                (age - wp.retirement_age)));
+  }
+  const double uptake = 1.0 + pol.reskilling_uptake_boost + 2.0 * pol.reskilling_subsidy;
+  const double reentry = std::min(1.0, wp.reentry_rate * reentry_factor_);
   sim::for_blocks(n, kWorkerBlock, [&](std::size_t b, std::size_t begin, std::size_t end) {
     std::int64_t* cnt = counts.data() + b * width;
+    std::int64_t* flow = cnt + flow_base;
     auto& seek = block_seekers[b];
     std::int64_t employed = 0;
     std::array<std::uint32_t, 4> quad{};
     for (std::size_t i = begin; i < end; ++i) {
       const auto st = static_cast<Status>(w.status[i]);
-      if (st == Status::kUnemployed) {
-        if (w.spell[i] < 0xffff) ++w.spell[i];
-        seek.push_back(static_cast<std::uint32_t>(i));
+      if (st == Status::kRetired) continue;
+      if (birthday && w.age[i] < 120) ++w.age[i];
+      const double h_retire = retire_hazard[w.age[i]];
+      if (st != Status::kEmployed) {
+        // Worker transitions (MODEL.md 4.2-4.5) for everyone not employed, one stream each.
+        const std::size_t o = w.occupation[i];
+        sim::Stream rng(seed, rep_, static_cast<std::uint32_t>(month), phase::kTransition,
+                        static_cast<std::uint32_t>(i));
+        if (h_retire > 0 && rng.uniform() < h_retire) {
+          const std::size_t which = st == Status::kUnemployed ? kRetireU
+                                    : st == Status::kReskilling ? kRetireR
+                                    : st == Status::kFounder    ? kRetireF
+                                                                : kRetireO;
+          ++flow[which * occ_ + o];
+          w.status[i] = static_cast<std::uint8_t>(Status::kRetired);
+          w.reason[i] = static_cast<std::uint8_t>(Reason::kRetirement);
+          continue;
+        }
+        const double v = rng.uniform();
+        if (st == Status::kUnemployed) {
+          if (w.spell[i] < 0xffff) ++w.spell[i];
+          // Competing hazards: discouraged exit, reskilling, founding.
+          const double p_exit = w.spell[i] >= wp.discouraged_after_months ? wp.discouraged_exit_rate : 0.0;
+          double p_reskill = 0;
+          const int target = reskill_target_[o];
+          if (target >= 0 && w.spell[i] >= rs.min_spell_months) {
+            p_reskill = std::min(1.0, rs.base_hazard * uptake * std::exp(rs.gain_elasticity * reskill_gain_[o]) *
+                                          std::exp(-rs.age_decline_per_year * std::max(0, w.age[i] - 30)));
+          }
+          const double p_found = std::min(1.0, sc_.founders.base_hazard * (1.0 + pol.founder_support) *
+                                                   (1.0 + sc_.founders.literacy_elasticity * w.literacy[i]));
+          if (v < p_exit) {
+            ++flow[kExit * occ_ + o];
+            w.status[i] = static_cast<std::uint8_t>(Status::kOutOfLabourForce);
+            w.spell[i] = 0;
+          } else if (v < p_exit + p_reskill) {
+            ++flow[kReskillStart * occ_ + o];
+            const auto t = static_cast<std::size_t>(target);
+            const double sim = model_->similarity(static_cast<Eigen::Index>(o), static_cast<Eigen::Index>(t));
+            const double months = (rs.duration_base_months + rs.duration_distance_months * (1.0 - sim)) *
+                                  (1.0 - pol.reskilling_duration_cut);
+            w.status[i] = static_cast<std::uint8_t>(Status::kReskilling);
+            w.reskill_target[i] = static_cast<std::uint8_t>(t);
+            w.reskill_months_left[i] = static_cast<std::uint8_t>(std::clamp(std::lround(months), 1L, 255L));
+            w.spell[i] = 0;
+          } else if (v < p_exit + p_reskill + p_found) {
+            ++flow[kFounderStart * occ_ + o];
+            w.status[i] = static_cast<std::uint8_t>(Status::kFounder);
+            w.tenure[i] = 0;
+            w.spell[i] = 0;
+          } else {
+            seek.push_back(static_cast<std::uint32_t>(i));
+          }
+        } else if (st == Status::kReskilling) {
+          if (v < rs.dropout_rate) {
+            ++flow[kReskillDropout * occ_ + o];
+            w.status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
+          } else if (--w.reskill_months_left[i] == 0) {
+            // Completion: the worker's occupation becomes the target, literacy rises.
+            const std::size_t t = w.reskill_target[i];
+            ++flow[kReskillComplete * occ_ + o];
+            ++flow[kReskillCompleteInto * occ_ + t];
+            block_completions[b].emplace_back(static_cast<std::uint8_t>(o), static_cast<std::uint8_t>(t));
+            w.status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
+            w.occupation[i] = static_cast<std::uint8_t>(t);
+            w.wage[i] = static_cast<float>(wage_[t]);
+            w.literacy[i] += static_cast<float>(rs.literacy_gain) * (1.0F - w.literacy[i]);
+          }
+        } else if (st == Status::kFounder) {
+          if (w.tenure[i] < 0xffff) ++w.tenure[i];
+          if (v < sc_.founders.failure_rate) {
+            ++flow[kFounderFail * occ_ + o];
+            w.status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
+            w.spell[i] = 0;
+          }
+        } else if (st == Status::kOutOfLabourForce) {
+          if (v < reentry) {
+            ++flow[kReentry * occ_ + o];
+            w.status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
+            w.spell[i] = 0;
+          }
+        }
         continue;
       }
-      if (st != Status::kEmployed) continue;
+      if (h_retire > 0) {
+        sim::Stream rng(seed, rep_, static_cast<std::uint32_t>(month), phase::kTransition,
+                        static_cast<std::uint32_t>(i));
+        if (rng.uniform() < h_retire) {
+          const std::size_t o = w.occupation[i];
+          ++flow[kRetireE * occ_ + o];
+          std::atomic_ref<std::int32_t>(F.headcount[F.cell(w.employer[i], o)]).fetch_sub(1, std::memory_order_relaxed);
+          w.status[i] = static_cast<std::uint8_t>(Status::kRetired);
+          w.reason[i] = static_cast<std::uint8_t>(Reason::kRetirement);
+          w.employer[i] = kNoEmployer;
+          continue;
+        }
+      }
       ++employed;
       if (w.tenure[i] < 0xffff) ++w.tenure[i];
       w.wage[i] *= inflation;
@@ -370,6 +556,7 @@ void LabourMarket::separate(int month) {
   std::fill(quits_.begin(), quits_.end(), 0);
   std::fill(cls_layoffs_.begin(), cls_layoffs_.end(), 0);
   std::fill(cls_quits_.begin(), cls_quits_.end(), 0);
+  std::fill(flows_.begin(), flows_.end(), 0);
   seekers_.clear();
   redeploy_candidates_.clear();
   employment_start_ = 0;
@@ -380,6 +567,9 @@ void LabourMarket::separate(int month) {
     const std::int64_t* cls = cnt + occ_ * kReasons + occ_;
     for (std::size_t x = 0; x < classes_ * kReasons; ++x) cls_layoffs_[x] += cls[x];
     for (std::size_t k = 0; k < classes_; ++k) cls_quits_[k] += cls[classes_ * kReasons + k];
+    const std::int64_t* fl = cnt + flow_base;
+    for (std::size_t x = 0; x < kFlowCount * occ_; ++x) flows_[x] += fl[x];
+    for (const auto& [from, to] : block_completions[b]) reskill_flows_[from * occ_ + to] += 1;
     seekers_.insert(seekers_.end(), block_seekers[b].begin(), block_seekers[b].end());
     redeploy_candidates_.insert(redeploy_candidates_.end(), block_candidates[b].begin(),
                                 block_candidates[b].end());
@@ -456,6 +646,76 @@ void LabourMarket::redeploy() {
   }
 }
 
+void LabourMarket::plan_workers(int month) {
+  // Expected gain of reskilling from o to o' (MODEL.md 4.3): recent job-finding rate times wage
+  // of the target, less the same for the own occupation; the best feasible target per origin.
+  for (std::size_t o = 0; o < occ_; ++o) {
+    if (seekers_by_occ_[o] > 0) {
+      const double f = static_cast<double>(job_finds_[o]) / static_cast<double>(seekers_by_occ_[o]);
+      job_finding_ema_[o] = 0.8 * job_finding_ema_[o] + 0.2 * f;
+    }
+  }
+  const double min_sim = sc_.reskilling.min_similarity;
+  for (std::size_t o = 0; o < occ_; ++o) {
+    const double own = job_finding_ema_[o] * wage_[o];
+    double best = 0;
+    int target = -1;
+    for (std::size_t d = 0; d < occ_; ++d) {
+      if (d == o || model_->similarity(static_cast<Eigen::Index>(o), static_cast<Eigen::Index>(d)) < min_sim) continue;
+      const double gain = job_finding_ema_[d] * wage_[d] - own;
+      if (gain > best) {
+        best = gain;
+        target = static_cast<int>(d);
+      }
+    }
+    reskill_target_[o] = static_cast<std::int16_t>(target);
+    reskill_gain_[o] = target >= 0 ? best / wage_[o] : 0.0;
+  }
+  // Re-entry rises with tightness V/U relative to the first month (MODEL.md 4.5).
+  if (month > 1 && tightness_ref_ > 0) {
+    reentry_factor_ = std::pow(std::max(tightness_last_, 1e-6) / tightness_ref_,
+                               sc_.workers.reentry_tightness_elasticity);
+  }
+}
+
+void LabourMarket::enter(int month) {
+  // Entrants (MODEL.md 4.6): graduates join unemployment every month, trained in proportion to
+  // employment `lag` months ago, tilted toward occupations that were growing then.
+  const auto& wp = sc_.workers;
+  const double labour_force = std::accumulate(emp_.begin(), emp_.end(), 0.0) +
+                              std::accumulate(unemp_.begin(), unemp_.end(), 0.0) +
+                              std::accumulate(fnd_.begin(), fnd_.end(), 0.0);
+  const auto seed = static_cast<std::uint64_t>(sc_.run.seed);
+  sim::Stream count_rng(seed, rep_, static_cast<std::uint32_t>(month), phase::kEntry, 0xffffffffU);
+  const double expected = labour_force * wp.entrant_rate_per_year / 12.0;
+  const auto n_new = static_cast<std::size_t>(std::floor(expected + count_rng.uniform()));
+  if (n_new == 0) return;
+  const std::size_t h = employment_history_.size();
+  const std::size_t lag = static_cast<std::size_t>(wp.entrant_mix_lag_months);
+  const std::vector<double>& then = employment_history_[h > lag ? h - 1 - lag : 0];
+  const std::vector<double>& before = employment_history_[h > lag + 12 ? h - 1 - lag - 12 : 0];
+  std::vector<double> cdf(occ_);
+  double acc = 0;
+  for (std::size_t o = 0; o < occ_; ++o) {
+    const double growth = before[o] > 0 ? then[o] / before[o] - 1.0 : 0.0;
+    acc += then[o] * std::max(0.1, 1.0 + wp.entrant_growth_tilt * growth);
+    cdf[o] = acc;
+  }
+  const std::size_t first = workers_.size();
+  workers_.resize(first + n_new);
+  for (std::size_t row = first; row < first + n_new; ++row) {
+    sim::Stream rng(seed, rep_, static_cast<std::uint32_t>(month), phase::kEntry, static_cast<std::uint32_t>(row));
+    const double u = rng.uniform() * acc;
+    const auto o = std::min(static_cast<std::size_t>(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin()), occ_ - 1);
+    workers_.status[row] = static_cast<std::uint8_t>(Status::kUnemployed);
+    workers_.occupation[row] = static_cast<std::uint8_t>(o);
+    workers_.age[row] = static_cast<std::uint8_t>(wp.entrant_age);
+    workers_.literacy[row] = static_cast<float>(wp.entrant_literacy);
+    workers_.wage[row] = static_cast<float>(wage_[o]);
+    ++flows_[kEntrant * occ_ + o];
+  }
+}
+
 void LabourMarket::post_vacancies() {
   // V_fo = round(gamma_v max(0, L*_fo - H_fo)): the shortfall after this month's separations,
   // which includes the replacement of quits.
@@ -510,17 +770,20 @@ void LabourMarket::run_matching(int month) {
   std::fill(seekers_by_occ_.begin(), seekers_by_occ_.end(), 0);
   for (std::size_t i = 0; i < seekers_.size(); ++i) {
     const std::uint32_t id = seekers_[i];
-    seekers[i] = Seeker{id, w.occupation[id], w.spell[id]};
+    // Benefits lower search intensity while they last (MODEL.md 4.2).
+    const bool on_ui = w.spell[id] <= sc_.policy.ui_months;
+    const auto intensity = static_cast<float>(on_ui ? 1.0 - sc_.policy.ui_search_effect * sc_.policy.ui_replacement_rate : 1.0);
+    seekers[i] = Seeker{id, w.occupation[id], w.spell[id], w.literacy[id], 0.0F, intensity};
     ++seekers_by_occ_[w.occupation[id]];
   }
   const auto& sp = sc_.search;
   MatchParams params{sp.applications,     sp.discouragement, sp.min_search_share, sp.rounds,
-                     sp.similarity_weight, sp.noise_sd,      sp.hiring_standard};
+                     sp.similarity_weight, sp.noise_sd,      sp.hiring_standard, sp.literacy_weight};
   MatchStats stats;
   const std::vector<Hire> hires =
       match(seekers, book, model_->data.mobility, model_->similarity, params,
             StreamKey{static_cast<std::uint64_t>(sc_.run.seed), rep_, static_cast<std::uint32_t>(month)},
-            &stats);
+            &stats, complementarity_);
   applications_ = stats.applications;
   std::fill(hires_.begin(), hires_.end(), 0);
   std::fill(job_finds_.begin(), job_finds_.end(), 0);
@@ -533,7 +796,17 @@ void LabourMarket::run_matching(int month) {
     workers_.status[id] = static_cast<std::uint8_t>(Status::kEmployed);
     workers_.employer[id] = f;
     workers_.occupation[id] = static_cast<std::uint8_t>(to);
-    workers_.wage[id] = book.slot_wage[h.slot];
+    // AI premium: fluent workers in complemented occupations are paid more (MODEL.md 6).
+    workers_.wage[id] = book.slot_wage[h.slot] *
+                        static_cast<float>(1.0 + sc_.workers.ai_wage_premium * workers_.literacy[id] *
+                                                     complementarity_[to] / max_complementarity_);
+    const auto reason = static_cast<Reason>(workers_.reason[id]);
+    const std::size_t bin = std::min<std::size_t>(workers_.spell[id], kSpellBins - 1);
+    if (reason == Reason::kAutomation || reason == Reason::kCapexFunding) {
+      reemploy_ai_[bin] += 1;
+    } else if (reason == Reason::kDemand || reason == Reason::kFirmExit) {
+      reemploy_other_[bin] += 1;
+    }
     workers_.tenure[id] = 0;
     workers_.spell[id] = 0;
     ++firms_.headcount[firms_.cell(f, to)];
@@ -570,9 +843,11 @@ void LabourMarket::measure_workers() {
   // result is the same for any thread schedule.
   const std::size_t n = workers_.size();
   const std::size_t nb = sim::block_count(n, kWorkerBlock);
-  const std::size_t width = 3 * occ_;
+  const std::size_t width = 6 * occ_ + 1;  // E, U, LTU, R, F, OLF by occupation; UI recipients
   std::vector<std::int64_t> counts(nb * width, 0);
   std::vector<double> wage_sum(nb, 0.0), lit_sum(nb, 0.0);
+  std::vector<std::array<double, 4>> fluent(nb, std::array<double, 4>{});  // wage, n: fluent, other
+  const int ui_months = sc_.policy.ui_months;
   const int long_term = sc_.labour.long_term_months;
   const double cap = sc_.reliability.knowledge_tenure_cap_months;
   std::vector<std::uint8_t> knowledge_role;
@@ -609,9 +884,21 @@ void LabourMarket::measure_workers() {
           mine.knowledge_milli[f] +=
               static_cast<std::int64_t>(std::min(static_cast<double>(w.tenure[i]), cap) / cap * 1000.0 + 0.5);
         }
+        if (complementarity_[o] >= 0.3) {
+          const std::size_t k = w.literacy[i] >= 0.3F ? 0 : 2;
+          fluent[b][k] += w.wage[i];
+          fluent[b][k + 1] += 1;
+        }
       } else if (st == Status::kUnemployed) {
         ++cnt[occ_ + o];
         if (w.spell[i] >= long_term) ++cnt[2 * occ_ + o];
+        if (w.spell[i] <= ui_months) ++cnt[6 * occ_];
+      } else if (st == Status::kReskilling) {
+        ++cnt[3 * occ_ + o];
+      } else if (st == Status::kFounder) {
+        ++cnt[4 * occ_ + o];
+      } else if (st == Status::kOutOfLabourForce) {
+        ++cnt[5 * occ_ + o];
       }
     }
     wage_sum[b] = ws;
@@ -620,6 +907,11 @@ void LabourMarket::measure_workers() {
   emp_.assign(occ_, 0);
   unemp_.assign(occ_, 0);
   ltu_.assign(occ_, 0);
+  rsk_.assign(occ_, 0);
+  fnd_.assign(occ_, 0);
+  olf_.assign(occ_, 0);
+  fluent_wage_ = fluent_n_ = other_wage_ = other_n_ = 0;
+  ui_recipients_ = 0;
   wages_total_ = 0;
   literacy_total_ = 0;
   for (std::size_t b = 0; b < nb; ++b) {
@@ -627,7 +919,15 @@ void LabourMarket::measure_workers() {
       emp_[o] += static_cast<double>(counts[b * width + o]);
       unemp_[o] += static_cast<double>(counts[b * width + occ_ + o]);
       ltu_[o] += static_cast<double>(counts[b * width + 2 * occ_ + o]);
+      rsk_[o] += static_cast<double>(counts[b * width + 3 * occ_ + o]);
+      fnd_[o] += static_cast<double>(counts[b * width + 4 * occ_ + o]);
+      olf_[o] += static_cast<double>(counts[b * width + 5 * occ_ + o]);
     }
+    ui_recipients_ += counts[b * width + 6 * occ_];
+    fluent_wage_ += fluent[b][0];
+    fluent_n_ += fluent[b][1];
+    other_wage_ += fluent[b][2];
+    other_n_ += fluent[b][3];
     wages_total_ += wage_sum[b];
     literacy_total_ += lit_sum[b];
   }
@@ -778,6 +1078,51 @@ void LabourMarket::record(double* out) {
   out[id.active_firms] = active;
   out[id.mean_ai_literacy] = E > 0 ? literacy_total_ / E : 0;
   out[id.knowledge] = knowledge;
+  {
+    auto flow_total = [&](std::size_t which) {
+      std::int64_t t = 0;
+      for (std::size_t o = 0; o < occ_; ++o) t += flows_[which * occ_ + o];
+      return static_cast<double>(t);
+    };
+    const double R = sum(rsk_), Fo = sum(fnd_), OLF = sum(olf_);
+    out[id.reskilling] = R;
+    out[id.reskilling_starts] = flow_total(kReskillStart);
+    out[id.reskilling_completions] = flow_total(kReskillComplete);
+    out[id.reskilling_dropouts] = flow_total(kReskillDropout);
+    out[id.founders] = Fo;
+    out[id.founder_starts] = flow_total(kFounderStart);
+    out[id.founder_failures] = flow_total(kFounderFail);
+    out[id.out_of_labour_force] = OLF;
+    out[id.exits] = flow_total(kExit);
+    out[id.reentries] = flow_total(kReentry);
+    out[id.entrants] = flow_total(kEntrant);
+    out[id.retirements] = flow_total(kRetireE) + flow_total(kRetireU) + flow_total(kRetireR) +
+                          flow_total(kRetireF) + flow_total(kRetireO);
+    const double population = E + U + R + Fo + OLF;
+    out[id.population] = population;
+    out[id.participation_rate] = population > 0 ? (E + U + Fo) / population : 0;
+    out[id.ai_wage_premium] = fluent_n_ > 0 && other_n_ > 0 && other_wage_ > 0
+                                  ? (fluent_wage_ / fluent_n_) / (other_wage_ / other_n_) - 1.0
+                                  : 0.0;
+    out[id.ui_recipients] = static_cast<double>(ui_recipients_);
+    out[id.reskilling_public_cost] =
+        flow_total(kReskillStart) * sc_.reskilling.cost_usd * sc_.policy.reskilling_subsidy;
+    const std::size_t occ_flows[][2] = {
+        {id.occ_reskilling_starts, kReskillStart}, {id.occ_reskilling_completions_from, kReskillComplete},
+        {id.occ_reskilling_completions, kReskillCompleteInto}, {id.occ_reskilling_dropouts, kReskillDropout},
+        {id.occ_founder_starts, kFounderStart}, {id.occ_founder_failures, kFounderFail},
+        {id.occ_exits, kExit}, {id.occ_reentries, kReentry}, {id.occ_entrants, kEntrant},
+        {id.occ_retirements[0], kRetireE}, {id.occ_retirements[1], kRetireU}, {id.occ_retirements[2], kRetireR},
+        {id.occ_retirements[3], kRetireF}, {id.occ_retirements[4], kRetireO}};
+    for (std::size_t o = 0; o < occ_; ++o) {
+      out[id.occ_reskilling + o] = rsk_[o];
+      out[id.occ_founders + o] = fnd_[o];
+      out[id.occ_out_of_labour_force + o] = olf_[o];
+      for (const auto& [offset, which] : occ_flows) {
+        out[offset + o] = static_cast<double>(flows_[which * occ_ + o]);
+      }
+    }
+  }
   out[id.load_ratio] = load_den > 0 ? load_num / load_den : 0;
   for (std::size_t o = 0; o < occ_; ++o) {
     out[id.occ_employment + o] = emp_[o];
@@ -821,12 +1166,21 @@ void LabourMarket::step(int month, double* out) {
   // The month's phases, in order (ARCHITECTURE.md "The step").
   environment(month);
   plan_firms(month);
+  plan_workers(month);
   separate(month);
   redeploy();
+  enter(month);
   post_vacancies();
   run_matching(month);
   update_wages(month);
   measure_workers();
+  employment_history_.push_back(emp_);
+  {
+    const double V = std::accumulate(vacancies_posted_.begin(), vacancies_posted_.end(), 0.0);
+    const double U = std::accumulate(unemp_.begin(), unemp_.end(), 0.0);
+    tightness_last_ = U > 0 ? V / U : 0.0;
+    if (month == 1) tightness_ref_ = tightness_last_;
+  }
   const std::size_t active_before = static_cast<std::size_t>(
       std::count(firms_.active.begin(), firms_.active.end(), std::uint8_t{1}));
   account_firms(month);
@@ -840,6 +1194,10 @@ std::vector<double> LabourMarket::static_output(std::size_t static_id) const {
   if (static_id == id.st_transitions) return transitions_;
   if (static_id == id.st_initial_employment) return initial_employment_;
   if (static_id == id.st_initial_unemployment) return initial_unemployment_;
+  if (static_id == id.st_initial_out_of_labour_force) return initial_olf_;
+  if (static_id == id.st_reskilling_flows) return reskill_flows_;
+  if (static_id == id.st_reemployment_ai) return reemploy_ai_;
+  if (static_id == id.st_reemployment_other) return reemploy_other_;
   return {};
 }
 

@@ -36,6 +36,13 @@ struct MetricIds {
       labour_share, other_costs, opex, cash, incidents, incident_cost, warn_notices, mean_adoption,
       ai_capability, compute_price, firm_exits, active_firms, mean_ai_literacy, knowledge,
       load_ratio;
+  std::size_t reskilling, reskilling_starts, reskilling_completions, reskilling_dropouts, founders,
+      founder_starts, founder_failures, out_of_labour_force, exits, reentries, entrants, retirements,
+      population, participation_rate, ai_wage_premium, ui_recipients, reskilling_public_cost;
+  std::size_t occ_reskilling, occ_founders, occ_out_of_labour_force, occ_reskilling_starts,
+      occ_reskilling_completions_from, occ_reskilling_completions, occ_reskilling_dropouts,
+      occ_founder_starts, occ_founder_failures, occ_exits, occ_reentries, occ_entrants;
+  std::size_t occ_retirements[5];  ///< by status: employed, unemployed, reskilling, founder, olf
   std::size_t occ_employment, occ_unemployment, occ_long_term_unemployed, occ_vacancies,
       occ_hires, occ_job_finds, occ_layoffs, occ_quits, occ_wage, occ_layoffs_ai,
       occ_redeployed_in, occ_redeployed_out, occ_adoption;
@@ -43,7 +50,8 @@ struct MetricIds {
       cls_capex, cls_compute_capacity, cls_ai_revenue, cls_core_revenue, cls_wage_bill,
       cls_incidents, cls_cash, cls_mean_adoption, cls_ai_role_headcount,
       cls_exposed_headcount;
-  std::size_t st_transitions, st_initial_employment, st_initial_unemployment;
+  std::size_t st_transitions, st_initial_employment, st_initial_unemployment, st_reskilling_flows,
+      st_reemployment_ai, st_reemployment_other, st_initial_out_of_labour_force;
   std::size_t ev_warn;
 };
 
@@ -68,6 +76,7 @@ enum class WarnReason : std::int64_t { kDemand = 0, kAutomation = 1, kCapexFundi
 
 class LabourMarket : public sim::Replication {
  public:
+  static constexpr std::size_t kSpellBins = 49;  ///< re-employment histogram: months 0..47, 48+
   LabourMarket(std::shared_ptr<const Model> model, std::uint32_t replication);
 
   /// Advance one month (month = 1, 2, ...) and write that month's metrics into out[0, layout.size()).
@@ -91,6 +100,8 @@ class LabourMarket : public sim::Replication {
   void plan_firms(int month);
   void separate(int month);
   void redeploy();
+  void plan_workers(int month);
+  void enter(int month);
   void post_vacancies();
   void run_matching(int month);
   void update_wages(int month);
@@ -111,6 +122,14 @@ class LabourMarket : public sim::Replication {
   std::vector<float> class_premium_;
   std::vector<std::uint32_t> seekers_;  ///< unemployed at the start of this month, ascending id
   std::vector<std::uint32_t> redeploy_candidates_;
+  // Worker decisions of the current month (plan_workers).
+  std::vector<double> job_finding_ema_;    ///< smoothed job-finding rate by occupation
+  std::vector<std::int16_t> reskill_target_;  ///< best feasible target per origin, -1 if none
+  std::vector<double> reskill_gain_;       ///< its expected gain / own wage
+  double reentry_factor_ = 1, tightness_ref_ = 0, tightness_last_ = 0;
+  std::vector<std::vector<double>> employment_history_;
+  std::vector<double> complementarity_;    ///< c_o, for matching and the AI wage premium
+  double max_complementarity_ = 1;
 
   // Environment of the current month.
   double demand_ = 1, capability_ = 0, price_ = 0, market_ = 0, share_denominator_ = 0;
@@ -127,15 +146,26 @@ class LabourMarket : public sim::Replication {
   std::vector<std::int64_t> cls_layoffs_;  ///< [k * kReasons + r]
   std::vector<std::int64_t> cls_quits_, cls_hires_, cls_vacancies_;
   std::vector<std::int64_t> seekers_by_occ_;
+  // Worker transitions of the month, by occupation (see MetricIds).
+  enum Flow : std::size_t {
+    kReskillStart, kReskillComplete, kReskillCompleteInto, kReskillDropout, kFounderStart,
+    kFounderFail, kExit, kReentry, kEntrant, kRetireE, kRetireU, kRetireR, kRetireF, kRetireO,
+    kFlowCount
+  };
+  std::vector<std::int64_t> flows_;  ///< [flow * O + o]
+  std::int64_t ui_recipients_ = 0;
   std::int64_t applications_ = 0;
   std::int64_t employment_start_ = 0;
   std::int64_t firm_exits_ = 0;
   // End-of-month stocks from the worker pass.
-  std::vector<double> emp_, unemp_, ltu_;
+  std::vector<double> emp_, unemp_, ltu_, rsk_, fnd_, olf_;
+  double fluent_wage_ = 0, fluent_n_ = 0, other_wage_ = 0, other_n_ = 0;
   double wages_total_ = 0, literacy_total_ = 0;
   // Cumulative and initial values for static outputs; events of the month.
   std::vector<double> transitions_;
-  std::vector<double> initial_employment_, initial_unemployment_;
+  std::vector<double> initial_employment_, initial_unemployment_, initial_olf_;
+  std::vector<double> reskill_flows_, reemploy_ai_, reemploy_other_;
+
   std::vector<std::int64_t> warn_rows_;
 };
 

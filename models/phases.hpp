@@ -13,5 +13,7 @@ inline constexpr std::uint32_t kSeparation = 4;
 inline constexpr std::uint32_t kApply = 5;
 inline constexpr std::uint32_t kIncident = 6;
 inline constexpr std::uint32_t kRedeploy = 7;
+inline constexpr std::uint32_t kTransition = 8;
+inline constexpr std::uint32_t kEntry = 9;
 
 }  // namespace labourshift::models::phase

@@ -316,6 +316,97 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
       .real("workers.warn_threshold_persons",
             [](auto& x) -> auto& { return x.workers.warn_threshold_persons; }, 50.0, "persons", 1,
             1e9, "layoffs in a firm-month that require a WARN notice", "federal WARN Act: 50 or more")
+      .real("workers.ai_wage_premium", [](auto& x) -> auto& { return x.workers.ai_wage_premium; },
+            0.25, "share", 0, 2, "wage premium offered at full AI literacy in a fully complemented "
+            "occupation (scaled by literacy x c_o / max c)",
+            "PwC 2025 AI Jobs Barometer: 56% in postings requiring AI skills; smaller in realised pay")
+      .real("workers.initial_out_of_labour_force_rate",
+            [](auto& x) -> auto& { return x.workers.initial_out_of_labour_force_rate; }, 0.03,
+            "share of the labour force", 0, 1,
+            "marginally attached people out of the labour force at the start, who may re-enter")
+      .integer("workers.discouraged_after_months",
+               [](auto& x) -> auto& { return x.workers.discouraged_after_months; }, 6, "months", 1,
+               600, "spell after which discouraged exit starts")
+      .real("workers.discouraged_exit_rate",
+            [](auto& x) -> auto& { return x.workers.discouraged_exit_rate; }, 0.04, "1/month", 0, 1,
+            "monthly exit hazard of the long unemployed")
+      .real("workers.reentry_rate", [](auto& x) -> auto& { return x.workers.reentry_rate; }, 0.03,
+            "1/month", 0, 1, "monthly re-entry hazard out of the labour force at start-of-run tightness")
+      .real("workers.reentry_tightness_elasticity",
+            [](auto& x) -> auto& { return x.workers.reentry_tightness_elasticity; }, 1.0, "", 0, 10,
+            "re-entry hazard x (V/U relative to month 1)^elasticity")
+      .integer("workers.retirement_age", [](auto& x) -> auto& { return x.workers.retirement_age; }, 60,
+               "years", 30, 100, "age from which retirement hazard applies")
+      .real("workers.retirement_hazard", [](auto& x) -> auto& { return x.workers.retirement_hazard; },
+            0.008, "1/month", 0, 1, "monthly retirement hazard at retirement_age")
+      .real("workers.retirement_hazard_growth",
+            [](auto& x) -> auto& { return x.workers.retirement_hazard_growth; }, 0.35, "1/year", 0,
+            5, "hazard x exp(growth x (age - retirement_age))")
+      .real("workers.entrant_rate_per_year",
+            [](auto& x) -> auto& { return x.workers.entrant_rate_per_year; }, 0.028,
+            "share of the labour force per year", 0, 0.5, "graduates and other entrants",
+            "about 3.5 M a year enter the US labour force")
+      .integer("workers.entrant_age", [](auto& x) -> auto& { return x.workers.entrant_age; }, 22,
+               "years", 14, 60, "age of entrants")
+      .real("workers.entrant_literacy", [](auto& x) -> auto& { return x.workers.entrant_literacy; },
+            0.2, "share", 0, 1, "AI literacy of entrants")
+      .integer("workers.entrant_mix_lag_months",
+               [](auto& x) -> auto& { return x.workers.entrant_mix_lag_months; }, 24, "months", 0,
+               240, "education pipeline: entrants follow employment growth this many months ago")
+      .real("workers.entrant_growth_tilt",
+            [](auto& x) -> auto& { return x.workers.entrant_growth_tilt; }, 3.0, "", 0, 100,
+            "entrant mix ~ employment share x max(0.1, 1 + tilt x yearly employment growth), lagged")
+      .integer("reskilling.min_spell_months",
+               [](auto& x) -> auto& { return x.reskilling.min_spell_months; }, 3, "months", 0, 600,
+               "unemployment spell before reskilling is considered")
+      .real("reskilling.base_hazard", [](auto& x) -> auto& { return x.reskilling.base_hazard; }, 0.01,
+            "1/month", 0, 1, "monthly reskilling hazard at zero expected gain (age 30)")
+      .real("reskilling.gain_elasticity",
+            [](auto& x) -> auto& { return x.reskilling.gain_elasticity; }, 2.0, "", 0, 100,
+            "hazard x exp(elasticity x expected gain / own wage)")
+      .real("reskilling.age_decline_per_year",
+            [](auto& x) -> auto& { return x.reskilling.age_decline_per_year; }, 0.04, "1/year", 0, 1,
+            "hazard x exp(-decline x max(0, age - 30))")
+      .real("reskilling.min_similarity", [](auto& x) -> auto& { return x.reskilling.min_similarity; },
+            0.01, "", 0, 1, "feasible routes: sim(o, o') = A(o, o') / A(o, o) at least this")
+      .integer("reskilling.duration_base_months",
+               [](auto& x) -> auto& { return x.reskilling.duration_base_months; }, 4, "months", 1, 120,
+               "d0: programme length for the closest route", "Per Scholas: 15 weeks")
+      .integer("reskilling.duration_distance_months",
+               [](auto& x) -> auto& { return x.reskilling.duration_distance_months; }, 12, "months", 0,
+               240, "d1: extra months for a distant route, d = d0 + d1 (1 - sim)")
+      .real("reskilling.dropout_rate", [](auto& x) -> auto& { return x.reskilling.dropout_rate; },
+            0.015, "1/month", 0, 1, "monthly dropout hazard",
+            "TAA: 86% of leavers completed")
+      .real("reskilling.literacy_gain", [](auto& x) -> auto& { return x.reskilling.literacy_gain; },
+            0.3, "share", 0, 1, "completion raises literacy by gain x (1 - l)")
+      .real("reskilling.cost_usd", [](auto& x) -> auto& { return x.reskilling.cost_usd; }, 5900.0,
+            "USD", 0, 1e6, "programme cost", "TAA median training cost $5,923")
+      .real("founders.base_hazard", [](auto& x) -> auto& { return x.founders.base_hazard; }, 0.002,
+            "1/month", 0, 1, "monthly hazard that an unemployed worker starts a business or contracts")
+      .real("founders.literacy_elasticity",
+            [](auto& x) -> auto& { return x.founders.literacy_elasticity; }, 3.0, "", 0, 100,
+            "hazard x (1 + elasticity x literacy)")
+      .real("founders.failure_rate", [](auto& x) -> auto& { return x.founders.failure_rate; }, 0.03,
+            "1/month", 0, 1, "monthly hazard that a founder gives up and returns to unemployment")
+      .real("policy.ui_replacement_rate",
+            [](auto& x) -> auto& { return x.policy.ui_replacement_rate; }, 0.45, "share", 0, 1,
+            "unemployment insurance: benefit / last wage", "typical US state: 40-50%")
+      .integer("policy.ui_months", [](auto& x) -> auto& { return x.policy.ui_months; }, 6, "months",
+               0, 120, "unemployment insurance duration", "typical US state: 26 weeks")
+      .real("policy.ui_search_effect", [](auto& x) -> auto& { return x.policy.ui_search_effect; },
+            0.5, "", 0, 2, "search intensity while on benefits x (1 - effect x replacement rate)")
+      .real("policy.reskilling_subsidy", [](auto& x) -> auto& { return x.policy.reskilling_subsidy; },
+            0.0, "share", 0, 1, "share of the programme cost paid by the state")
+      .real("policy.reskilling_uptake_boost",
+            [](auto& x) -> auto& { return x.policy.reskilling_uptake_boost; }, 0.0, "share", 0, 100,
+            "relative rise of the reskilling hazard under the subsidy programme (hazard x (1 + "
+            "boost + 2 x subsidy))")
+      .real("policy.reskilling_duration_cut",
+            [](auto& x) -> auto& { return x.policy.reskilling_duration_cut; }, 0.0, "share", 0, 0.9,
+            "relative shortening of funded programmes")
+      .real("policy.founder_support", [](auto& x) -> auto& { return x.policy.founder_support; }, 0.0,
+            "share", 0, 100, "relative rise of the founding hazard (grants, advice)")
       .real("search.discouragement", [](auto& x) -> auto& { return x.search.discouragement; },
             0.05, "1/month", 0, 1, "search intensity falls by this share per month of spell")
       .real("search.min_search_share", [](auto& x) -> auto& { return x.search.min_search_share; },
@@ -330,6 +421,9 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
       .real("search.hiring_standard", [](auto& x) -> auto& { return x.search.hiring_standard; },
             2.0, "score", -100, 100,
             "lowest score an employer hires (same-occupation acceptance = Phi((w - h) / sd))")
+      .real("search.literacy_weight", [](auto& x) -> auto& { return x.search.literacy_weight; }, 1.0,
+            "score", 0, 100, "weight of AI literacy x complementarity c_o' in the ranking: fluent "
+            "workers are hired more easily into AI-complemented jobs")
       .real("wages.inflation_per_year", [](auto& x) -> auto& { return x.wages.inflation_per_year; },
             0.025, "1/year", -0.2, 0.5, "trend nominal wage growth",
             "BLS ECI 2025: wages and salaries ~3.5%; CPI ~2.7%")

@@ -93,6 +93,7 @@ struct SearchParams {
   double similarity_weight = 0;
   double noise_sd = 0;
   double hiring_standard = 0;
+  double literacy_weight = 0;
 };
 
 struct WageParams {
@@ -105,6 +106,50 @@ struct WorkerParams {
   double literacy_learning_rate = 0;
   double layoff_literacy_weight = 0;
   double warn_threshold_persons = 0;
+  double ai_wage_premium = 0;          ///< wage premium at full literacy in a fully complemented job
+  double initial_out_of_labour_force_rate = 0;
+  int discouraged_after_months = 0;
+  double discouraged_exit_rate = 0;
+  double reentry_rate = 0;
+  double reentry_tightness_elasticity = 0;
+  int retirement_age = 0;
+  double retirement_hazard = 0;
+  double retirement_hazard_growth = 0;
+  double entrant_rate_per_year = 0;
+  int entrant_age = 0;
+  double entrant_literacy = 0;
+  int entrant_mix_lag_months = 0;
+  double entrant_growth_tilt = 0;
+};
+
+struct ReskillingParams {
+  int min_spell_months = 0;
+  double base_hazard = 0;
+  double gain_elasticity = 0;
+  double age_decline_per_year = 0;
+  double min_similarity = 0;
+  int duration_base_months = 0;
+  int duration_distance_months = 0;
+  double dropout_rate = 0;
+  double literacy_gain = 0;
+  double cost_usd = 0;
+};
+
+struct FounderParams {
+  double base_hazard = 0;
+  double literacy_elasticity = 0;
+  double failure_rate = 0;
+};
+
+/// Policy levers (MODEL.md 7); every default is today's status quo.
+struct PolicyParams {
+  double ui_replacement_rate = 0;
+  int ui_months = 0;
+  double ui_search_effect = 0;
+  double reskilling_subsidy = 0;        ///< share of the programme cost paid by the state
+  double reskilling_uptake_boost = 0;   ///< relative rise of the reskilling hazard
+  double reskilling_duration_cut = 0;   ///< relative shortening of funded programmes
+  double founder_support = 0;           ///< relative rise of the founding hazard
 };
 
 struct FirmClassParams {
@@ -148,6 +193,9 @@ struct Scenario {
   ReliabilityParams reliability;
   LabourParams labour;
   WorkerParams workers;
+  ReskillingParams reskilling;
+  FounderParams founders;
+  PolicyParams policy;
   SearchParams search;
   WageParams wages;
   std::vector<sim::Named<FirmClassParams>> firms;

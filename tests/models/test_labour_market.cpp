@@ -18,9 +18,15 @@ sim::Setting set(const std::string& key, sim::Value v) {
 }
 sim::Value i64(std::int64_t x) { return sim::Value{x}; }
 
-/// The labour-market core alone: no AI capability, hence no AI market, adoption or compute.
+/// The labour-market core alone: no AI capability (hence no AI market, adoption or compute) and a
+/// closed labour force (no entry, retirement, exit, reskilling or founding), so that E and U
+/// trade only through separations and hires.
 std::vector<sim::Setting> no_ai() {
-  return {set("ai.capability_start", sim::Value{0.0}), set("ai.capability_max", sim::Value{0.0})};
+  return {set("ai.capability_start", sim::Value{0.0}), set("ai.capability_max", sim::Value{0.0}),
+          set("workers.entrant_rate_per_year", sim::Value{0.0}), set("workers.retirement_hazard", sim::Value{0.0}),
+          set("workers.initial_out_of_labour_force_rate", sim::Value{0.0}),
+          set("workers.discouraged_exit_rate", sim::Value{0.0}), set("reskilling.base_hazard", sim::Value{0.0}),
+          set("founders.base_hazard", sim::Value{0.0})};
 }
 
 std::vector<sim::Setting> with(std::vector<sim::Setting> a, const std::vector<sim::Setting>& b) {
@@ -68,23 +74,41 @@ TEST_CASE("stock-flow identities hold exactly for every occupation and month", "
   const std::size_t O = model->data.size();
   const auto& E0 = r.statics[0][id.st_initial_employment];
   const auto& U0 = r.statics[0][id.st_initial_unemployment];
-  const double persons = model->scenario.population.workers;
+  const auto& O0 = r.statics[0][id.st_initial_out_of_labour_force];
+  double population_prev = 0;
+  for (std::size_t o = 0; o < O; ++o) population_prev += E0[o] + U0[o] + O0[o];
   for (int t = 1; t <= model->scenario.run.months; ++t) {
     double e_total = 0, u_total = 0;
+    auto at = [&](std::size_t offset, std::size_t o, int month) { return v.at(offset + o, month); };
     for (std::size_t o = 0; o < O; ++o) {
-      const double e_prev = t == 1 ? E0[o] : v.at(id.occ_employment + o, t - 1);
-      const double u_prev = t == 1 ? U0[o] : v.at(id.occ_unemployment + o, t - 1);
-      const double e = v.at(id.occ_employment + o, t);
-      const double u = v.at(id.occ_unemployment + o, t);
-      REQUIRE(e == e_prev + v.at(id.occ_hires + o, t) - v.at(id.occ_layoffs + o, t) - v.at(id.occ_quits + o, t) +
-                       v.at(id.occ_redeployed_in + o, t) - v.at(id.occ_redeployed_out + o, t));
-      REQUIRE(u == u_prev + v.at(id.occ_layoffs + o, t) + v.at(id.occ_quits + o, t) - v.at(id.occ_job_finds + o, t));
+      auto prev = [&](std::size_t offset, double initial) { return t == 1 ? initial : at(offset, o, t - 1); };
+      const double e = at(id.occ_employment, o, t), u = at(id.occ_unemployment, o, t);
+      const double rk = at(id.occ_reskilling, o, t), fo = at(id.occ_founders, o, t);
+      const double olf = at(id.occ_out_of_labour_force, o, t);
+      const auto flow = [&](std::size_t offset) { return at(offset, o, t); };
+      // Employed: hires in, layoffs, quits and retirements out, internal moves both ways.
+      REQUIRE(e == prev(id.occ_employment, E0[o]) + flow(id.occ_hires) - flow(id.occ_layoffs) - flow(id.occ_quits) +
+                       flow(id.occ_redeployed_in) - flow(id.occ_redeployed_out) - flow(id.occ_retirements[0]));
+      // Unemployed, by last occupation: every transition in and out.
+      REQUIRE(u == prev(id.occ_unemployment, U0[o]) + flow(id.occ_layoffs) + flow(id.occ_quits) - flow(id.occ_job_finds) -
+                       flow(id.occ_reskilling_starts) + flow(id.occ_reskilling_completions) +
+                       flow(id.occ_reskilling_dropouts) - flow(id.occ_founder_starts) + flow(id.occ_founder_failures) -
+                       flow(id.occ_exits) + flow(id.occ_reentries) + flow(id.occ_entrants) - flow(id.occ_retirements[1]));
+      // Reskilling, by origin occupation until completion.
+      REQUIRE(rk == prev(id.occ_reskilling, 0) + flow(id.occ_reskilling_starts) - flow(id.occ_reskilling_completions_from) -
+                        flow(id.occ_reskilling_dropouts) - flow(id.occ_retirements[2]));
+      REQUIRE(fo == prev(id.occ_founders, 0) + flow(id.occ_founder_starts) - flow(id.occ_founder_failures) -
+                        flow(id.occ_retirements[3]));
+      REQUIRE(olf == prev(id.occ_out_of_labour_force, O0[o]) + flow(id.occ_exits) - flow(id.occ_reentries) -
+                         flow(id.occ_retirements[4]));
       e_total += e;
       u_total += u;
     }
+    // Persons change only by entrants and retirements.
+    REQUIRE(v.at(id.population, t) == population_prev + v.at(id.entrants, t) - v.at(id.retirements, t));
+    population_prev = v.at(id.population, t);
     REQUIRE(e_total == v.at(id.employment, t));
     REQUIRE(u_total == v.at(id.unemployment, t));
-    REQUIRE(e_total + u_total == persons);  // no entry or exit in the core model
     // Firm-side headcounts agree with the worker table.
     double head = 0;
     for (std::size_t k = 0; k < model->class_names.size(); ++k) head += v.at(id.cls_headcount + k, t);

@@ -1,0 +1,116 @@
+// Worker responses (MODEL.md section 4): reskilling routes, comparative statics of the levers.
+#include "models/labour_market.hpp"
+#include "sim/runner.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <numeric>
+
+using namespace labourshift;
+using models::Model;
+
+namespace {
+
+sim::Setting set(const std::string& key, sim::Value v) {
+  return sim::Setting{key, std::move(v), sim::Origin{"test", 0}};
+}
+sim::Value real(double x) { return sim::Value{x}; }
+sim::Value i64(std::int64_t x) { return sim::Value{x}; }
+
+std::shared_ptr<const Model> baseline(std::vector<sim::Setting> extra = {}, int months = 48) {
+  auto s = models::load_scenario(LABOURSHIFT_SCENARIOS "/baseline_2025.toml");
+  std::vector<sim::Setting> settings = {set("run.months", i64(months)), set("population.workers", i64(40000))};
+  settings.insert(settings.end(), extra.begin(), extra.end());
+  models::scenario_schema().apply(s, settings);
+  models::validate(s);
+  return Model::build(s);
+}
+
+sim::EnsembleResult run(const std::shared_ptr<const Model>& m, int reps) {
+  sim::EnsembleOptions o;
+  o.replications = reps;
+  o.months = m->scenario.run.months;
+  return sim::run_ensemble([&](std::uint32_t r) { return std::make_unique<models::LabourMarket>(m, r); },
+                           m->layout, o, nullptr);
+}
+
+/// Mean over replications and months [from, to] of a metric.
+double mean(const Model& m, const sim::EnsembleResult& r, std::size_t offset, int from, int to) {
+  double s = 0;
+  int n = 0;
+  for (const auto& v : r.values) {
+    for (int t = from; t <= to; ++t, ++n) s += v[static_cast<std::size_t>(t - 1) * m.layout.size() + offset];
+  }
+  return s / n;
+}
+
+}  // namespace
+
+TEST_CASE("reskilling moves people only along feasible routes of the mobility matrix", "[workers]") {
+  const auto m = baseline({}, 48);
+  const auto r = run(m, 2);
+  const std::size_t O = m->data.size();
+  double moved = 0;
+  for (const auto& st : r.statics) {
+    const auto& flows = st[m->ids.st_reskilling_flows];
+    for (std::size_t o = 0; o < O; ++o) {
+      for (std::size_t d = 0; d < O; ++d) {
+        const double n = flows[o * O + d];
+        if (n == 0) continue;
+        moved += n;
+        INFO(m->data.occupations[o].id << " -> " << m->data.occupations[d].id);
+        CHECK(o != d);
+        CHECK(m->similarity(static_cast<Eigen::Index>(o), static_cast<Eigen::Index>(d)) >=
+              m->scenario.reskilling.min_similarity);
+      }
+    }
+  }
+  CHECK(moved > 0);
+}
+
+TEST_CASE("comparative statics of worker responses", "[workers][statics]") {
+  const int months = 48, reps = 3;
+  const auto base_m = baseline({}, months);
+  const auto base = run(base_m, reps);
+  const auto& id = base_m->ids;
+
+  SECTION("a reskilling subsidy raises starts and lowers the long-term unemployment share") {
+    const auto m = baseline({set("policy.reskilling_subsidy", real(0.8)), set("policy.reskilling_uptake_boost", real(2.0))},
+                            months);
+    const auto r = run(m, reps);
+    CHECK(mean(*m, r, id.reskilling_starts, 1, months) > 1.5 * mean(*base_m, base, id.reskilling_starts, 1, months));
+    CHECK(mean(*m, r, id.long_term_unemployment_share, 13, months) <
+          mean(*base_m, base, id.long_term_unemployment_share, 13, months));
+    CHECK(mean(*m, r, id.reskilling_public_cost, 1, months) > 0);
+  }
+  SECTION("longer unemployment insurance lengthens spells") {
+    const auto m = baseline({set("policy.ui_months", i64(18))}, months);
+    const auto r = run(m, reps);
+    CHECK(mean(*m, r, id.job_finding_rate, 13, months) < mean(*base_m, base, id.job_finding_rate, 13, months));
+    CHECK(mean(*m, r, id.long_term_unemployment_share, 13, months) >
+          mean(*base_m, base, id.long_term_unemployment_share, 13, months));
+  }
+  SECTION("founder support raises founders") {
+    const auto m = baseline({set("policy.founder_support", real(2.0))}, months);
+    const auto r = run(m, reps);
+    CHECK(mean(*m, r, id.founder_starts, 1, months) > 1.5 * mean(*base_m, base, id.founder_starts, 1, months));
+    CHECK(mean(*m, r, id.founders, 25, months) > 1.3 * mean(*base_m, base, id.founders, 25, months));
+  }
+  SECTION("a tightening market raises re-entry") {
+    const auto tight = baseline({set("macro.core_growth_per_year", real(0.06))}, months);
+    const auto slack = baseline({set("macro.core_growth_per_year", real(-0.04))}, months);
+    CHECK(mean(*tight, run(tight, reps), id.reentries, 13, months) >
+          mean(*slack, run(slack, reps), id.reentries, 13, months));
+  }
+}
+
+TEST_CASE("entrants follow employment, and the AI premium is positive once literacy spreads", "[workers]") {
+  const auto m = baseline({}, 72);
+  const auto r = run(m, 1);
+  const auto& id = m->ids;
+  CHECK(mean(*m, r, id.entrants, 1, 72) > 0);
+  CHECK(mean(*m, r, id.retirements, 1, 72) > 0);
+  CHECK(mean(*m, r, id.ai_wage_premium, 61, 72) > 0.0);
+  CHECK(mean(*m, r, id.mean_ai_literacy, 61, 72) > mean(*m, r, id.mean_ai_literacy, 1, 12));
+}
