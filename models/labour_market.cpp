@@ -661,7 +661,11 @@ void LabourMarket::plan_workers(int month) {
     double best = 0;
     int target = -1;
     for (std::size_t d = 0; d < occ_; ++d) {
-      if (d == o || model_->similarity(static_cast<Eigen::Index>(o), static_cast<Eigen::Index>(d)) < min_sim) continue;
+      // The programme catalogue trains for skills, not for management posts.
+      if (d == o || model_->data.occupations[d].manager ||
+          model_->similarity(static_cast<Eigen::Index>(o), static_cast<Eigen::Index>(d)) < min_sim) {
+        continue;
+      }
       const double gain = job_finding_ema_[d] * wage_[d] - own;
       if (gain > best) {
         best = gain;
