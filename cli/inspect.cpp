@@ -1,5 +1,6 @@
 // labourshift inspect: what an output file holds, without Python. Root attributes, whether the
 // run completed, every dataset with its shape and unit, and headline numbers.
+#include "cli/format.hpp"
 #include "cli/commands.hpp"
 
 #include "sim/error.hpp"
@@ -97,14 +98,7 @@ std::string attr_text(const h5::Group& root, const std::string& name) {
   return "(unprintable)";
 }
 
-std::string month_label(const std::string& start, int offset) {
-  if (start.size() < 7) return "?";
-  const int y = std::stoi(start.substr(0, 4));
-  const int m = std::stoi(start.substr(5, 2)) - 1 + offset;
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d", y + m / 12, m % 12 + 1);
-  return buf;
-}
+using labourshift::cli::month_label;
 
 std::string grouped(double x) {
   char buf[64];

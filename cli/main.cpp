@@ -1,4 +1,5 @@
 // labourshift command line: run, validate, describe, report, inspect.
+#include "cli/format.hpp"
 #include "cli/commands.hpp"
 #include "models/labour_market.hpp"
 #include "models/scenario.hpp"
@@ -59,13 +60,7 @@ std::vector<std::string> overrides_of(const RunArgs& a) {
   return o;
 }
 
-std::string month_label(const std::string& start, int offset) {
-  const int y = std::stoi(start.substr(0, 4));
-  const int m = std::stoi(start.substr(5, 2)) - 1 + offset;
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d", y + m / 12, m % 12 + 1);
-  return buf;
-}
+using labourshift::cli::month_label;
 
 std::string with_commas(double x) {
   const auto n = static_cast<long long>(std::llround(x));

@@ -1,8 +1,7 @@
 // The AI reallocation (MODEL.md sections 2-3): the paradox, comparative statics, accounting and
 // capacity identities, reliability.
+#include "helpers.hpp"
 #include "models/ai_environment.hpp"
-#include "models/labour_market.hpp"
-#include "sim/runner.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -12,38 +11,12 @@
 using namespace labourshift;
 using models::Model;
 
+using namespace labourshift::test;
+
 namespace {
 
-sim::Setting set(const std::string& key, sim::Value v) {
-  return sim::Setting{key, std::move(v), sim::Origin{"test", 0}};
-}
-sim::Value real(double x) { return sim::Value{x}; }
-sim::Value i64(std::int64_t x) { return sim::Value{x}; }
-
-std::shared_ptr<const Model> baseline(std::vector<sim::Setting> extra = {}, int months = 48) {
-  auto s = models::load_scenario(LABOURSHIFT_SCENARIOS "/baseline_2025.toml");
-  std::vector<sim::Setting> settings = {set("run.months", i64(months)), set("population.workers", i64(60000))};
-  settings.insert(settings.end(), extra.begin(), extra.end());
-  models::scenario_schema().apply(s, settings);
-  models::validate(s);
-  return Model::build(s);
-}
-
-sim::EnsembleResult run(const std::shared_ptr<const Model>& m, int reps) {
-  sim::EnsembleOptions o;
-  o.replications = reps;
-  o.months = m->scenario.run.months;
-  return sim::run_ensemble([&](std::uint32_t r) { return std::make_unique<models::LabourMarket>(m, r); },
-                           m->layout, o, nullptr);
-}
-
-/// Sum over replications and months [from, to] (1-based, inclusive) of a metric at `offset`.
-double total(const Model& m, const sim::EnsembleResult& r, std::size_t offset, int from, int to) {
-  double s = 0;
-  for (const auto& v : r.values) {
-    for (int t = from; t <= to; ++t) s += v[static_cast<std::size_t>(t - 1) * m.layout.size() + offset];
-  }
-  return s;
+std::shared_ptr<const Model> baseline(const std::vector<sim::Setting>& extra = {}, int months = 48) {
+  return test::baseline(extra, months, 60000);
 }
 
 /// Mean over replications of a metric at month t.
