@@ -38,7 +38,7 @@ struct WorkerTable {
   std::vector<std::uint8_t> reason;      ///< Reason of the last separation
   std::vector<std::uint8_t> age;         ///< years
   std::vector<std::uint32_t> employer;   ///< firm row, kNoEmployer when not employed
-  std::vector<float> wage;               ///< USD per month (current job, or last job)
+  std::vector<float> wage;               ///< USD/month at start-of-run prices (current or last job)
   std::vector<float> literacy;           ///< AI literacy l in [0, 1]
   std::vector<std::uint16_t> tenure;     ///< months with the current employer
   std::vector<std::uint16_t> spell;      ///< months of the current unemployment spell
@@ -67,6 +67,24 @@ struct WorkerTable {
 
 inline constexpr std::size_t kLayoffReasons = 4;  ///< demand, automation, capex_funding, firm_exit
 
+/// What the separation pass reads for a worker of cell (f, o), packed into 8 bytes so that the
+/// whole table stays in cache even when a firm's workers are scattered over the worker table.
+/// Probabilities are stored in steps of 1/65535 (see quantise_probability).
+struct CellOdds {
+  std::uint16_t adoption = 0;    ///< theta_fo
+  std::uint16_t demand = 0;      ///< per-worker layoff probability, reason demand
+  std::uint16_t automation = 0;  ///< ... reason automation
+  std::uint16_t capex = 0;       ///< ... reason capex_funding
+};
+
+inline constexpr double kOddsScale = 65535.0;
+
+/// A probability in [0, 1] as the nearest multiple of 1/65535.
+inline std::uint16_t quantise_probability(double p) {
+  const double x = p <= 0 ? 0.0 : (p >= 1 ? 1.0 : p);
+  return static_cast<std::uint16_t>(x * kOddsScale + 0.5);
+}
+
 /// Firms: per-firm scalars, per-(firm, occupation) cells stored firm-major at f * O + o, and
 /// per-firm ring buffers (compute vintages, orders in the pipeline, payment instalments) indexed
 /// by month modulo the ring size.
@@ -74,7 +92,7 @@ struct FirmTable {
   std::size_t occupations = 0;
   std::size_t vintage_ring = 0;   ///< > the longest capacity life
   std::size_t pipeline_ring = 0;  ///< > the longest capex lag
-  std::size_t payment_ring = 0;   ///< >= the longest payment schedule
+  std::size_t payment_ring = 0;   ///< > the longest payment schedule
 
   // Per firm.
   std::vector<std::uint8_t> firm_class;
@@ -115,7 +133,7 @@ struct FirmTable {
   std::vector<float> budget_freeze;     ///< headcount removed by budget cuts, not to be rehired
   std::vector<std::int32_t> headcount;  ///< H_fo
 
-  std::vector<float> p_demand, p_automation, p_capex;  ///< per-worker layoff probabilities
+  std::vector<CellOdds> odds;           ///< the separation pass's view of each cell
   std::vector<std::int32_t> vacancies;  ///< V_fo posted this month
 
   // Live cells: occupations with a positive base requirement, [live_begin[f], live_begin[f+1]).
@@ -126,7 +144,8 @@ struct FirmTable {
   // Rings.
   std::vector<double> vintages;  ///< [f * vintage_ring + month % vintage_ring] capacity arrived
   std::vector<double> pipeline;  ///< [f * pipeline_ring + month % pipeline_ring] arriving
-  std::vector<double> payments;  ///< [f * payment_ring + month % payment_ring] due
+  std::vector<double> payments;  ///< [f * payment_ring + month % payment_ring]: instalments ending
+  std::vector<double> payment_rate;  ///< instalments due this month, USD
 
   std::size_t size() const { return firm_class.size(); }
   std::size_t cell(std::size_t firm, std::size_t occ) const { return firm * occupations + occ; }

@@ -84,7 +84,7 @@ void LabourMarket::init_firms() {
   }
   firms_.vintage_ring = max_life + 1;
   firms_.pipeline_ring = max_lag + 1;
-  firms_.payment_ring = max_pay;
+  firms_.payment_ring = max_pay + 1;
   std::vector<std::int64_t> sizes;
   for (std::size_t k = 0; k < classes_; ++k) {
     const auto& c = sc_.firms[k].value;
@@ -124,7 +124,8 @@ void LabourMarket::init_firms() {
                   &F.knowledge_capacity, &F.knowledge, &F.wage_bill, &F.core_revenue, &F.ai_demand,
                   &F.ai_revenue, &F.incident_cost, &F.capex_payment, &F.capex_orders, &F.opex,
                   &F.other_costs, &F.arrivals, &F.retirements, &F.compute_used, &F.cash_change,
-                  &F.compute_cost_share0, &F.load_ratio, &F.ai_attraction, &F.knowledge0}) {
+                  &F.compute_cost_share0, &F.load_ratio, &F.ai_attraction, &F.knowledge0,
+                  &F.payment_rate}) {
     v->assign(n_firms, 0.0);
   }
   F.negative_cash_months.assign(n_firms, 0);
@@ -139,9 +140,7 @@ void LabourMarket::init_firms() {
   F.budget_freeze.assign(cells, 0.0F);
   F.literacy_sum.assign(n_firms, 0);
   F.mean_literacy.assign(n_firms, 0.0F);
-  F.p_demand.assign(cells, 0.0F);
-  F.p_automation.assign(cells, 0.0F);
-  F.p_capex.assign(cells, 0.0F);
+  F.odds.assign(cells, CellOdds{});
   F.vacancies.assign(cells, 0);
   F.vintages.assign(n_firms * F.vintage_ring, 0.0);
   F.pipeline.assign(n_firms * F.pipeline_ring, 0.0);
@@ -255,11 +254,11 @@ void LabourMarket::init_firm_finance() {
     }
     const double instalment = monthly_order * price0 * static_cast<double>(life) /
                               static_cast<double>(c.payment_months);
-    // Orders of months 0, -1, ... still being paid: month m owes (pay - m) instalments.
+    // Orders of months 0, -1, ..., -(pay - 1) are still being paid: the instalment rate starts at
+    // pay instalments and each of those orders drops out in months 1 .. pay.
     const auto pay = static_cast<std::size_t>(c.payment_months);
-    for (std::size_t m = 1; m < pay; ++m) {
-      F.payments[f * F.payment_ring + m % F.payment_ring] = static_cast<double>(pay - m) * instalment;
-    }
+    F.payment_rate[f] = static_cast<double>(pay) * instalment;
+    for (std::size_t m = 1; m <= pay; ++m) F.payments[f * F.payment_ring + m % F.payment_ring] += instalment;
     // Other costs close the initial margin: R (1 - margin) = wages + compute + other.
     const double revenue = F.core_revenue0[f] + F.ai_demand_prev[f];
     const double compute_cost = monthly_order * price0 * static_cast<double>(life) +
@@ -331,7 +330,7 @@ void LabourMarket::plan_firms(int month) {
       for (std::size_t o = 0; o < occ_; ++o) {
         const std::size_t cell = F.cell(f, o);
         F.requirement[cell] = F.requirement_no_ai[cell] = 0;
-        F.p_demand[cell] = F.p_automation[cell] = F.p_capex[cell] = 0;
+        F.odds[cell] = CellOdds{};
       }
       return;
     }
@@ -348,6 +347,13 @@ void LabourMarket::plan_firms(int month) {
     F.capacity[f] = F.capacity[f] + arrived - retired;
     F.arrivals[f] = arrived;
     F.retirements[f] = retired;
+
+    // Instalment schedules that ended last month stop now.
+    {
+      double& ending = F.payments[f * F.payment_ring + t % F.payment_ring];
+      F.payment_rate[f] -= ending;
+      ending = 0;
+    }
 
     // 2. Revenue: core demand with a firm shock; AI demand shared by K^phi.
     sim::Stream rng(seed, rep_, static_cast<std::uint32_t>(month), phase::kFirmPlan,
@@ -435,12 +441,20 @@ void LabourMarket::plan_firms(int month) {
     }
     F.ai_demand_prev[f] = demand_ai;
     const auto lag = std::max(1, c.capex_lag_months);
-    const double expected = demand_ai * std::pow(1.0 + F.growth_expectation[f], lag);
+    double growth_factor = 1.0;  // (1 + g)^lag by multiplication: lag is a small integer
+    for (int j = 0; j < lag; ++j) growth_factor *= 1.0 + F.growth_expectation[f];
+    const double expected = demand_ai * growth_factor;
     const double target_k = (auto_compute + expected / ai.revenue_per_gpu_month) * (1.0 + c.capacity_headroom);
     // Supply line: capacity at arrival = K + pipeline - retirements due before then.
     double retiring = 0;
-    for (std::size_t j = 1; j <= static_cast<std::size_t>(lag); ++j) {
-      retiring += F.vintages[f * F.vintage_ring + (t + j + F.vintage_ring - life % F.vintage_ring) % F.vintage_ring];
+    {
+      const std::size_t ring = F.vintage_ring;
+      const double* v = F.vintages.data() + f * ring;
+      std::size_t k = (t + 1 + ring - life % ring) % ring;
+      for (int j = 1; j <= lag; ++j) {
+        retiring += v[k];
+        if (++k == ring) k = 0;
+      }
     }
     const double gap = target_k - (F.capacity[f] + F.pipeline_total[f] - retiring);
     const double order = std::max(0.0, c.order_speed * gap);
@@ -448,15 +462,15 @@ void LabourMarket::plan_firms(int month) {
       F.pipeline[f * F.pipeline_ring + (t + static_cast<std::size_t>(lag)) % F.pipeline_ring] += order;
       F.pipeline_total[f] += order;
       const double cost = order * price_ * static_cast<double>(life);
+      // Equal instalments over `pay` months from now: the firm's instalment rate rises now and
+      // falls back when the schedule ends (a difference array, O(1) per order).
       const auto pay = static_cast<std::size_t>(c.payment_months);
-      for (std::size_t j = 0; j < pay; ++j) {
-        F.payments[f * F.payment_ring + (t + j) % F.payment_ring] += cost / static_cast<double>(pay);
-      }
+      const double instalment = cost / static_cast<double>(pay);
+      F.payment_rate[f] += instalment;
+      F.payments[f * F.payment_ring + (t + pay) % F.payment_ring] += instalment;
       F.capex_orders[f] = cost;
     }
-    const std::size_t due = f * F.payment_ring + t % F.payment_ring;
-    F.capex_payment[f] = F.payments[due];
-    F.payments[due] = 0;
+    F.capex_payment[f] = F.payment_rate[f];
     F.opex[f] = F.capacity[f] * price_ * ai.opex_share_of_price;
     F.other_costs[f] = F.other_cost_share[f] * F.core_revenue[f];
 
@@ -472,14 +486,16 @@ void LabourMarket::plan_firms(int month) {
     std::array<float, 256> capex_cut{};
     if (shortfall > 0) {
       double budget = std::min(shortfall, c.max_budget_cut_share * F.wage_bill[f]);
-      std::vector<std::pair<double, std::size_t>> order_cells;
+      std::array<std::pair<double, std::size_t>, 256> order_cells;  // no heap allocation per firm
+      std::size_t n_cells = 0;
       for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) {
         const std::size_t o = F.live_occ[li];
         if (occs[o].ai_role || F.headcount[F.cell(f, o)] <= 0) continue;
-        order_cells.emplace_back(-model_->automatable[o] * wage_[o], o);
+        order_cells[n_cells++] = {-model_->automatable[o] * wage_[o], o};
       }
-      std::sort(order_cells.begin(), order_cells.end());
-      for (const auto& [priority, o] : order_cells) {
+      std::sort(order_cells.begin(), order_cells.begin() + static_cast<std::ptrdiff_t>(n_cells));
+      for (std::size_t x = 0; x < n_cells; ++x) {
+        const std::size_t o = order_cells[x].second;
         if (budget <= 0) break;
         const std::size_t cell = F.cell(f, o);
         const double w = wage_[o] * class_premium_[F.firm_class[f]];
@@ -511,9 +527,9 @@ void LabourMarket::plan_firms(int month) {
         n_auto = n - n_demand;
       }
       const double n_capex = std::min<double>(capex_cut[o], std::max(0.0, h - n_demand - n_auto));
-      F.p_demand[cell] = h > 0 ? static_cast<float>(n_demand / h) : 0.0F;
-      F.p_automation[cell] = h > 0 ? static_cast<float>(n_auto / h) : 0.0F;
-      F.p_capex[cell] = h > 0 ? static_cast<float>(n_capex / h) : 0.0F;
+      F.odds[cell] = CellOdds{quantise_probability(F.adoption[cell]), quantise_probability(h > 0 ? n_demand / h : 0.0),
+                              quantise_probability(h > 0 ? n_auto / h : 0.0),
+                              quantise_probability(h > 0 ? n_capex / h : 0.0)};
     }
   });
 }
@@ -536,7 +552,7 @@ void LabourMarket::account_firms(int month) {
       for (std::size_t o = 0; o < occ_; ++o) {
         const std::size_t cell = F.cell(f, o);
         F.requirement[cell] = F.requirement_no_ai[cell] = F.budget_freeze[cell] = 0;
-        F.p_demand[cell] = F.p_automation[cell] = F.p_capex[cell] = 0;
+        F.odds[cell] = CellOdds{};
       }
       return;
     }

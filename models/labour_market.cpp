@@ -8,6 +8,9 @@
 #include <tbb/enumerable_thread_specific.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <array>
 #include <atomic>
 #include <cmath>
@@ -254,7 +257,10 @@ LabourMarket::LabourMarket(std::shared_ptr<const Model> model, std::uint32_t rep
   job_finding_ema_.assign(occ_, 0.25);
   reskill_target_.assign(occ_, -1);
   reskill_gain_.assign(occ_, 0.0);
-  for (const auto& o : model_->data.occupations) complementarity_.push_back(o.complementarity);
+  for (const auto& o : model_->data.occupations) {
+    complementarity_.push_back(o.complementarity);
+    knowledge_role_.push_back(o.knowledge_role ? 1 : 0);
+  }
   max_complementarity_ = std::max(1e-9, *std::max_element(complementarity_.begin(), complementarity_.end()));
   init_firms();
   init_workers();
@@ -350,9 +356,21 @@ void LabourMarket::separate(int month) {
   const double q = sc_.labour.quit_rate;
   const double beta = sc_.workers.literacy_learning_rate;
   const double lit_weight = sc_.workers.layoff_literacy_weight;
-  const auto inflation = static_cast<float>(std::pow(1.0 + sc_.wages.inflation_per_year, 1.0 / 12.0));
+  // Wages are stored in start-of-run prices: incumbents' pay rises with trend inflation
+  // without touching every row every month.
+  price_level_ = std::pow(1.0 + sc_.wages.inflation_per_year, static_cast<double>(month) / 12.0);
   const std::size_t flow_base = occ_ * kReasons + occ_ + classes_ * kReasons + classes_;
-  const std::size_t width = flow_base + kFlowCount * occ_;
+  // Start-of-month stocks by status and occupation (this pass is also the month's measurement),
+  // then seekers by occupation who are long-term unemployed / past their benefits.
+  const std::size_t start_base = flow_base + kFlowCount * occ_;
+  const std::size_t ltu_base = start_base + kStatusCount * occ_;
+  const std::size_t ui_base = ltu_base + occ_;
+  const std::size_t width = ui_base + occ_;
+  const int long_term = sc_.labour.long_term_months;
+  const int ui_months = sc_.policy.ui_months;
+  const double cap = sc_.reliability.knowledge_tenure_cap_months;
+  tbb::enumerable_thread_specific<FirmSums> sums;
+  std::vector<std::array<double, 6>> block_sums(nb, std::array<double, 6>{});  // wage, literacy, fluent x4
   std::vector<std::int64_t> counts(nb * width, 0);
   std::vector<std::vector<std::uint32_t>> block_seekers(nb), block_candidates(nb);
   std::vector<std::vector<std::pair<std::uint8_t, std::uint8_t>>> block_completions(nb);
@@ -372,140 +390,191 @@ void LabourMarket::separate(int month) {
                                                                                 (age - wp.retirement_age)));
   }
   const double uptake = 1.0 + pol.reskilling_uptake_boost + 2.0 * pol.reskilling_subsidy;
+  // Reskilling hazard h_r (1 + boost + 2 subsidy) exp(epsilon G_o) exp(-delta max(0, age - 30)),
+  // tabulated by origin occupation and by age rather than evaluated per worker.
+  std::vector<double> reskill_hazard(occ_);
+  for (std::size_t o = 0; o < occ_; ++o) {
+    reskill_hazard[o] = rs.base_hazard * uptake * std::exp(rs.gain_elasticity * reskill_gain_[o]);
+  }
+  std::array<double, 256> age_factor{};
+  for (int a = 0; a < 256; ++a) {
+    age_factor[static_cast<std::size_t>(a)] = std::exp(-rs.age_decline_per_year * std::max(0, a - 30));
+  }
   const double reentry = std::min(1.0, wp.reentry_rate * reentry_factor_);
   sim::for_blocks(n, kWorkerBlock, [&](std::size_t b, std::size_t begin, std::size_t end) {
+    // Raw column pointers marked restrict: the byte-wide columns would otherwise alias
+    // everything, and the compiler would reload every pointer after each store.
+    std::uint8_t* __restrict status = w.status.data();
+    std::uint8_t* __restrict occupation = w.occupation.data();
+    std::uint8_t* __restrict why = w.reason.data();
+    std::uint8_t* __restrict age = w.age.data();
+    std::uint32_t* __restrict employer = w.employer.data();
+    float* __restrict pay = w.wage.data();
+    float* __restrict literacy = w.literacy.data();
+    std::uint16_t* __restrict tenure = w.tenure.data();
+    std::uint16_t* __restrict spell = w.spell.data();
+    std::uint8_t* __restrict reskill_target = w.reskill_target.data();
+    std::uint8_t* __restrict reskill_months_left = w.reskill_months_left.data();
+    const CellOdds* __restrict cell_odds = F.odds.data();
+    const float* __restrict firm_literacy = F.mean_literacy.data();
+    const std::uint8_t* __restrict exiting = F.exiting.data();
+    constexpr double kUnit = 1.0 / kOddsScale;
+    const std::uint8_t* __restrict knowledge = knowledge_role_.data();
+    const double* __restrict complement = complementarity_.data();
     std::int64_t* cnt = counts.data() + b * width;
     std::int64_t* flow = cnt + flow_base;
+    FirmSums& mine = sums.local();
+    if (mine.firm.size() != F.size()) mine.firm.assign(F.size(), {0, 0, 0});
+    auto& bs = block_sums[b];
     auto& seek = block_seekers[b];
     std::int64_t employed = 0;
     std::array<std::uint32_t, 4> quad{};
     for (std::size_t i = begin; i < end; ++i) {
-      const auto st = static_cast<Status>(w.status[i]);
+      const auto st = static_cast<Status>(status[i]);
       if (st == Status::kRetired) continue;
-      if (birthday && w.age[i] < 120) ++w.age[i];
-      const double h_retire = retire_hazard[w.age[i]];
+      ++cnt[start_base + static_cast<std::size_t>(st) * occ_ + occupation[i]];
+      if (birthday && age[i] < 120) ++age[i];
+      const double h_retire = retire_hazard[age[i]];
+      // One uniform per worker and month decides everything: one Philox block serves four
+      // consecutive workers (word i % 4 of the block keyed by i / 4), a pure function of the
+      // worker id. Retirement takes [0, h); the rest of the interval, rescaled to (0, 1), decides
+      // the worker's other transition (a uniform conditional on not retiring).
+      if ((i & 3U) == 0 || i == begin) {
+        sim::Stream group(seed, rep_, static_cast<std::uint32_t>(month), phase::kSeparation,
+                          static_cast<std::uint32_t>(i >> 2U));
+        for (auto& x : quad) x = group();
+      }
+      const double draw = (static_cast<double>(quad[i & 3U]) + 0.5) * 0x1p-32;
+      const bool retires = draw < h_retire;
+      const double u = retires ? 0.0 : (draw - h_retire) / (1.0 - h_retire);
       if (st != Status::kEmployed) {
-        // Worker transitions (MODEL.md 4.2-4.5) for everyone not employed, one stream each.
-        const std::size_t o = w.occupation[i];
-        sim::Stream rng(seed, rep_, static_cast<std::uint32_t>(month), phase::kTransition,
-                        static_cast<std::uint32_t>(i));
-        if (h_retire > 0 && rng.uniform() < h_retire) {
+        // Worker transitions (MODEL.md 4.2-4.5) for everyone not employed.
+        const std::size_t o = occupation[i];
+        if (retires) {
           const std::size_t which = st == Status::kUnemployed ? kRetireU
                                     : st == Status::kReskilling ? kRetireR
                                     : st == Status::kFounder    ? kRetireF
                                                                 : kRetireO;
           ++flow[which * occ_ + o];
-          w.status[i] = static_cast<std::uint8_t>(Status::kRetired);
-          w.reason[i] = static_cast<std::uint8_t>(Reason::kRetirement);
+          status[i] = static_cast<std::uint8_t>(Status::kRetired);
+          why[i] = static_cast<std::uint8_t>(Reason::kRetirement);
           continue;
         }
-        const double v = rng.uniform();
+        const double v = u;
         if (st == Status::kUnemployed) {
-          if (w.spell[i] < 0xffff) ++w.spell[i];
+          if (spell[i] < 0xffff) ++spell[i];
           // Competing hazards: discouraged exit, reskilling, founding.
-          const double p_exit = w.spell[i] >= wp.discouraged_after_months ? wp.discouraged_exit_rate : 0.0;
+          const double p_exit = spell[i] >= wp.discouraged_after_months ? wp.discouraged_exit_rate : 0.0;
           double p_reskill = 0;
           const int target = reskill_target_[o];
-          if (target >= 0 && w.spell[i] >= rs.min_spell_months) {
-            p_reskill = std::min(1.0, rs.base_hazard * uptake * std::exp(rs.gain_elasticity * reskill_gain_[o]) *
-                                          std::exp(-rs.age_decline_per_year * std::max(0, w.age[i] - 30)));
+          if (target >= 0 && spell[i] >= rs.min_spell_months) {
+            p_reskill = std::min(1.0, reskill_hazard[o] * age_factor[age[i]]);
           }
           const double p_found = std::min(1.0, sc_.founders.base_hazard * (1.0 + pol.founder_support) *
-                                                   (1.0 + sc_.founders.literacy_elasticity * w.literacy[i]));
+                                                   (1.0 + sc_.founders.literacy_elasticity * literacy[i]));
           if (v < p_exit) {
             ++flow[kExit * occ_ + o];
-            w.status[i] = static_cast<std::uint8_t>(Status::kOutOfLabourForce);
-            w.spell[i] = 0;
+            status[i] = static_cast<std::uint8_t>(Status::kOutOfLabourForce);
+            spell[i] = 0;
           } else if (v < p_exit + p_reskill) {
             ++flow[kReskillStart * occ_ + o];
             const auto t = static_cast<std::size_t>(target);
             const double sim = model_->similarity(static_cast<Eigen::Index>(o), static_cast<Eigen::Index>(t));
             const double months = (rs.duration_base_months + rs.duration_distance_months * (1.0 - sim)) *
                                   (1.0 - pol.reskilling_duration_cut);
-            w.status[i] = static_cast<std::uint8_t>(Status::kReskilling);
-            w.reskill_target[i] = static_cast<std::uint8_t>(t);
-            w.reskill_months_left[i] = static_cast<std::uint8_t>(std::clamp(std::lround(months), 1L, 255L));
-            w.spell[i] = 0;
+            status[i] = static_cast<std::uint8_t>(Status::kReskilling);
+            reskill_target[i] = static_cast<std::uint8_t>(t);
+            reskill_months_left[i] = static_cast<std::uint8_t>(std::clamp(std::lround(months), 1L, 255L));
+            spell[i] = 0;
           } else if (v < p_exit + p_reskill + p_found) {
             ++flow[kFounderStart * occ_ + o];
-            w.status[i] = static_cast<std::uint8_t>(Status::kFounder);
-            w.tenure[i] = 0;
-            w.spell[i] = 0;
+            status[i] = static_cast<std::uint8_t>(Status::kFounder);
+            tenure[i] = 0;
+            spell[i] = 0;
           } else {
             seek.push_back(static_cast<std::uint32_t>(i));
+            if (spell[i] >= long_term) ++cnt[ltu_base + o];
+            if (spell[i] > ui_months) ++cnt[ui_base + o];
           }
         } else if (st == Status::kReskilling) {
           if (v < rs.dropout_rate) {
             ++flow[kReskillDropout * occ_ + o];
-            w.status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
-          } else if (--w.reskill_months_left[i] == 0) {
+            status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
+          } else if (--reskill_months_left[i] == 0) {
             // Completion: the worker's occupation becomes the target, literacy rises.
-            const std::size_t t = w.reskill_target[i];
+            const std::size_t t = reskill_target[i];
             ++flow[kReskillComplete * occ_ + o];
             ++flow[kReskillCompleteInto * occ_ + t];
             block_completions[b].emplace_back(static_cast<std::uint8_t>(o), static_cast<std::uint8_t>(t));
-            w.status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
-            w.occupation[i] = static_cast<std::uint8_t>(t);
-            w.wage[i] = static_cast<float>(wage_[t]);
-            w.literacy[i] += static_cast<float>(rs.literacy_gain) * (1.0F - w.literacy[i]);
+            status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
+            occupation[i] = static_cast<std::uint8_t>(t);
+            pay[i] = static_cast<float>(wage_[t] / price_level_);
+            literacy[i] += static_cast<float>(rs.literacy_gain) * (1.0F - literacy[i]);
           }
         } else if (st == Status::kFounder) {
-          if (w.tenure[i] < 0xffff) ++w.tenure[i];
+          if (tenure[i] < 0xffff) ++tenure[i];
           if (v < sc_.founders.failure_rate) {
             ++flow[kFounderFail * occ_ + o];
-            w.status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
-            w.spell[i] = 0;
+            status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
+            spell[i] = 0;
           }
         } else if (st == Status::kOutOfLabourForce) {
           if (v < reentry) {
             ++flow[kReentry * occ_ + o];
-            w.status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
-            w.spell[i] = 0;
+            status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
+            spell[i] = 0;
           }
         }
         continue;
       }
-      if (h_retire > 0) {
-        sim::Stream rng(seed, rep_, static_cast<std::uint32_t>(month), phase::kTransition,
-                        static_cast<std::uint32_t>(i));
-        if (rng.uniform() < h_retire) {
-          const std::size_t o = w.occupation[i];
-          ++flow[kRetireE * occ_ + o];
-          std::atomic_ref<std::int32_t>(F.headcount[F.cell(w.employer[i], o)]).fetch_sub(1, std::memory_order_relaxed);
-          w.status[i] = static_cast<std::uint8_t>(Status::kRetired);
-          w.reason[i] = static_cast<std::uint8_t>(Reason::kRetirement);
-          w.employer[i] = kNoEmployer;
-          continue;
-        }
+      if (retires) {
+        const std::size_t o = occupation[i];
+        ++flow[kRetireE * occ_ + o];
+        std::atomic_ref<std::int32_t>(F.headcount[F.cell(employer[i], o)]).fetch_sub(1, std::memory_order_relaxed);
+        status[i] = static_cast<std::uint8_t>(Status::kRetired);
+        why[i] = static_cast<std::uint8_t>(Reason::kRetirement);
+        employer[i] = kNoEmployer;
+        continue;
       }
       ++employed;
-      if (w.tenure[i] < 0xffff) ++w.tenure[i];
-      w.wage[i] *= inflation;
-      const std::size_t o = w.occupation[i];
-      const std::uint32_t f = w.employer[i];
+      if (tenure[i] < 0xffff) ++tenure[i];
+      const std::size_t o = occupation[i];
+      const std::uint32_t f = employer[i];
       const std::size_t c = F.cell(f, o);
       // On-the-job AI literacy: l += beta theta (1 - l).
-      const float l = w.literacy[i];
-      w.literacy[i] = l + static_cast<float>(beta * F.adoption[c]) * (1.0F - l);
-      // One Philox block serves four consecutive workers (word i % 4 of the block keyed by
-      // i / 4): still a pure function of the worker id, a quarter of the cost.
-      if ((i & 3U) == 0 || i == begin) {
-        sim::Stream group(seed, rep_, static_cast<std::uint32_t>(month), phase::kSeparation,
-                          static_cast<std::uint32_t>(i >> 2U));
-        for (auto& x : quad) x = group();
+      const float l = literacy[i];
+      const CellOdds odds = cell_odds[c];
+      literacy[i] = l + static_cast<float>(beta * odds.adoption * kUnit) * (1.0F - l);
+      // The month's measurement of the staff at its start: wages paid, literacy, knowledge.
+      // Per-thread integer sums: exact and independent of which thread added what.
+      {
+        const double wage = pay[i] * price_level_;  // stored in start-of-run prices
+        const double lit = literacy[i];
+        auto& sum = mine.firm[f];
+        sum[1] += static_cast<std::int64_t>(lit * 1e4 + 0.5);
+        sum[0] += static_cast<std::int64_t>(wage * 100.0 + 0.5);
+        if (knowledge[o] != 0) {
+          sum[2] += static_cast<std::int64_t>(std::min(static_cast<double>(tenure[i]), cap) / cap * 1000.0 + 0.5);
+        }
+        bs[0] += wage;
+        bs[1] += lit;
+        if (complement[o] >= 0.3) {
+          const std::size_t k = lit >= 0.3 ? 2 : 4;
+          bs[k] += wage;
+          bs[k + 1] += 1;
+        }
       }
-      const double u = (static_cast<double>(quad[i & 3U]) + 0.5) * 0x1p-32;
       Reason reason = Reason::kNone;
       bool firm_reason = false;
-      if (F.exiting[f] != 0) {
+      if (exiting[f] != 0) {
         reason = Reason::kFirmExit;
       } else {
         // The cell's mean literacy is a snapshot taken at planning: headcounts change under
         // this very pass, so reading them here would depend on thread timing.
-        const double weight = std::max(0.0, 1.0 + lit_weight * (F.mean_literacy[f] - l));
-        const double pd = F.p_demand[c] * weight;
-        const double pa = F.p_automation[c] * weight;
-        const double pc = F.p_capex[c] * weight;
+        const double weight = std::max(0.0, 1.0 + lit_weight * (firm_literacy[f] - l)) * kUnit;
+        const double pd = odds.demand * weight;
+        const double pa = odds.automation * weight;
+        const double pc = odds.capex * weight;
         firm_reason = true;
         if (u < pd) {
           reason = Reason::kDemand;
@@ -527,7 +596,7 @@ void LabourMarket::separate(int month) {
       sim::Stream rng(seed, rep_, static_cast<std::uint32_t>(month), phase::kRedeploy,
                       static_cast<std::uint32_t>(i));
       if (firm_reason && rng.uniform() < sc_.firms[k].value.internal_mobility_rate) {
-        w.reason[i] = static_cast<std::uint8_t>(reason);  // provisional; redeploy() decides
+        why[i] = static_cast<std::uint8_t>(reason);  // provisional; redeploy() decides
         block_candidates[b].push_back(static_cast<std::uint32_t>(i));
         continue;
       }
@@ -541,11 +610,11 @@ void LabourMarket::separate(int month) {
         ++cnt[occ_ * kReasons + occ_ + k * kReasons + ri];
         std::atomic_ref<std::int32_t>(F.layoffs[f * kLayoffReasons + ri]).fetch_add(1, std::memory_order_relaxed);
       }
-      w.status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
-      w.reason[i] = static_cast<std::uint8_t>(reason);
-      w.employer[i] = kNoEmployer;
-      w.tenure[i] = 0;
-      w.spell[i] = 0;
+      status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
+      why[i] = static_cast<std::uint8_t>(reason);
+      employer[i] = kNoEmployer;
+      tenure[i] = 0;
+      spell[i] = 0;
       // Integer decrements commute, so the result is the same for any thread schedule.
       std::atomic_ref<std::int32_t>(F.headcount[c]).fetch_sub(1, std::memory_order_relaxed);
     }
@@ -557,6 +626,12 @@ void LabourMarket::separate(int month) {
   std::fill(cls_layoffs_.begin(), cls_layoffs_.end(), 0);
   std::fill(cls_quits_.begin(), cls_quits_.end(), 0);
   std::fill(flows_.begin(), flows_.end(), 0);
+  std::vector<std::int64_t> start_stock(kStatusCount * occ_, 0);
+  ltu_seekers_.assign(occ_, 0);
+  ui_expired_seekers_.assign(occ_, 0);
+  ltu_hired_.assign(occ_, 0);
+  ui_expired_hired_.assign(occ_, 0);
+  wages_total_ = literacy_total_ = fluent_wage_ = fluent_n_ = other_wage_ = other_n_ = 0;
   seekers_.clear();
   redeploy_candidates_.clear();
   employment_start_ = 0;
@@ -574,6 +649,61 @@ void LabourMarket::separate(int month) {
     redeploy_candidates_.insert(redeploy_candidates_.end(), block_candidates[b].begin(),
                                 block_candidates[b].end());
     employment_start_ += block_employed[b];
+    for (std::size_t x = 0; x < kStatusCount * occ_; ++x) start_stock[x] += cnt[start_base + x];
+    for (std::size_t o = 0; o < occ_; ++o) {
+      ltu_seekers_[o] += cnt[ltu_base + o];
+      ui_expired_seekers_[o] += cnt[ui_base + o];
+    }
+    wages_total_ += block_sums[b][0];
+    literacy_total_ += block_sums[b][1];
+    fluent_wage_ += block_sums[b][2];
+    fluent_n_ += block_sums[b][3];
+    other_wage_ += block_sums[b][4];
+    other_n_ += block_sums[b][5];
+  }
+  merge_firm_sums(sums);
+  // The start-of-month count must equal last month's stocks built from the flows: the
+  // stock-flow identity, checked every month on the whole worker table.
+  const std::vector<double>* last[kStatusCount] = {&emp_, &unemp_, &rsk_, &fnd_, &olf_};
+  for (std::size_t st = 0; st < kStatusCount; ++st) {
+    for (std::size_t o = 0; o < occ_; ++o) {
+      if (static_cast<double>(start_stock[st * occ_ + o]) != (*last[st])[o]) {
+        throw std::logic_error("stock-flow identity broken in month " + std::to_string(month) + ": status " +
+                               std::to_string(st) + ", occupation " + model_->data.occupations[o].id +
+                               ": counted " + std::to_string(start_stock[st * occ_ + o]) + ", flows give " +
+                               std::to_string((*last[st])[o]));
+      }
+    }
+  }
+  start_stock_ = std::move(start_stock);
+}
+
+void LabourMarket::close_stocks() {
+  // End-of-month stocks: the start-of-month count plus the month's flows. Next month's pass
+  // counts the table again and checks that the two agree.
+  auto flow = [&](std::size_t which, std::size_t o) { return static_cast<double>(flows_[which * occ_ + o]); };
+  auto start = [&](Status st, std::size_t o) {
+    return static_cast<double>(start_stock_[static_cast<std::size_t>(st) * occ_ + o]);
+  };
+  ui_recipients_ = 0;
+  for (std::size_t o = 0; o < occ_; ++o) {
+    double lay = 0;
+    for (std::size_t r = 0; r < kReasons; ++r) lay += static_cast<double>(layoffs_[o * kReasons + r]);
+    const double quits = static_cast<double>(quits_[o]);
+    emp_[o] = start(Status::kEmployed, o) + static_cast<double>(hires_[o]) - lay - quits +
+              static_cast<double>(redeployed_in_[o] - redeployed_out_[o]) - flow(kRetireE, o);
+    unemp_[o] = start(Status::kUnemployed, o) + lay + quits - static_cast<double>(job_finds_[o]) -
+                flow(kReskillStart, o) + flow(kReskillCompleteInto, o) + flow(kReskillDropout, o) -
+                flow(kFounderStart, o) + flow(kFounderFail, o) - flow(kExit, o) + flow(kReentry, o) +
+                flow(kEntrant, o) - flow(kRetireU, o);
+    rsk_[o] = start(Status::kReskilling, o) + flow(kReskillStart, o) - flow(kReskillComplete, o) -
+              flow(kReskillDropout, o) - flow(kRetireR, o);
+    fnd_[o] = start(Status::kFounder, o) + flow(kFounderStart, o) - flow(kFounderFail, o) - flow(kRetireF, o);
+    olf_[o] = start(Status::kOutOfLabourForce, o) + flow(kExit, o) - flow(kReentry, o) - flow(kRetireO, o);
+    // Everyone entering unemployment this month has a fresh spell: the long-term unemployed and
+    // those past their benefits are seekers who stayed unemployed.
+    ltu_[o] = static_cast<double>(ltu_seekers_[o] - ltu_hired_[o]);
+    ui_recipients_ += static_cast<std::int64_t>(unemp_[o]) - (ui_expired_seekers_[o] - ui_expired_hired_[o]);
   }
 }
 
@@ -605,7 +735,7 @@ void LabourMarket::redeploy() {
       --F.headcount[F.cell(f, o)];
       ++F.headcount[F.cell(f, best)];
       w.occupation[i] = static_cast<std::uint8_t>(best);
-      w.wage[i] = static_cast<float>(wage_[best]) * class_premium_[k];
+      w.wage[i] = static_cast<float>(wage_[best] / price_level_) * class_premium_[k];
       w.reason[i] = static_cast<std::uint8_t>(Reason::kNone);
       ++redeployed_out_[o];
       ++redeployed_in_[best];
@@ -715,7 +845,7 @@ void LabourMarket::enter(int month) {
     workers_.occupation[row] = static_cast<std::uint8_t>(o);
     workers_.age[row] = static_cast<std::uint8_t>(wp.entrant_age);
     workers_.literacy[row] = static_cast<float>(wp.entrant_literacy);
-    workers_.wage[row] = static_cast<float>(wage_[o]);
+    workers_.wage[row] = static_cast<float>(wage_[o] / price_level_);
     ++flows_[kEntrant * occ_ + o];
   }
 }
@@ -736,50 +866,73 @@ void LabourMarket::post_vacancies() {
 
 void LabourMarket::run_matching(int month) {
   const auto& w = workers_;
-  // Vacancy book: slots grouped by occupation, firms in ascending order within each.
+  // Vacancy book: slots grouped by occupation, firms in ascending order within each. Built in
+  // parallel over blocks of firms: count per block and occupation, prefix-sum in block order,
+  // then each block fills its own ranges (the same book for any thread count).
   VacancyBook book;
   book.occ_begin.assign(occ_ + 1, 0);
+  const std::size_t n_firms = firms_.size();
+  const std::size_t nb = sim::block_count(n_firms, kFirmBlock);
+  std::vector<std::uint32_t> block_count(nb * occ_, 0);
+  std::vector<std::int64_t> block_class(nb * classes_, 0);
+  sim::for_blocks(n_firms, kFirmBlock, [&](std::size_t b, std::size_t begin, std::size_t end) {
+    std::uint32_t* cnt = block_count.data() + b * occ_;
+    std::int64_t* cls = block_class.data() + b * classes_;
+    for (std::size_t f = begin; f < end; ++f) {
+      for (std::size_t li = firms_.live_begin[f]; li < firms_.live_begin[f + 1]; ++li) {
+        const std::size_t o = firms_.live_occ[li];
+        const std::int32_t v = firms_.vacancies[firms_.cell(f, o)];
+        cnt[o] += static_cast<std::uint32_t>(v);
+        cls[firms_.firm_class[f]] += v;
+      }
+    }
+  });
   std::fill(vacancies_posted_.begin(), vacancies_posted_.end(), 0);
   std::fill(cls_vacancies_.begin(), cls_vacancies_.end(), 0);
-  for (std::size_t f = 0; f < firms_.size(); ++f) {
-    for (std::size_t li = firms_.live_begin[f]; li < firms_.live_begin[f + 1]; ++li) {
-      const std::size_t o = firms_.live_occ[li];
-      const std::int32_t v = firms_.vacancies[firms_.cell(f, o)];
-      vacancies_posted_[o] += v;
-      cls_vacancies_[firms_.firm_class[f]] += v;
-    }
+  for (std::size_t b = 0; b < nb; ++b) {
+    for (std::size_t o = 0; o < occ_; ++o) vacancies_posted_[o] += block_count[b * occ_ + o];
+    for (std::size_t k = 0; k < classes_; ++k) cls_vacancies_[k] += block_class[b * classes_ + k];
   }
   for (std::size_t o = 0; o < occ_; ++o) {
     book.occ_begin[o + 1] = book.occ_begin[o] + static_cast<std::uint32_t>(vacancies_posted_[o]);
   }
+  // Block b's first slot in occupation o: the occupation's start plus earlier blocks' counts.
+  std::vector<std::uint32_t> block_start(nb * occ_);
+  for (std::size_t o = 0; o < occ_; ++o) {
+    std::uint32_t at = book.occ_begin[o];
+    for (std::size_t b = 0; b < nb; ++b) {
+      block_start[b * occ_ + o] = at;
+      at += block_count[b * occ_ + o];
+    }
+  }
   book.slot_firm.resize(book.occ_begin[occ_]);
   book.slot_wage.resize(book.occ_begin[occ_]);
   std::vector<std::uint8_t> slot_occ(book.occ_begin[occ_]);
-  {
-    std::vector<std::uint32_t> fill(book.occ_begin.begin(), book.occ_begin.end() - 1);
-    for (std::size_t f = 0; f < firms_.size(); ++f) {
+  sim::for_blocks(n_firms, kFirmBlock, [&](std::size_t b, std::size_t begin, std::size_t end) {
+    std::uint32_t* fill = block_start.data() + b * occ_;
+    for (std::size_t f = begin; f < end; ++f) {
       const float premium = class_premium_[firms_.firm_class[f]];
       for (std::size_t li = firms_.live_begin[f]; li < firms_.live_begin[f + 1]; ++li) {
         const std::size_t o = firms_.live_occ[li];
         for (std::int32_t k = 0; k < firms_.vacancies[firms_.cell(f, o)]; ++k) {
-          const std::uint32_t s = fill[o]++;
-          book.slot_firm[s] = static_cast<std::uint32_t>(f);
-          book.slot_wage[s] = static_cast<float>(wage_[o]) * premium;
-          slot_occ[s] = static_cast<std::uint8_t>(o);
+          const std::uint32_t slot = fill[o]++;
+          book.slot_firm[slot] = static_cast<std::uint32_t>(f);
+          book.slot_wage[slot] = static_cast<float>(wage_[o]) * premium;
+          slot_occ[slot] = static_cast<std::uint8_t>(o);
         }
       }
     }
-  }
+  });
   std::vector<Seeker> seekers(seekers_.size());
-  std::fill(seekers_by_occ_.begin(), seekers_by_occ_.end(), 0);
-  for (std::size_t i = 0; i < seekers_.size(); ++i) {
+  // Benefits lower search intensity while they last (MODEL.md 4.2).
+  const auto on_benefits = static_cast<float>(1.0 - sc_.policy.ui_search_effect * sc_.policy.ui_replacement_rate);
+  sim::for_each_index(seekers_.size(), 2048, [&](std::size_t i) {
     const std::uint32_t id = seekers_[i];
-    // Benefits lower search intensity while they last (MODEL.md 4.2).
-    const bool on_ui = w.spell[id] <= sc_.policy.ui_months;
-    const auto intensity = static_cast<float>(on_ui ? 1.0 - sc_.policy.ui_search_effect * sc_.policy.ui_replacement_rate : 1.0);
+    const float intensity = w.spell[id] <= sc_.policy.ui_months ? on_benefits : 1.0F;
     seekers[i] = Seeker{id, w.occupation[id], w.spell[id], w.literacy[id], 0.0F, intensity};
-    ++seekers_by_occ_[w.occupation[id]];
-  }
+  });
+  std::fill(seekers_by_occ_.begin(), seekers_by_occ_.end(), 0);
+  for (const Seeker& sk : seekers) ++seekers_by_occ_[sk.occupation];
   const auto& sp = sc_.search;
   MatchParams params{sp.applications,     sp.discouragement, sp.min_search_share, sp.rounds,
                      sp.similarity_weight, sp.noise_sd,      sp.hiring_standard, sp.literacy_weight};
@@ -801,9 +954,11 @@ void LabourMarket::run_matching(int month) {
     workers_.employer[id] = f;
     workers_.occupation[id] = static_cast<std::uint8_t>(to);
     // AI premium: fluent workers in complemented occupations are paid more (MODEL.md 6).
-    workers_.wage[id] = book.slot_wage[h.slot] *
+    workers_.wage[id] = book.slot_wage[h.slot] / static_cast<float>(price_level_) *
                         static_cast<float>(1.0 + sc_.workers.ai_wage_premium * workers_.literacy[id] *
                                                      complementarity_[to] / max_complementarity_);
+    if (workers_.spell[id] >= sc_.labour.long_term_months) ++ltu_hired_[from];
+    if (workers_.spell[id] > sc_.policy.ui_months) ++ui_expired_hired_[from];
     const auto reason = static_cast<Reason>(workers_.reason[id]);
     const std::size_t bin = std::min<std::size_t>(workers_.spell[id], kSpellBins - 1);
     if (reason == Reason::kAutomation || reason == Reason::kCapexFunding) {
@@ -839,6 +994,42 @@ void LabourMarket::update_wages(int month) {
   }
 }
 
+void LabourMarket::merge_firm_sums(tbb::enumerable_thread_specific<FirmSums>& sums) {
+  auto& F = firms_;
+  sim::for_each_index(F.size(), 1024, [&](std::size_t f) {
+    std::int64_t wage = 0, lit = 0, know = 0;
+    for (const auto& part : sums) {
+      if (part.firm.empty()) continue;
+      wage += part.firm[f][0];
+      lit += part.firm[f][1];
+      know += part.firm[f][2];
+    }
+    F.wage_bill[f] = static_cast<double>(wage) / 100.0;
+    F.literacy_sum[f] = lit;
+    F.knowledge[f] = static_cast<double>(know) / 1000.0;
+  });
+}
+
+std::vector<double> LabourMarket::recount_stocks() const {
+  std::vector<double> out(6 * occ_, 0.0);
+  const auto& w = workers_;
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    const std::size_t o = w.occupation[i];
+    switch (static_cast<Status>(w.status[i])) {
+      case Status::kEmployed: out[o] += 1; break;
+      case Status::kUnemployed:
+        out[occ_ + o] += 1;
+        if (w.spell[i] >= sc_.labour.long_term_months) out[2 * occ_ + o] += 1;
+        break;
+      case Status::kReskilling: out[3 * occ_ + o] += 1; break;
+      case Status::kFounder: out[4 * occ_ + o] += 1; break;
+      case Status::kOutOfLabourForce: out[5 * occ_ + o] += 1; break;
+      case Status::kRetired: break;
+    }
+  }
+  return out;
+}
+
 void LabourMarket::measure_workers() {
   // End-of-month stocks by status and occupation, counted from the worker table itself (not from
   // the flows, so the stock-flow identity is a real check), plus per-firm wage bills, literacy
@@ -857,9 +1048,6 @@ void LabourMarket::measure_workers() {
   std::vector<std::uint8_t> knowledge_role;
   for (const auto& o : model_->data.occupations) knowledge_role.push_back(o.knowledge_role ? 1 : 0);
   auto& F = firms_;
-  struct FirmSums {
-    std::vector<std::int64_t> wage_cents, literacy, knowledge_milli;
-  };
   tbb::enumerable_thread_specific<FirmSums> sums;
   const auto& w = workers_;
   sim::for_blocks(n, kWorkerBlock, [&](std::size_t b, std::size_t begin, std::size_t end) {
@@ -868,11 +1056,7 @@ void LabourMarket::measure_workers() {
     // Per-firm sums go to this thread's own arrays: integer sums do not depend on which thread
     // added what, so the merged result is deterministic, and no atomics are needed.
     FirmSums& mine = sums.local();
-    if (mine.wage_cents.size() != F.size()) {
-      mine.wage_cents.assign(F.size(), 0);
-      mine.literacy.assign(F.size(), 0);
-      mine.knowledge_milli.assign(F.size(), 0);
-    }
+    if (mine.firm.size() != F.size()) mine.firm.assign(F.size(), {0, 0, 0});
     for (std::size_t i = begin; i < end; ++i) {
       const std::size_t o = w.occupation[i];
       const auto st = static_cast<Status>(w.status[i]);
@@ -882,11 +1066,11 @@ void LabourMarket::measure_workers() {
         ls += w.literacy[i];
         const std::size_t f = w.employer[i];
         // Non-negative values: truncating x + 0.5 rounds, without a libm call.
-        mine.literacy[f] += static_cast<std::int64_t>(static_cast<double>(w.literacy[i]) * 1e4 + 0.5);
-        mine.wage_cents[f] += static_cast<std::int64_t>(static_cast<double>(w.wage[i]) * 100.0 + 0.5);
+        auto& sum = mine.firm[f];
+        sum[1] += static_cast<std::int64_t>(static_cast<double>(w.literacy[i]) * 1e4 + 0.5);
+        sum[0] += static_cast<std::int64_t>(static_cast<double>(w.wage[i]) * 100.0 + 0.5);
         if (knowledge_role[o] != 0) {
-          mine.knowledge_milli[f] +=
-              static_cast<std::int64_t>(std::min(static_cast<double>(w.tenure[i]), cap) / cap * 1000.0 + 0.5);
+          sum[2] += static_cast<std::int64_t>(std::min(static_cast<double>(w.tenure[i]), cap) / cap * 1000.0 + 0.5);
         }
         if (complementarity_[o] >= 0.3) {
           const std::size_t k = w.literacy[i] >= 0.3F ? 0 : 2;
@@ -935,18 +1119,7 @@ void LabourMarket::measure_workers() {
     wages_total_ += wage_sum[b];
     literacy_total_ += lit_sum[b];
   }
-  sim::for_each_index(F.size(), 1024, [&](std::size_t f) {
-    std::int64_t wage = 0, lit = 0, know = 0;
-    for (const auto& part : sums) {
-      if (part.wage_cents.empty()) continue;
-      wage += part.wage_cents[f];
-      lit += part.literacy[f];
-      know += part.knowledge_milli[f];
-    }
-    F.wage_bill[f] = static_cast<double>(wage) / 100.0;
-    F.literacy_sum[f] = lit;
-    F.knowledge[f] = static_cast<double>(know) / 1000.0;
-  });
+  merge_firm_sums(sums);
 }
 
 void LabourMarket::record(double* out) {
@@ -980,56 +1153,69 @@ void LabourMarket::record(double* out) {
     wage_now += emp_[o] * wage_[o];
     wage_then += emp_[o] * wage0_[o];
   }
-  // Firm aggregates, in firm order.
-  std::vector<double> k_head(classes_, 0), k_capex(classes_, 0), k_cap(classes_, 0), k_ai(classes_, 0),
-      k_core(classes_, 0), k_wage(classes_, 0), k_inc(classes_, 0), k_cash(classes_, 0),
-      k_theta(classes_, 0), k_ai_role(classes_, 0), k_exposed(classes_, 0);
-  std::vector<double> occ_theta(occ_, 0), occ_head(occ_, 0);
-  double capex = 0, orders = 0, capacity = 0, arrivals = 0, retirements = 0, used = 0, ai_demand = 0,
-         ai_revenue = 0, core = 0, wage_bill = 0, other = 0, opex = 0, cash = 0, incidents = 0,
-         incident_cost = 0, active = 0, knowledge = 0, load_num = 0, load_den = 0;
-  for (std::size_t f = 0; f < F.size(); ++f) {
-    const std::size_t k = F.firm_class[f];
-    for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) {
-      const std::size_t o = F.live_occ[li];
-      const std::size_t c = F.cell(f, o);
-      const double h = F.headcount[c];
-      k_head[k] += h;
-      k_theta[k] += h * F.adoption[c];
-      occ_theta[o] += h * F.adoption[c];
-      occ_head[o] += h;
-      if (occs[o].ai_role) k_ai_role[k] += h;
-      if (model_->exposed[o] != 0) k_exposed[k] += h;
+  // Firm aggregates: per-block partial sums in parallel, joined in block order (deterministic).
+  // Layout of a partial: 11 per-class sums, 2 per-occupation sums, then 19 scalars.
+  const std::size_t K = classes_;
+  const std::size_t width = 11 * K + 2 * occ_ + 19;
+  const std::size_t nb = sim::block_count(F.size(), kFirmBlock);
+  std::vector<double> partial(nb * width, 0.0);
+  sim::for_blocks(F.size(), kFirmBlock, [&](std::size_t b, std::size_t begin, std::size_t end) {
+    double* p = partial.data() + b * width;
+    double* per_class = p;                 // [field * K + k]
+    double* per_occ = p + 11 * K;          // [field * O + o]
+    double* scalar = per_occ + 2 * occ_;
+    for (std::size_t f = begin; f < end; ++f) {
+      const std::size_t k = F.firm_class[f];
+      for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) {
+        const std::size_t o = F.live_occ[li];
+        const std::size_t c = F.cell(f, o);
+        const double h = F.headcount[c];
+        per_class[0 * K + k] += h;
+        per_class[8 * K + k] += h * F.adoption[c];
+        per_occ[o] += h * F.adoption[c];
+        per_occ[occ_ + o] += h;
+        if (occs[o].ai_role) per_class[9 * K + k] += h;
+        if (model_->exposed[o] != 0) per_class[10 * K + k] += h;
+      }
+      per_class[1 * K + k] += F.capex_payment[f];
+      per_class[2 * K + k] += F.capacity[f];
+      per_class[3 * K + k] += F.ai_revenue[f];
+      per_class[4 * K + k] += F.core_revenue[f];
+      per_class[5 * K + k] += F.wage_bill[f];
+      per_class[6 * K + k] += F.incident[f];
+      per_class[7 * K + k] += F.cash[f];
+      const double values[15] = {F.capex_payment[f], F.capex_orders[f], F.capacity[f],  F.arrivals[f],
+                                 F.retirements[f],   F.compute_used[f], F.ai_demand[f], F.ai_revenue[f],
+                                 F.core_revenue[f],  F.wage_bill[f],    F.other_costs[f], F.opex[f],
+                                 F.cash[f],          static_cast<double>(F.incident[f]), F.incident_cost[f]};
+      for (int x = 0; x < 15; ++x) scalar[x] += values[x];
+      scalar[15] += F.active[f];
+      if (sc_.firms[k].value.ai_seller && F.active[f] != 0) {
+        scalar[16] += F.knowledge[f];
+        scalar[17] += F.load_ratio[f] * F.compute_used[f];
+        scalar[18] += F.compute_used[f];
+      }
     }
-    k_capex[k] += F.capex_payment[f];
-    k_cap[k] += F.capacity[f];
-    k_ai[k] += F.ai_revenue[f];
-    k_core[k] += F.core_revenue[f];
-    k_wage[k] += F.wage_bill[f];
-    k_inc[k] += F.incident[f];
-    k_cash[k] += F.cash[f];
-    capex += F.capex_payment[f];
-    orders += F.capex_orders[f];
-    capacity += F.capacity[f];
-    arrivals += F.arrivals[f];
-    retirements += F.retirements[f];
-    used += F.compute_used[f];
-    ai_demand += F.ai_demand[f];
-    ai_revenue += F.ai_revenue[f];
-    core += F.core_revenue[f];
-    wage_bill += F.wage_bill[f];
-    other += F.other_costs[f];
-    opex += F.opex[f];
-    cash += F.cash[f];
-    incidents += F.incident[f];
-    incident_cost += F.incident_cost[f];
-    active += F.active[f];
-    if (sc_.firms[k].value.ai_seller && F.active[f] != 0) {
-      knowledge += F.knowledge[f];
-      load_num += F.load_ratio[f] * F.compute_used[f];
-      load_den += F.compute_used[f];
-    }
+  });
+  std::vector<double> joined(width, 0.0);
+  for (std::size_t b = 0; b < nb; ++b) {
+    for (std::size_t x = 0; x < width; ++x) joined[x] += partial[b * width + x];
   }
+  auto class_field = [&](int field) {
+    return std::vector<double>(joined.begin() + field * static_cast<std::ptrdiff_t>(K),
+                               joined.begin() + (field + 1) * static_cast<std::ptrdiff_t>(K));
+  };
+  const std::vector<double> k_head = class_field(0), k_capex = class_field(1), k_cap = class_field(2),
+                            k_ai = class_field(3), k_core = class_field(4), k_wage = class_field(5),
+                            k_inc = class_field(6), k_cash = class_field(7), k_theta = class_field(8),
+                            k_ai_role = class_field(9), k_exposed = class_field(10);
+  const double* per_occ = joined.data() + 11 * K;
+  const std::vector<double> occ_theta(per_occ, per_occ + occ_), occ_head(per_occ + occ_, per_occ + 2 * occ_);
+  const double* sc = per_occ + 2 * occ_;
+  const double capex = sc[0], orders = sc[1], capacity = sc[2], arrivals = sc[3], retirements = sc[4],
+               used = sc[5], ai_demand = sc[6], ai_revenue = sc[7], core = sc[8], wage_bill = sc[9],
+               other = sc[10], opex = sc[11], cash = sc[12], incidents = sc[13], incident_cost = sc[14],
+               active = sc[15], knowledge = sc[16], load_num = sc[17], load_den = sc[18];
   double theta_all = 0;
   for (std::size_t o = 0; o < occ_; ++o) theta_all += occ_theta[o];
   out[id.employment] = E;
@@ -1047,7 +1233,8 @@ void LabourMarket::record(double* out) {
   out[id.separation_rate] =
       employment_start_ > 0 ? (layoffs + quits) / static_cast<double>(employment_start_) : 0;
   out[id.wage_index] = wage_then > 0 ? wage_now / wage_then : 1;
-  out[id.mean_wage] = E > 0 ? wages_total_ / E : 0;
+  const auto staff = static_cast<double>(employment_start_);
+  out[id.mean_wage] = staff > 0 ? wages_total_ / staff : 0;
   out[id.demand_index] = demand_;
   out[id.labour_demand] = demand_total;
   out[id.applications] = static_cast<double>(applications_);
@@ -1080,7 +1267,7 @@ void LabourMarket::record(double* out) {
   out[id.compute_price] = price_;
   out[id.firm_exits] = static_cast<double>(firm_exits_);
   out[id.active_firms] = active;
-  out[id.mean_ai_literacy] = E > 0 ? literacy_total_ / E : 0;
+  out[id.mean_ai_literacy] = staff > 0 ? literacy_total_ / staff : 0;
   out[id.knowledge] = knowledge;
   {
     auto flow_total = [&](std::size_t which) {
@@ -1167,30 +1354,49 @@ void LabourMarket::record(double* out) {
 }
 
 void LabourMarket::step(int month, double* out) {
-  // The month's phases, in order (ARCHITECTURE.md "The step").
-  environment(month);
-  plan_firms(month);
-  plan_workers(month);
-  separate(month);
-  redeploy();
-  enter(month);
-  post_vacancies();
-  run_matching(month);
-  update_wages(month);
-  measure_workers();
-  employment_history_.push_back(emp_);
-  {
+  // The month's phases, in order (ARCHITECTURE.md "The step"). Each is timed when
+  // LABOURSHIFT_PHASE_TIMES is set (bench/ uses it; docs/performance.md).
+  std::size_t phase_index = 0;
+  auto timed = [&](auto&& fn) {
+    const auto start = std::chrono::steady_clock::now();
+    fn();
+    phase_seconds_[phase_index++] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  timed([&] { environment(month); });
+  timed([&] { plan_firms(month); });
+  timed([&] { plan_workers(month); });
+  timed([&] { separate(month); });
+  timed([&] { redeploy(); });
+  timed([&] { enter(month); });
+  timed([&] { post_vacancies(); });
+  timed([&] { run_matching(month); });
+  timed([&] { update_wages(month); });
+  timed([&] {
+    close_stocks();
+    employment_history_.push_back(emp_);
     const double V = std::accumulate(vacancies_posted_.begin(), vacancies_posted_.end(), 0.0);
     const double U = std::accumulate(unemp_.begin(), unemp_.end(), 0.0);
     tightness_last_ = U > 0 ? V / U : 0.0;
     if (month == 1) tightness_ref_ = tightness_last_;
-  }
-  const std::size_t active_before = static_cast<std::size_t>(
-      std::count(firms_.active.begin(), firms_.active.end(), std::uint8_t{1}));
-  account_firms(month);
-  firm_exits_ = static_cast<std::int64_t>(active_before) -
-                std::count(firms_.active.begin(), firms_.active.end(), std::uint8_t{1});
-  record(out);
+  });
+  timed([&] {
+    const std::size_t active_before = static_cast<std::size_t>(
+        std::count(firms_.active.begin(), firms_.active.end(), std::uint8_t{1}));
+    account_firms(month);
+    firm_exits_ = static_cast<std::int64_t>(active_before) -
+                  std::count(firms_.active.begin(), firms_.active.end(), std::uint8_t{1});
+  });
+  timed([&] { record(out); });
+}
+
+LabourMarket::~LabourMarket() {
+  if (std::getenv("LABOURSHIFT_PHASE_TIMES") == nullptr) return;
+  static const char* names[] = {"environment", "plan_firms", "plan_workers", "separate", "redeploy",
+                                "enter", "post_vacancies", "matching", "wages", "stocks", "accounts",
+                                "record"};
+  std::fprintf(stderr, "phase times, replication %u (s):", rep_);
+  for (std::size_t i = 0; i < phase_seconds_.size(); ++i) std::fprintf(stderr, " %s=%.3f", names[i], phase_seconds_[i]);
+  std::fprintf(stderr, "\n");
 }
 
 std::vector<double> LabourMarket::static_output(std::size_t static_id) const {

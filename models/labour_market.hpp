@@ -16,7 +16,9 @@
 #include "sim/runner.hpp"
 
 #include <Eigen/Dense>
+#include <tbb/enumerable_thread_specific.h>
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -78,6 +80,9 @@ class LabourMarket : public sim::Replication {
  public:
   static constexpr std::size_t kSpellBins = 49;  ///< re-employment histogram: months 0..47, 48+
   LabourMarket(std::shared_ptr<const Model> model, std::uint32_t replication);
+  ~LabourMarket() override;
+  LabourMarket(const LabourMarket&) = delete;
+  LabourMarket& operator=(const LabourMarket&) = delete;
 
   /// Advance one month (month = 1, 2, ...) and write that month's metrics into out[0, layout.size()).
   void step(int month, double* out) override;
@@ -89,6 +94,11 @@ class LabourMarket : public sim::Replication {
   const WorkerTable& workers() const { return workers_; }
   const FirmTable& firms() const { return firms_; }
   const Model& model() const { return *model_; }
+
+  /// A full recount of end-of-month stocks from the worker table (slow reference for tests):
+  /// employed, unemployed, long-term unemployed, reskilling, founders, out of the labour force,
+  /// each by occupation, concatenated.
+  std::vector<double> recount_stocks() const;
 
  private:
   // Set-up (firms.cpp, labour_market.cpp).
@@ -105,7 +115,13 @@ class LabourMarket : public sim::Replication {
   void post_vacancies();
   void run_matching(int month);
   void update_wages(int month);
+  /// Per-thread integer sums per firm: wages in cents, literacy x 1e4, knowledge x 1e3.
+  struct FirmSums {
+    std::vector<std::array<std::int64_t, 3>> firm;
+  };
   void measure_workers();
+  void merge_firm_sums(tbb::enumerable_thread_specific<FirmSums>& sums);
+  void close_stocks();
   void account_firms(int month);
   void record(double* out);
 
@@ -129,12 +145,14 @@ class LabourMarket : public sim::Replication {
   double reentry_factor_ = 1, tightness_ref_ = 0, tightness_last_ = 0;
   std::vector<std::vector<double>> employment_history_;
   std::vector<double> complementarity_;    ///< c_o, for matching and the AI wage premium
+  std::vector<std::uint8_t> knowledge_role_;
   double max_complementarity_ = 1;
 
   // Environment of the current month.
   double demand_ = 1, capability_ = 0, price_ = 0, market_ = 0, share_denominator_ = 0;
   double market0_ = 0;  ///< M(0), USD/month
-  double operability_ = 1;  ///< compute one knowledge FTE can operate, relative to the start
+  double operability_ = 1;
+  double price_level_ = 1;  ///< (1 + inflation)^(t/12): nominal wage = stored wage x price level  ///< compute one knowledge FTE can operate, relative to the start
   std::vector<double> adoption_target_;  ///< theta*_ko this month, [k * O + o]
   int month_ = 0;
 
@@ -154,6 +172,8 @@ class LabourMarket : public sim::Replication {
   };
   std::vector<std::int64_t> flows_;  ///< [flow * O + o]
   std::int64_t ui_recipients_ = 0;
+  std::vector<std::int64_t> start_stock_;  ///< [status * O + o] counted at the start of the month
+  std::vector<std::int64_t> ltu_seekers_, ui_expired_seekers_, ltu_hired_, ui_expired_hired_;
   std::int64_t applications_ = 0;
   std::int64_t employment_start_ = 0;
   std::int64_t firm_exits_ = 0;
@@ -167,6 +187,7 @@ class LabourMarket : public sim::Replication {
   std::vector<double> reskill_flows_, reemploy_ai_, reemploy_other_;
 
   std::vector<std::int64_t> warn_rows_;
+  std::array<double, 12> phase_seconds_{};  ///< wall time per phase (LABOURSHIFT_PHASE_TIMES)
 };
 
 }  // namespace labourshift::models

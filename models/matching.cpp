@@ -41,11 +41,25 @@ std::vector<double> destination_cdf(const VacancyBook& book, const Eigen::Matrix
   return cdf;
 }
 
-/// Number of applications this month: a * max(floor, (1 - d)^spell), randomly rounded.
-std::uint32_t application_count(sim::Stream& rng, const Seeker& s, const MatchParams& p) {
-  const double intensity =
-      std::max(p.min_search_share, std::pow(1.0 - p.discouragement, static_cast<double>(s.spell)));
-  const double x = p.applications * intensity * s.intensity;
+/// Search intensity max(floor, (1 - d)^spell) by spell, tabulated once per call of match()
+/// (the power is the same for every seeker with the same spell).
+std::vector<double> discouragement_table(const std::vector<Seeker>& seekers, const MatchParams& p) {
+  std::uint16_t longest = 0;
+  for (const auto& s : seekers) longest = std::max(longest, s.spell);
+  std::vector<double> table(static_cast<std::size_t>(longest) + 1);
+  double level = 1.0;
+  for (auto& x : table) {
+    x = std::max(p.min_search_share, level);
+    level *= 1.0 - p.discouragement;
+  }
+  return table;
+}
+
+/// Number of applications this month: a * max(floor, (1 - d)^spell) x the seeker's own
+/// intensity, randomly rounded.
+std::uint32_t application_count(sim::Stream& rng, const Seeker& s, const MatchParams& p,
+                                const std::vector<double>& by_spell) {
+  const double x = p.applications * by_spell[s.spell] * s.intensity;
   const double whole = std::floor(x);
   return static_cast<std::uint32_t>(whole) + (rng.uniform() < x - whole ? 1U : 0U);
 }
@@ -110,21 +124,27 @@ std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& b
   const std::size_t n_slots = book.slots();
   if (n_seek == 0 || n_slots == 0) return {};
   const std::vector<double> cdf = destination_cdf(book, mobility);
+  const std::vector<double> by_spell = discouragement_table(seekers, params);
 
-  // 1. Application counts, then offsets, then the applications themselves (parallel per seeker).
+  // 1. Each seeker draws its applications into a fixed-capacity scratch row (one stream, one
+  // pass, in parallel); then rows are compacted in seeker order.
+  const auto capacity = static_cast<std::size_t>(params.applications) + 1;
+  std::vector<Application> scratch(n_seek * capacity);
   std::vector<std::uint32_t> count(n_seek);
-  sim::for_each_index(n_seek, 1024, [&](std::size_t i) {
+  sim::for_each_index(n_seek, 512, [&](std::size_t i) {
     sim::Stream rng(key.seed, key.replication, key.month, phase::kApply, seekers[i].worker);
-    count[i] = application_count(rng, seekers[i], params);
+    const std::uint32_t n = std::min<std::uint32_t>(application_count(rng, seekers[i], params, by_spell),
+                                                    static_cast<std::uint32_t>(capacity));
+    count[i] = n;
+    draw_applications(static_cast<std::uint32_t>(i), seekers[i], n, rng, book, cdf, similarity,
+                      params, complementarity, scratch.data() + i * capacity);
   });
   std::vector<std::size_t> offset(n_seek + 1, 0);
   for (std::size_t i = 0; i < n_seek; ++i) offset[i + 1] = offset[i] + count[i];
   std::vector<Application> apps(offset[n_seek]);
-  sim::for_each_index(n_seek, 512, [&](std::size_t i) {
-    sim::Stream rng(key.seed, key.replication, key.month, phase::kApply, seekers[i].worker);
-    (void)application_count(rng, seekers[i], params);  // same draws as above, in order
-    draw_applications(static_cast<std::uint32_t>(i), seekers[i], count[i], rng, book, cdf,
-                      similarity, params, complementarity, apps.data() + offset[i]);
+  sim::for_each_index(n_seek, 2048, [&](std::size_t i) {
+    std::copy_n(scratch.begin() + static_cast<std::ptrdiff_t>(i * capacity), count[i],
+                apps.begin() + static_cast<std::ptrdiff_t>(offset[i]));
   });
 
   // 2. Bucket acceptable applications by slot (stable counting sort), then rank each bucket.
@@ -219,10 +239,12 @@ std::vector<Hire> match_reference(const std::vector<Seeker>& seekers, const Vaca
                                   const StreamKey& key, const std::vector<double>& complementarity) {
   if (seekers.empty() || book.slots() == 0) return {};
   const std::vector<double> cdf = destination_cdf(book, mobility);
+  const std::vector<double> by_spell = discouragement_table(seekers, params);
   std::map<std::uint32_t, std::vector<Application>> by_slot;
   for (std::uint32_t i = 0; i < seekers.size(); ++i) {
     sim::Stream rng(key.seed, key.replication, key.month, phase::kApply, seekers[i].worker);
-    const std::uint32_t n = application_count(rng, seekers[i], params);
+    const std::uint32_t n = std::min<std::uint32_t>(application_count(rng, seekers[i], params, by_spell),
+                                                    static_cast<std::uint32_t>(params.applications) + 1);
     std::vector<Application> mine(n);
     draw_applications(i, seekers[i], n, rng, book, cdf, similarity, params, complementarity, mine.data());
     for (const auto& a : mine) {
