@@ -368,7 +368,9 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
             [](auto& x) -> auto& { return x.reskilling.age_decline_per_year; }, 0.04, "1/year", 0, 1,
             "hazard x exp(-decline x max(0, age - 30))")
       .real("reskilling.min_similarity", [](auto& x) -> auto& { return x.reskilling.min_similarity; },
-            0.01, "", 0, 1, "feasible routes: sim(o, o') = A(o, o') / A(o, o) at least this")
+            0.002, "", 0, 1, "feasible routes: sim(o, o') = A(o, o') / A(o, o) at least this",
+            "routes that CPS-ASEC shows at 0.2% or more of the stay rate (software_dev -> it_infra "
+            "is 0.003)")
       .integer("reskilling.duration_base_months",
                [](auto& x) -> auto& { return x.reskilling.duration_base_months; }, 4, "months", 1, 120,
                "d0: programme length for the closest route", "Per Scholas: 15 weeks")

@@ -77,6 +77,37 @@ TEST_CASE("comparative statics of worker responses", "[workers][statics]") {
   }
 }
 
+TEST_CASE("with AI active, some displaced workers reskill into AI-amplified occupations", "[workers]") {
+  // baseline_2025: reskilling completions into software_dev, ai_ml or it_infra, visible in
+  // /reskilling_flows; and workers laid off for AI reasons take longer to be re-employed.
+  const auto m = baseline({}, 84);
+  const auto r = run(m, 3);
+  const std::size_t O = m->data.size();
+  double into_ai = 0, all = 0, ai_months = 0, ai_n = 0, other_months = 0, other_n = 0;
+  for (const auto& st : r.statics) {
+    const auto& flows = st[m->ids.st_reskilling_flows];
+    for (std::size_t o = 0; o < O; ++o) {
+      for (std::size_t d = 0; d < O; ++d) {
+        all += flows[o * O + d];
+        const auto& occ = m->data.occupations[d];
+        if (occ.ai_role || occ.knowledge_role) into_ai += flows[o * O + d];
+      }
+    }
+    const auto& ai = st[m->ids.st_reemployment_ai];
+    const auto& other = st[m->ids.st_reemployment_other];
+    for (std::size_t k = 0; k < ai.size(); ++k) {
+      ai_months += static_cast<double>(k) * ai[k];
+      ai_n += ai[k];
+      other_months += static_cast<double>(k) * other[k];
+      other_n += other[k];
+    }
+  }
+  INFO("into AI-amplified " << into_ai << " of " << all);
+  CHECK(into_ai > 0.05 * all);
+  INFO("months to re-employment: AI " << ai_months / ai_n << ", other " << other_months / other_n);
+  CHECK(ai_months / ai_n > other_months / other_n);
+}
+
 TEST_CASE("entrants follow employment, and the AI premium is positive once literacy spreads", "[workers]") {
   const auto m = baseline({}, 72);
   const auto r = run(m, 1);
