@@ -584,3 +584,100 @@ void LabourMarket::account_firms(int month) {
 }
 
 }  // namespace labourshift::models
+
+namespace labourshift::models {
+
+std::size_t LabourMarket::add_firm(std::size_t k, const std::vector<float>& base) {
+  // Grow every per-firm, per-cell and ring array by one firm (zero state), then set what a new
+  // firm starts with. Serial: called between parallel phases.
+  auto& F = firms_;
+  const std::size_t f = F.size();
+  const std::size_t n = f + 1;
+  F.firm_class.push_back(static_cast<std::uint8_t>(k));
+  F.active.push_back(1);
+  F.exiting.push_back(0);
+  F.log_demand_shock.push_back(0.0F);
+  F.negative_cash_months.push_back(0);
+  F.incident.push_back(0);
+  F.mean_literacy.push_back(0.0F);
+  F.literacy_sum.push_back(0);
+  for (auto* v : {&F.core_revenue0, &F.other_cost_share, &F.cash, &F.capacity, &F.pipeline_total,
+                  &F.growth_expectation, &F.ai_demand_prev, &F.mean_adoption0, &F.nonmanager_base,
+                  &F.knowledge_capacity, &F.knowledge, &F.knowledge0, &F.wage_bill, &F.compute_cost_share0,
+                  &F.ai_attraction, &F.load_ratio, &F.core_revenue, &F.ai_demand, &F.ai_revenue,
+                  &F.incident_cost, &F.capex_payment, &F.capex_orders, &F.opex, &F.other_costs, &F.arrivals,
+                  &F.retirements, &F.compute_used, &F.cash_change, &F.payment_rate}) {
+    v->resize(n, 0.0);
+  }
+  F.layoffs.resize(n * kLayoffReasons, 0);
+  for (auto* v : {&F.base_requirement, &F.adoption, &F.adoption0, &F.requirement, &F.requirement_no_ai,
+                  &F.budget_freeze}) {
+    v->resize(n * occ_, 0.0F);
+  }
+  F.headcount.resize(n * occ_, 0);
+  F.vacancies.resize(n * occ_, 0);
+  F.odds.resize(n * occ_, CellOdds{});
+  F.vintages.resize(n * F.vintage_ring, 0.0);
+  F.pipeline.resize(n * F.pipeline_ring, 0.0);
+  F.payments.resize(n * F.payment_ring, 0.0);
+  const auto& c = sc_.firms[k].value;
+  const auto& occs = model_->data.occupations;
+  double wages = 0, nonmgr = 0;
+  for (std::size_t o = 0; o < occ_; ++o) {
+    if (base[o] <= 0) continue;
+    F.live_occ.push_back(static_cast<std::uint8_t>(o));
+    F.base_requirement[F.cell(f, o)] = base[o];
+    wages += base[o] * wage_[o] * c.wage_premium;
+    if (!occs[o].manager) nonmgr += base[o];
+  }
+  F.live_begin.push_back(static_cast<std::uint32_t>(F.live_occ.size()));
+  // Finance of a start-up: revenue from the class's labour share, other costs from its start
+  // margin, cash for `initial_cash_months`. It earns no AI market share until it has compute.
+  F.core_revenue0[f] = wages / c.labour_share / demand_;
+  F.other_cost_share[f] = std::max(0.0, 1.0 - c.initial_margin - c.labour_share);
+  F.cash[f] = c.initial_cash_months * wages / c.labour_share;
+  F.nonmanager_base[f] = nonmgr;
+  F.growth_expectation[f] = std::pow(1.0 + sc_.ai.expected_growth_start_per_year, 1.0 / 12.0) - 1.0;
+  return f;
+}
+
+void LabourMarket::create_founder_firms() {
+  // Surviving founders may create a small firm (MODEL.md 4.4): serial, in worker-id order. The
+  // founder becomes its first employee; the rest of `firm_size` are vacancies in the founder's
+  // occupation and the class's largest occupation.
+  if (founders_creating_.empty()) return;
+  const auto k = static_cast<std::size_t>(firm_class_for_founders_);
+  const auto& c = sc_.firms[k].value;
+  std::size_t main_occ = 0;
+  {
+    double best = -1;
+    for (std::size_t o = 0; o < occ_; ++o) {
+      double w = model_->data.occupations[o].employment *
+                 (c.occupation_mix == "tech" ? model_->data.occupations[o].tech_share : 1.0);
+      if (model_->data.occupations[o].ai_role) w *= c.ai_role_tilt;
+      if (w > best) {
+        best = w;
+        main_occ = o;
+      }
+    }
+  }
+  const double buffer = 1.0 + sc_.labour.vacancy_rate;
+  auto& w = workers_;
+  for (const std::uint32_t i : founders_creating_) {
+    const std::size_t o = w.occupation[i];
+    std::vector<float> base(occ_, 0.0F);
+    base[o] += static_cast<float>(buffer);
+    base[main_occ] += static_cast<float>((sc_.founders.firm_size - 1) * buffer);
+    const std::size_t f = add_firm(k, base);
+    new_firm_funding_ += firms_.cash[f];
+    ++firms_.headcount[firms_.cell(f, o)];
+    w.status[i] = static_cast<std::uint8_t>(Status::kEmployed);
+    w.employer[i] = static_cast<std::uint32_t>(f);
+    w.tenure[i] = 0;
+    w.wage[i] = static_cast<float>(wage_[o] / price_level_) * class_premium_[k];
+    ++flows_[kFounderFirm * occ_ + o];
+  }
+  founders_creating_.clear();
+}
+
+}  // namespace labourshift::models

@@ -73,10 +73,11 @@ std::shared_ptr<const Model> Model::build(const Scenario& scenario) {
                                            "long-term unemployed / unemployed");
   id.vacancies = series("vacancies", "jobs", "vacancies open for matching this month");
   id.unfilled_vacancies = series("unfilled_vacancies", "jobs", "vacancies still open after matching");
-  id.hires = series("hires", "persons/month", "hires out of unemployment");
+  id.hires = series("hires", "persons/month", "hires: out of unemployment (job_finds) plus job-to-job moves");
   id.layoffs = series("layoffs", "persons/month", "employer-initiated separations, all reasons");
   id.quits = series("quits", "persons/month", "worker-initiated separations into unemployment");
-  id.job_finding_rate = series("job_finding_rate", "1/month", "hires / unemployed at the start of the month (f)");
+  id.job_finding_rate = series("job_finding_rate", "1/month",
+                               "hires out of unemployment / unemployed at the start of the month (f)");
   id.separation_rate = series("separation_rate", "1/month",
                               "(layoffs + quits) / employed at the start of the month (s)");
   id.wage_index = series("wage_index", "index (start = 1)",
@@ -85,6 +86,8 @@ std::shared_ptr<const Model> Model::build(const Scenario& scenario) {
   id.demand_index = series("demand_index", "index (start = 1)", "core-demand index D(t)");
   id.labour_demand = series("labour_demand", "jobs", "sum of firms' target headcounts L*");
   id.applications = series("applications", "applications/month", "applications sent by the unemployed");
+  id.job_to_job = series("job_to_job", "persons/month",
+                         "employed workers hired away by another employer (on-the-job search)");
   id.redeployments = series("redeployments", "persons/month",
                             "workers due to be laid off who moved to another occupation in the same firm");
   id.layoffs_demand = series("layoffs_demand", "persons/month",
@@ -110,6 +113,8 @@ std::shared_ptr<const Model> Model::build(const Scenario& scenario) {
   id.other_costs = series("other_costs", "USD/month", "non-labour, non-compute costs");
   id.opex = series("compute_opex", "USD/month", "power and operations of installed compute");
   id.cash = series("cash", "USD", "firms' cash at the end of the month");
+  id.new_firm_funding = series("new_firm_funding", "USD/month",
+                               "starting cash of firms founded this month (outside funding)");
   id.incidents = series("incidents", "incidents/month", "reliability incidents");
   id.incident_cost = series("incident_cost", "USD/month", "AI revenue lost to incidents");
   id.warn_notices = series("warn_notices", "notices/month",
@@ -132,6 +137,9 @@ std::shared_ptr<const Model> Model::build(const Scenario& scenario) {
   id.founders = series("founders", "persons", "founders and contractors (self-employed)");
   id.founder_starts = series("founder_starts", "persons/month", "unemployed workers who start a business");
   id.founder_failures = series("founder_failures", "persons/month", "founders returning to unemployment");
+  id.firms_created = series("firms_created", "firms/month",
+                            "firms created by founders (class founders.firm_class); the founder becomes "
+                            "its first employee");
   id.out_of_labour_force = series("out_of_labour_force", "persons", "out of the labour force (may re-enter)");
   id.exits = series("exits", "persons/month", "discouraged exits from unemployment out of the labour force");
   id.reentries = series("reentries", "persons/month", "re-entries into unemployment from out of the labour force");
@@ -161,6 +169,8 @@ std::shared_ptr<const Model> Model::build(const Scenario& scenario) {
   id.occ_quits = by_occ("quits", "persons/month", "quits into unemployment");
   id.occ_wage = by_occ("wage", "USD/month", "occupation wage index w_o(t)");
   id.occ_layoffs_ai = by_occ("layoffs_ai", "persons/month", "AI-attributed layoffs (automation + capex_funding)");
+  id.occ_job_to_job_out = by_occ("job_to_job_out", "persons/month",
+                                 "job-to-job moves, by the occupation left (the new job is in hires)");
   id.occ_redeployed_in = by_occ("redeployed_in", "persons/month", "internal moves into the occupation");
   id.occ_redeployed_out = by_occ("redeployed_out", "persons/month", "internal moves out of the occupation");
   id.occ_adoption = by_occ("adoption", "share", "employment-weighted automation adoption theta");
@@ -175,6 +185,8 @@ std::shared_ptr<const Model> Model::build(const Scenario& scenario) {
   id.occ_reskilling_dropouts = by_occ("reskilling_dropouts", "persons/month", "dropouts, by origin occupation");
   id.occ_founder_starts = by_occ("founder_starts", "persons/month", "founder starts, by last occupation");
   id.occ_founder_failures = by_occ("founder_failures", "persons/month", "founder failures, by last occupation");
+  id.occ_firms_created = by_occ("firms_created", "firms/month",
+                                "firms created, by the founder's occupation (founder -> employed)");
   id.occ_exits = by_occ("exits", "persons/month", "discouraged exits, by last occupation");
   id.occ_reentries = by_occ("reentries", "persons/month", "re-entries, by last occupation");
   id.occ_entrants = by_occ("entrants", "persons/month", "entrants, by occupation trained for");
@@ -242,7 +254,7 @@ LabourMarket::LabourMarket(std::shared_ptr<const Model> model, std::uint32_t rep
   for (const auto& c : sc_.firms) class_premium_.push_back(static_cast<float>(c.value.wage_premium));
   layoffs_.assign(occ_ * kReasons, 0);
   for (auto* v : {&quits_, &hires_, &job_finds_, &vacancies_posted_, &seekers_by_occ_, &redeployed_in_,
-                  &redeployed_out_}) {
+                  &redeployed_out_, &job_to_job_out_}) {
     v->assign(occ_, 0);
   }
   cls_layoffs_.assign(classes_ * kReasons, 0);
@@ -262,6 +274,9 @@ LabourMarket::LabourMarket(std::shared_ptr<const Model> model, std::uint32_t rep
     knowledge_role_.push_back(o.knowledge_role ? 1 : 0);
   }
   max_complementarity_ = std::max(1e-9, *std::max_element(complementarity_.begin(), complementarity_.end()));
+  for (std::size_t k = 0; k < classes_; ++k) {
+    if (sc_.firms[k].name == sc_.founders.firm_class) firm_class_for_founders_ = static_cast<int>(k);
+  }
   init_firms();
   init_workers();
   measure_workers();
@@ -374,6 +389,8 @@ void LabourMarket::separate(int month) {
   std::vector<std::int64_t> counts(nb * width, 0);
   std::vector<std::vector<std::uint32_t>> block_seekers(nb), block_candidates(nb);
   std::vector<std::vector<std::pair<std::uint8_t, std::uint8_t>>> block_completions(nb);
+  std::vector<std::vector<std::uint32_t>> block_founders(nb), block_ojs(nb);
+  const double ojs_share = sc_.search.on_the_job_share;
   std::vector<std::int64_t> block_employed(nb, 0);
   auto& w = workers_;
   auto& F = firms_;
@@ -517,6 +534,9 @@ void LabourMarket::separate(int month) {
             ++flow[kFounderFail * occ_ + o];
             status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
             spell[i] = 0;
+          } else if (tenure[i] >= sc_.founders.months_to_firm && firm_class_for_founders_ >= 0 &&
+                     v < sc_.founders.failure_rate + sc_.founders.firm_creation_rate) {
+            block_founders[b].push_back(static_cast<std::uint32_t>(i));  // creates a firm (serial)
           }
         } else if (st == Status::kOutOfLabourForce) {
           if (v < reentry) {
@@ -589,6 +609,9 @@ void LabourMarket::separate(int month) {
           reason = Reason::kQuit;
           firm_reason = false;
         } else {
+          // On-the-job search (MODEL.md 4.1) uses the top of the interval: a stayer searches
+          // with probability `search.on_the_job_share`.
+          if (u > 1.0 - ojs_share) block_ojs[b].push_back(static_cast<std::uint32_t>(i));
           continue;
         }
       }
@@ -634,6 +657,8 @@ void LabourMarket::separate(int month) {
   wages_total_ = literacy_total_ = fluent_wage_ = fluent_n_ = other_wage_ = other_n_ = 0;
   seekers_.clear();
   redeploy_candidates_.clear();
+  founders_creating_.clear();
+  job_searchers_.clear();
   employment_start_ = 0;
   for (std::size_t b = 0; b < nb; ++b) {
     const std::int64_t* cnt = counts.data() + b * width;
@@ -648,6 +673,8 @@ void LabourMarket::separate(int month) {
     seekers_.insert(seekers_.end(), block_seekers[b].begin(), block_seekers[b].end());
     redeploy_candidates_.insert(redeploy_candidates_.end(), block_candidates[b].begin(),
                                 block_candidates[b].end());
+    founders_creating_.insert(founders_creating_.end(), block_founders[b].begin(), block_founders[b].end());
+    job_searchers_.insert(job_searchers_.end(), block_ojs[b].begin(), block_ojs[b].end());
     employment_start_ += block_employed[b];
     for (std::size_t x = 0; x < kStatusCount * occ_; ++x) start_stock[x] += cnt[start_base + x];
     for (std::size_t o = 0; o < occ_; ++o) {
@@ -691,14 +718,16 @@ void LabourMarket::close_stocks() {
     for (std::size_t r = 0; r < kReasons; ++r) lay += static_cast<double>(layoffs_[o * kReasons + r]);
     const double quits = static_cast<double>(quits_[o]);
     emp_[o] = start(Status::kEmployed, o) + static_cast<double>(hires_[o]) - lay - quits +
-              static_cast<double>(redeployed_in_[o] - redeployed_out_[o]) - flow(kRetireE, o);
+              static_cast<double>(redeployed_in_[o] - redeployed_out_[o]) - flow(kRetireE, o) +
+              flow(kFounderFirm, o) - static_cast<double>(job_to_job_out_[o]);
     unemp_[o] = start(Status::kUnemployed, o) + lay + quits - static_cast<double>(job_finds_[o]) -
                 flow(kReskillStart, o) + flow(kReskillCompleteInto, o) + flow(kReskillDropout, o) -
                 flow(kFounderStart, o) + flow(kFounderFail, o) - flow(kExit, o) + flow(kReentry, o) +
                 flow(kEntrant, o) - flow(kRetireU, o);
     rsk_[o] = start(Status::kReskilling, o) + flow(kReskillStart, o) - flow(kReskillComplete, o) -
               flow(kReskillDropout, o) - flow(kRetireR, o);
-    fnd_[o] = start(Status::kFounder, o) + flow(kFounderStart, o) - flow(kFounderFail, o) - flow(kRetireF, o);
+    fnd_[o] = start(Status::kFounder, o) + flow(kFounderStart, o) - flow(kFounderFail, o) - flow(kRetireF, o) -
+              flow(kFounderFirm, o);
     olf_[o] = start(Status::kOutOfLabourForce, o) + flow(kExit, o) - flow(kReentry, o) - flow(kRetireO, o);
     // Everyone entering unemployment this month has a fresh spell: the long-term unemployed and
     // those past their benefits are seekers who stayed unemployed.
@@ -933,6 +962,13 @@ void LabourMarket::run_matching(int month) {
   });
   std::fill(seekers_by_occ_.begin(), seekers_by_occ_.end(), 0);
   for (const Seeker& sk : seekers) ++seekers_by_occ_[sk.occupation];
+  // On-the-job seekers follow the unemployed; they take only offers above their current pay
+  // (reservation wage = nominal wage x (1 + search.job_to_job_premium)).
+  const std::size_t n_unemployed = seekers.size();
+  for (const std::uint32_t id : job_searchers_) {
+    const auto reservation = static_cast<float>(w.wage[id] * price_level_ * (1.0 + sc_.search.job_to_job_premium));
+    seekers.push_back(Seeker{id, w.occupation[id], 0, w.literacy[id], reservation, 1.0F});
+  }
   const auto& sp = sc_.search;
   MatchParams params{sp.applications,     sp.discouragement, sp.min_search_share, sp.rounds,
                      sp.similarity_weight, sp.noise_sd,      sp.hiring_standard, sp.literacy_weight};
@@ -945,11 +981,28 @@ void LabourMarket::run_matching(int month) {
   std::fill(hires_.begin(), hires_.end(), 0);
   std::fill(job_finds_.begin(), job_finds_.end(), 0);
   std::fill(cls_hires_.begin(), cls_hires_.end(), 0);
+  std::fill(job_to_job_out_.begin(), job_to_job_out_.end(), 0);
   for (const Hire& h : hires) {
     const std::uint32_t id = seekers[h.seeker].worker;
     const std::size_t from = workers_.occupation[id];
     const std::size_t to = slot_occ[h.slot];
     const std::uint32_t f = book.slot_firm[h.slot];
+    if (h.seeker >= n_unemployed) {
+      // A job-to-job move: the worker quits the old employer for the new one.
+      --firms_.headcount[firms_.cell(workers_.employer[id], from)];
+      ++job_to_job_out_[from];
+      workers_.employer[id] = f;
+      workers_.occupation[id] = static_cast<std::uint8_t>(to);
+      workers_.wage[id] = book.slot_wage[h.slot] / static_cast<float>(price_level_) *
+                          static_cast<float>(1.0 + sc_.workers.ai_wage_premium * workers_.literacy[id] *
+                                                       complementarity_[to] / max_complementarity_);
+      workers_.tenure[id] = 0;
+      ++firms_.headcount[firms_.cell(f, to)];
+      --firms_.vacancies[firms_.cell(f, to)];
+      ++hires_[to];
+      ++cls_hires_[firms_.firm_class[f]];
+      continue;
+    }
     workers_.status[id] = static_cast<std::uint8_t>(Status::kEmployed);
     workers_.employer[id] = f;
     workers_.occupation[id] = static_cast<std::uint8_t>(to);
@@ -1229,7 +1282,8 @@ void LabourMarket::record(double* out) {
   out[id.hires] = hires;
   out[id.layoffs] = layoffs;
   out[id.quits] = quits;
-  out[id.job_finding_rate] = seekers_.empty() ? 0 : hires / static_cast<double>(seekers_.size());
+  const double finds = sum(job_finds_);
+  out[id.job_finding_rate] = seekers_.empty() ? 0 : finds / static_cast<double>(seekers_.size());
   out[id.separation_rate] =
       employment_start_ > 0 ? (layoffs + quits) / static_cast<double>(employment_start_) : 0;
   out[id.wage_index] = wage_then > 0 ? wage_now / wage_then : 1;
@@ -1239,6 +1293,7 @@ void LabourMarket::record(double* out) {
   out[id.labour_demand] = demand_total;
   out[id.applications] = static_cast<double>(applications_);
   out[id.redeployments] = sum(redeployed_in_);
+  out[id.job_to_job] = sum(job_to_job_out_);
   out[id.layoffs_demand] = by_reason[0];
   out[id.layoffs_automation] = by_reason[1];
   out[id.layoffs_capex_funding] = by_reason[2];
@@ -1259,6 +1314,7 @@ void LabourMarket::record(double* out) {
   out[id.other_costs] = other;
   out[id.opex] = opex;
   out[id.cash] = cash;
+  out[id.new_firm_funding] = new_firm_funding_;
   out[id.incidents] = incidents;
   out[id.incident_cost] = incident_cost;
   out[id.warn_notices] = static_cast<double>(warn_rows_.size() / 7);
@@ -1283,6 +1339,7 @@ void LabourMarket::record(double* out) {
     out[id.founders] = Fo;
     out[id.founder_starts] = flow_total(kFounderStart);
     out[id.founder_failures] = flow_total(kFounderFail);
+    out[id.firms_created] = flow_total(kFounderFirm);
     out[id.out_of_labour_force] = OLF;
     out[id.exits] = flow_total(kExit);
     out[id.reentries] = flow_total(kReentry);
@@ -1302,6 +1359,7 @@ void LabourMarket::record(double* out) {
         {id.occ_reskilling_starts, kReskillStart}, {id.occ_reskilling_completions_from, kReskillComplete},
         {id.occ_reskilling_completions, kReskillCompleteInto}, {id.occ_reskilling_dropouts, kReskillDropout},
         {id.occ_founder_starts, kFounderStart}, {id.occ_founder_failures, kFounderFail},
+        {id.occ_firms_created, kFounderFirm},
         {id.occ_exits, kExit}, {id.occ_reentries, kReentry}, {id.occ_entrants, kEntrant},
         {id.occ_retirements[0], kRetireE}, {id.occ_retirements[1], kRetireU}, {id.occ_retirements[2], kRetireR},
         {id.occ_retirements[3], kRetireF}, {id.occ_retirements[4], kRetireO}};
@@ -1327,6 +1385,7 @@ void LabourMarket::record(double* out) {
     out[id.occ_wage + o] = wage_[o];
     out[id.occ_layoffs_ai + o] = occ_ai[o];
     out[id.occ_redeployed_in + o] = static_cast<double>(redeployed_in_[o]);
+    out[id.occ_job_to_job_out + o] = static_cast<double>(job_to_job_out_[o]);
     out[id.occ_redeployed_out + o] = static_cast<double>(redeployed_out_[o]);
     out[id.occ_adoption + o] = occ_head[o] > 0 ? occ_theta[o] / occ_head[o] : 0;
   }
@@ -1366,7 +1425,11 @@ void LabourMarket::step(int month, double* out) {
   timed([&] { plan_firms(month); });
   timed([&] { plan_workers(month); });
   timed([&] { separate(month); });
-  timed([&] { redeploy(); });
+  timed([&] {
+    redeploy();
+    new_firm_funding_ = 0;
+    create_founder_firms();
+  });
   timed([&] { enter(month); });
   timed([&] { post_vacancies(); });
   timed([&] { run_matching(month); });

@@ -31,22 +31,22 @@ struct MetricIds {
   std::size_t employment, unemployment, labour_force, unemployment_rate, long_term_unemployed,
       long_term_unemployment_share, vacancies, unfilled_vacancies, hires, layoffs, quits,
       job_finding_rate, separation_rate, wage_index, mean_wage, demand_index, labour_demand,
-      applications, redeployments;
+      applications, redeployments, job_to_job;
   std::size_t layoffs_demand, layoffs_automation, layoffs_capex_funding, layoffs_firm_exit,
       layoffs_ai, ai_layoff_share, capex, capex_orders, compute_capacity, compute_arrivals,
       compute_retirements, compute_utilisation, ai_demand, ai_revenue, core_revenue, wage_bill,
-      labour_share, other_costs, opex, cash, incidents, incident_cost, warn_notices, mean_adoption,
+      labour_share, other_costs, opex, cash, new_firm_funding, incidents, incident_cost, warn_notices, mean_adoption,
       ai_capability, compute_price, firm_exits, active_firms, mean_ai_literacy, knowledge,
       load_ratio;
   std::size_t reskilling, reskilling_starts, reskilling_completions, reskilling_dropouts, founders,
-      founder_starts, founder_failures, out_of_labour_force, exits, reentries, entrants, retirements,
+      founder_starts, founder_failures, firms_created, out_of_labour_force, exits, reentries, entrants, retirements,
       population, participation_rate, ai_wage_premium, ui_recipients, reskilling_public_cost;
   std::size_t occ_reskilling, occ_founders, occ_out_of_labour_force, occ_reskilling_starts,
       occ_reskilling_completions_from, occ_reskilling_completions, occ_reskilling_dropouts,
-      occ_founder_starts, occ_founder_failures, occ_exits, occ_reentries, occ_entrants;
+      occ_founder_starts, occ_founder_failures, occ_firms_created, occ_exits, occ_reentries, occ_entrants;
   std::size_t occ_retirements[5];  ///< by status: employed, unemployed, reskilling, founder, olf
   std::size_t occ_employment, occ_unemployment, occ_long_term_unemployed, occ_vacancies,
-      occ_hires, occ_job_finds, occ_layoffs, occ_quits, occ_wage, occ_layoffs_ai,
+      occ_hires, occ_job_finds, occ_layoffs, occ_quits, occ_wage, occ_layoffs_ai, occ_job_to_job_out,
       occ_redeployed_in, occ_redeployed_out, occ_adoption;
   std::size_t cls_headcount, cls_vacancies, cls_hires, cls_layoffs, cls_layoffs_ai, cls_quits,
       cls_capex, cls_compute_capacity, cls_ai_revenue, cls_core_revenue, cls_wage_bill,
@@ -110,6 +110,9 @@ class LabourMarket : public sim::Replication {
   void plan_firms(int month);
   void separate(int month);
   void redeploy();
+  void create_founder_firms();
+  /// Append a firm of class k whose base requirement is `base` (per occupation); returns its row.
+  std::size_t add_firm(std::size_t k, const std::vector<float>& base);
   void plan_workers(int month);
   void enter(int month);
   void post_vacancies();
@@ -138,6 +141,10 @@ class LabourMarket : public sim::Replication {
   std::vector<float> class_premium_;
   std::vector<std::uint32_t> seekers_;  ///< unemployed at the start of this month, ascending id
   std::vector<std::uint32_t> redeploy_candidates_;
+  std::vector<std::uint32_t> founders_creating_;
+  std::vector<std::uint32_t> job_searchers_;  ///< employed workers searching this month
+  int firm_class_for_founders_ = -1;
+  double new_firm_funding_ = 0;  ///< starting cash of this month's new firms
   // Worker decisions of the current month (plan_workers).
   std::vector<double> job_finding_ema_;    ///< smoothed job-finding rate by occupation
   std::vector<std::int16_t> reskill_target_;  ///< best feasible target per origin, -1 if none
@@ -160,7 +167,7 @@ class LabourMarket : public sim::Replication {
   static constexpr std::size_t kReasons = kLayoffReasons;
   std::vector<std::int64_t> layoffs_;  ///< [o * kReasons + r]
   std::vector<std::int64_t> quits_, hires_, job_finds_, vacancies_posted_, redeployed_in_,
-      redeployed_out_;
+      redeployed_out_, job_to_job_out_;
   std::vector<std::int64_t> cls_layoffs_;  ///< [k * kReasons + r]
   std::vector<std::int64_t> cls_quits_, cls_hires_, cls_vacancies_;
   std::vector<std::int64_t> seekers_by_occ_;
@@ -168,7 +175,7 @@ class LabourMarket : public sim::Replication {
   enum Flow : std::size_t {
     kReskillStart, kReskillComplete, kReskillCompleteInto, kReskillDropout, kFounderStart,
     kFounderFail, kExit, kReentry, kEntrant, kRetireE, kRetireU, kRetireR, kRetireF, kRetireO,
-    kFlowCount
+    kFounderFirm, kFlowCount
   };
   std::vector<std::int64_t> flows_;  ///< [flow * O + o]
   std::int64_t ui_recipients_ = 0;

@@ -391,6 +391,15 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
             "hazard x (1 + elasticity x literacy)")
       .real("founders.failure_rate", [](auto& x) -> auto& { return x.founders.failure_rate; }, 0.03,
             "1/month", 0, 1, "monthly hazard that a founder gives up and returns to unemployment")
+      .real("founders.firm_creation_rate",
+            [](auto& x) -> auto& { return x.founders.firm_creation_rate; }, 0.02, "1/month", 0, 1,
+            "monthly hazard that an established founder creates a firm that hires")
+      .integer("founders.months_to_firm", [](auto& x) -> auto& { return x.founders.months_to_firm; }, 6,
+               "months", 0, 600, "months as a founder before a firm can be created")
+      .integer("founders.firm_size", [](auto& x) -> auto& { return x.founders.firm_size; }, 3, "agents", 1,
+               1000, "target headcount of a new firm, the founder included")
+      .text("founders.firm_class", [](auto& x) -> auto& { return x.founders.firm_class; }, "ai_native", "",
+            "firm class of founders' firms (\"\" = founders create no firms)")
       .real("policy.ui_replacement_rate",
             [](auto& x) -> auto& { return x.policy.ui_replacement_rate; }, 0.45, "share", 0, 1,
             "unemployment insurance: benefit / last wage", "typical US state: 40-50%")
@@ -426,6 +435,11 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
       .real("search.literacy_weight", [](auto& x) -> auto& { return x.search.literacy_weight; }, 1.0,
             "score", 0, 100, "weight of AI literacy x complementarity c_o' in the ranking: fluent "
             "workers are hired more easily into AI-complemented jobs")
+      .real("search.on_the_job_share", [](auto& x) -> auto& { return x.search.on_the_job_share; }, 0.03,
+            "1/month", 0, 1, "share of the employed who search in a month (on-the-job search)",
+            "JOLTS 2025: quits ~2% of employment a month, most of them job-to-job")
+      .real("search.job_to_job_premium", [](auto& x) -> auto& { return x.search.job_to_job_premium; },
+            0.05, "share", 0, 5, "an employed searcher accepts only offers this much above current pay")
       .real("wages.inflation_per_year", [](auto& x) -> auto& { return x.wages.inflation_per_year; },
             0.025, "1/year", -0.2, 0.5, "trend nominal wage growth",
             "BLS ECI 2025: wages and salaries ~3.5%; CPI ~2.7%")
@@ -465,6 +479,18 @@ void validate(const Scenario& s) {
     }
   }
   if (s.firms.size() > 255) throw InputError(where + ": at most 255 firm classes");
+  if (!s.founders.firm_class.empty()) {
+    std::string names;
+    bool found = false;
+    for (const auto& c : s.firms) {
+      names += (names.empty() ? "" : ", ") + c.name;
+      found = found || c.name == s.founders.firm_class;
+    }
+    if (!found) {
+      throw InputError(where + ": founders.firm_class = \"" + s.founders.firm_class +
+                       "\" is not a firm class; allowed: " + names + " (or \"\" for none)");
+    }
+  }
 }
 
 Scenario scenario_from_settings(const std::vector<sim::Setting>& settings) {

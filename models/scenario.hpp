@@ -94,6 +94,8 @@ struct SearchParams {
   double noise_sd = 0;
   double hiring_standard = 0;
   double literacy_weight = 0;
+  double on_the_job_share = 0;
+  double job_to_job_premium = 0;
 };
 
 struct WageParams {
@@ -139,6 +141,10 @@ struct FounderParams {
   double base_hazard = 0;
   double literacy_elasticity = 0;
   double failure_rate = 0;
+  double firm_creation_rate = 0;
+  int months_to_firm = 0;
+  int firm_size = 0;
+  std::string firm_class;
 };
 
 /// Policy levers (MODEL.md 7); every default is today's status quo.

@@ -26,7 +26,7 @@ std::vector<sim::Setting> no_ai() {
           set("workers.entrant_rate_per_year", sim::Value{0.0}), set("workers.retirement_hazard", sim::Value{0.0}),
           set("workers.initial_out_of_labour_force_rate", sim::Value{0.0}),
           set("workers.discouraged_exit_rate", sim::Value{0.0}), set("reskilling.base_hazard", sim::Value{0.0}),
-          set("founders.base_hazard", sim::Value{0.0})};
+          set("founders.base_hazard", sim::Value{0.0}), set("search.on_the_job_share", sim::Value{0.0})};
 }
 
 std::vector<sim::Setting> with(std::vector<sim::Setting> a, const std::vector<sim::Setting>& b) {
@@ -67,7 +67,7 @@ double mean(const std::vector<double>& x) {
 TEST_CASE("stock-flow identities hold exactly for every occupation and month", "[labour_market]") {
   // With the AI reallocation active (redeployments, AI-attributed layoffs) and a recession.
   const auto model = small_model({set("macro.path", sim::Value{std::string("recession")}),
-                                  set("macro.recession_month", i64(12))});
+                                  set("macro.recession_month", i64(12)), set("run.months", i64(60))});
   const auto r = run(model);
   const View v{*model, r.values[0]};
   const auto& id = model->ids;
@@ -77,6 +77,16 @@ TEST_CASE("stock-flow identities hold exactly for every occupation and month", "
   const auto& O0 = r.statics[0][id.st_initial_out_of_labour_force];
   double population_prev = 0;
   for (std::size_t o = 0; o < O; ++o) population_prev += E0[o] + U0[o] + O0[o];
+  // Every kind of flow must occur in this run, or the identities prove little.
+  for (std::size_t flow_id : {id.hires, id.layoffs, id.quits, id.job_to_job, id.redeployments, id.reskilling_starts,
+                              id.reskilling_completions, id.reskilling_dropouts, id.founder_starts,
+                              id.founder_failures, id.firms_created, id.exits, id.reentries, id.entrants,
+                              id.retirements}) {
+    double total = 0;
+    for (int t = 1; t <= model->scenario.run.months; ++t) total += v.at(flow_id, t);
+    INFO("series at offset " << flow_id);
+    CHECK(total > 0);
+  }
   for (int t = 1; t <= model->scenario.run.months; ++t) {
     double e_total = 0, u_total = 0;
     auto at = [&](std::size_t offset, std::size_t o, int month) { return v.at(offset + o, month); };
@@ -88,7 +98,8 @@ TEST_CASE("stock-flow identities hold exactly for every occupation and month", "
       const auto flow = [&](std::size_t offset) { return at(offset, o, t); };
       // Employed: hires in, layoffs, quits and retirements out, internal moves both ways.
       REQUIRE(e == prev(id.occ_employment, E0[o]) + flow(id.occ_hires) - flow(id.occ_layoffs) - flow(id.occ_quits) +
-                       flow(id.occ_redeployed_in) - flow(id.occ_redeployed_out) - flow(id.occ_retirements[0]));
+                       flow(id.occ_redeployed_in) - flow(id.occ_redeployed_out) - flow(id.occ_retirements[0]) -
+                       flow(id.occ_job_to_job_out) + flow(id.occ_firms_created));
       // Unemployed, by last occupation: every transition in and out.
       REQUIRE(u == prev(id.occ_unemployment, U0[o]) + flow(id.occ_layoffs) + flow(id.occ_quits) - flow(id.occ_job_finds) -
                        flow(id.occ_reskilling_starts) + flow(id.occ_reskilling_completions) +
@@ -98,7 +109,7 @@ TEST_CASE("stock-flow identities hold exactly for every occupation and month", "
       REQUIRE(rk == prev(id.occ_reskilling, 0) + flow(id.occ_reskilling_starts) - flow(id.occ_reskilling_completions_from) -
                         flow(id.occ_reskilling_dropouts) - flow(id.occ_retirements[2]));
       REQUIRE(fo == prev(id.occ_founders, 0) + flow(id.occ_founder_starts) - flow(id.occ_founder_failures) -
-                        flow(id.occ_retirements[3]));
+                        flow(id.occ_retirements[3]) - flow(id.occ_firms_created));
       REQUIRE(olf == prev(id.occ_out_of_labour_force, O0[o]) + flow(id.occ_exits) - flow(id.occ_reentries) -
                          flow(id.occ_retirements[4]));
       e_total += e;
@@ -119,16 +130,16 @@ TEST_CASE("stock-flow identities hold exactly for every occupation and month", "
       hires += v.at(id.occ_hires + o, t);
       finds += v.at(id.occ_job_finds + o, t);
     }
-    REQUIRE(hires == finds);
+    REQUIRE(hires == finds + v.at(id.job_to_job, t));  // hires = out of unemployment + job-to-job
     REQUIRE(hires == v.at(id.hires, t));
     // Layoffs by reason add up to all layoffs; AI-attributed = automation + capex_funding.
     REQUIRE(v.at(id.layoffs, t) == v.at(id.layoffs_demand, t) + v.at(id.layoffs_automation, t) +
                                        v.at(id.layoffs_capex_funding, t) + v.at(id.layoffs_firm_exit, t));
     REQUIRE(v.at(id.layoffs_ai, t) == v.at(id.layoffs_automation, t) + v.at(id.layoffs_capex_funding, t));
   }
-  // The transition matrix adds up to all hires over the run.
+  // The transition matrix adds up to all hires out of unemployment over the run.
   double all_hires = 0;
-  for (int t = 1; t <= model->scenario.run.months; ++t) all_hires += v.at(id.hires, t);
+  for (int t = 1; t <= model->scenario.run.months; ++t) all_hires += v.at(id.hires, t) - v.at(id.job_to_job, t);
   const auto& T = r.statics[0][id.st_transitions];
   CHECK(std::accumulate(T.begin(), T.end(), 0.0) == all_hires);
 }
