@@ -967,7 +967,8 @@ void LabourMarket::run_matching(int month) {
   const std::size_t n_unemployed = seekers.size();
   for (const std::uint32_t id : job_searchers_) {
     const auto reservation = static_cast<float>(w.wage[id] * price_level_ * (1.0 + sc_.search.job_to_job_premium));
-    seekers.push_back(Seeker{id, w.occupation[id], 0, w.literacy[id], reservation, 1.0F});
+    seekers.push_back(Seeker{id, w.occupation[id], 0, w.literacy[id], reservation,
+                             static_cast<float>(sc_.search.on_the_job_intensity)});
   }
   const auto& sp = sc_.search;
   MatchParams params{sp.applications,     sp.discouragement, sp.min_search_share, sp.rounds,

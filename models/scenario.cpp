@@ -438,8 +438,13 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
       .real("search.on_the_job_share", [](auto& x) -> auto& { return x.search.on_the_job_share; }, 0.03,
             "1/month", 0, 1, "share of the employed who search in a month (on-the-job search)",
             "JOLTS 2025: quits ~2% of employment a month, most of them job-to-job")
+      .real("search.on_the_job_intensity",
+            [](auto& x) -> auto& { return x.search.on_the_job_intensity; }, 0.34, "share", 0, 1,
+            "search intensity of an employed searcher relative to an unemployed one (about one "
+            "application a month)", "Faberman et al. (2022): employed job seekers send fewer applications")
       .real("search.job_to_job_premium", [](auto& x) -> auto& { return x.search.job_to_job_premium; },
-            0.05, "share", 0, 5, "an employed searcher accepts only offers this much above current pay")
+            0.0, "share", 0, 5, "an employed searcher accepts only offers at least this much above "
+            "current pay (0: lateral moves for non-wage reasons happen too)")
       .real("wages.inflation_per_year", [](auto& x) -> auto& { return x.wages.inflation_per_year; },
             0.025, "1/year", -0.2, 0.5, "trend nominal wage growth",
             "BLS ECI 2025: wages and salaries ~3.5%; CPI ~2.7%")

@@ -95,6 +95,7 @@ struct SearchParams {
   double hiring_standard = 0;
   double literacy_weight = 0;
   double on_the_job_share = 0;
+  double on_the_job_intensity = 0;
   double job_to_job_premium = 0;
 };
 
