@@ -1,5 +1,6 @@
 #include "models/scenario.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <memory>
@@ -505,8 +506,58 @@ Scenario scenario_from_settings(const std::vector<sim::Setting>& settings) {
   return s;
 }
 
+namespace {
+
+/// Settings of a scenario file with its `extends` chain resolved: the parent's settings first
+/// (recursively), then the file's own. Relative data paths are made absolute against the folder
+/// of the file that names them, so a child in another folder still finds its parent's data.
+std::vector<sim::Setting> resolve_settings(const std::string& path, std::vector<std::string>& chain) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const std::string canonical = fs::weakly_canonical(fs::path(path), ec).string();
+  if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
+    std::string cycle;
+    for (const auto& c : chain) cycle += c + " -> ";
+    throw InputError(path + ": `extends` makes a cycle: " + cycle + canonical);
+  }
+  chain.push_back(canonical);
+  std::vector<sim::Setting> own = sim::read_toml_settings(path);
+  std::vector<sim::Setting> out;
+  const fs::path folder = fs::path(path).parent_path();
+  for (const auto& st : own) {
+    if (st.key != "extends") continue;
+    const auto* parent = std::get_if<std::string>(&st.value);
+    if (parent == nullptr) {
+      throw InputError(st.origin.text() + ": extends = " + sim::toml_literal(st.value) +
+                       " must be a quoted file name, e.g. extends = \"baseline_2025.toml\"");
+    }
+    fs::path parent_path(*parent);
+    if (parent_path.is_relative()) parent_path = folder / parent_path;
+    if (!fs::is_regular_file(parent_path, ec)) {
+      throw InputError(st.origin.text() + ": extends = " + sim::toml_literal(st.value) + ": no such scenario file (" +
+                       parent_path.lexically_normal().string() + ")");
+    }
+    out = resolve_settings(parent_path.lexically_normal().string(), chain);
+  }
+  for (auto st : own) {
+    if (st.key == "extends") continue;
+    if (st.key.rfind("data.", 0) == 0) {
+      if (const auto* text = std::get_if<std::string>(&st.value); text != nullptr && !text->empty() &&
+                                                               fs::path(*text).is_relative()) {
+        st.value = sim::Value{(folder / *text).lexically_normal().string()};
+      }
+    }
+    out.push_back(std::move(st));
+  }
+  chain.pop_back();
+  return out;
+}
+
+}  // namespace
+
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
-  std::vector<sim::Setting> settings = sim::read_toml_settings(path);
+  std::vector<std::string> chain;
+  std::vector<sim::Setting> settings = resolve_settings(path, chain);
   for (const auto& o : overrides) settings.push_back(sim::parse_override(o));
   Scenario s = scenario_schema().make_default();
   s.source_file = path;

@@ -1,0 +1,105 @@
+"""Scenario composition (extends, --set), describe against docs/parameters.md, compare against h5py."""
+import re
+import unittest
+
+import h5py
+import numpy as np
+
+from common import ROOT, TempDirCase, run
+
+BASE = ROOT / "scenarios" / "baseline_2025.toml"
+
+
+class ExtendsTest(TempDirCase):
+    def test_child_overrides_parent_over_several_levels(self):
+        self.write("parent.toml", f'extends = "{BASE}"\n[run]\nmonths = 12\n[policy]\nui_months = 9\n')
+        child = self.write("child.toml", 'extends = "parent.toml"\n[policy]\nui_months = 12\n')
+        out = self.tmp / "c.h5"
+        r = run("run", child, "-o", out, "--quiet", "--set", "population.workers=5000", "--set", "run.months=3")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with h5py.File(out) as f:
+            text = f["scenario"][()]
+            text = text.decode() if isinstance(text, bytes) else text
+        self.assertIn("ui_months = 12", text)  # the child wins
+        self.assertIn("months = 3", text)  # --set wins over everything
+        self.assertIn("core_growth_per_year = 0.02", text)  # inherited from baseline_2025
+        self.assertIn('name = "child"', text)
+
+    def test_cycle_missing_parent_and_child_typo_are_errors(self):
+        self.write("a.toml", 'extends = "b.toml"\n')
+        b = self.write("b.toml", 'extends = "a.toml"\n')
+        r = run("validate", b)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("cycle", r.stderr)
+        c = self.write("c.toml", 'extends = "nope.toml"\n')
+        r = run("validate", c)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn('extends = "nope.toml": no such scenario file', r.stderr)
+        d = self.write("d.toml", f'extends = "{BASE}"\n[policy]\nui_mnths = 9\n')
+        r = run("validate", d)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(f"{d}:3", r.stderr)
+        self.assertIn("did you mean 'policy.ui_months'", r.stderr)
+        r = run("validate", BASE, "--set", "policy.ui_months=lots")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("has the wrong type", r.stderr)
+
+
+class DescribeTest(unittest.TestCase):
+    def test_docs_parameters_is_the_describe_output(self):
+        r = run("describe")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        doc = (ROOT / "docs" / "parameters.md").read_text()
+        self.assertEqual(r.stdout, doc, "docs/parameters.md is stale: build/labourshift describe > docs/parameters.md")
+
+    def test_every_resolved_parameter_is_described(self):
+        described = set(re.findall(r"^\| `([^`]+)` \|", run("describe").stdout, re.M))
+        toml = run("describe", "--format", "toml").stdout
+        table = ""
+        for line in toml.splitlines():
+            if line.startswith("["):
+                table = line.strip("[]")
+                if table.startswith("firms."):
+                    table = "firms.<name>"
+                continue
+            m = re.match(r"^(\w+) = ", line)
+            if m:
+                self.assertIn(f"{table}.{m.group(1)}", described)
+
+
+class CompareTest(TempDirCase):
+    def test_compare_prints_the_numbers_h5py_reads(self):
+        a, b = self.tmp / "a.h5", self.tmp / "b.h5"
+        for out, extra in ((a, []), (b, ["--set", "policy.ui_months=18"])):
+            r = run("run", BASE, "-o", out, "--quiet", "--months", 8, "--replications", 3,
+                    "--set", "population.workers=5000", *extra)
+            self.assertEqual(r.returncode, 0, r.stderr)
+        r = run("compare", a, b, "--months", "3:8")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = {line.split("|")[0].strip(): [c.strip() for c in line.split("|")[1:]] for line in r.stdout.splitlines()
+                if "|" in line}
+        self.assertIn("a", rows["indicator"][0])
+        self.assertIn("b", rows["indicator"][1])
+        for label, dataset in (("unemployment rate", "unemployment_rate"),
+                               ("AI-attributed layoffs (persons/month)", "layoffs_ai"),
+                               ("long-term share of unemployed", "long_term_unemployment_share")):
+            for col, path in enumerate((a, b)):
+                with h5py.File(path) as f:
+                    per_rep = f["series/" + dataset][:, 2:8].mean(axis=1)
+                mean, lo, hi = (float(x) for x in re.findall(r"[-0-9.e+]+", rows[label][col]))
+                np.testing.assert_allclose(mean, per_rep.mean(), rtol=1e-5)
+                np.testing.assert_allclose(lo, np.percentile(per_rep, 5), rtol=1e-5)
+                np.testing.assert_allclose(hi, np.percentile(per_rep, 95), rtol=1e-5)
+
+    def test_bad_inputs(self):
+        r = run("compare", self.tmp / "missing.h5")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("missing.h5: no such output file", r.stderr)
+        text = self.write("x.h5", "not hdf5")
+        r = run("compare", text)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("not an HDF5 file", r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
