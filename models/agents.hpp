@@ -121,7 +121,7 @@ struct FirmTable {
   std::vector<std::int32_t> layoffs;      ///< this month, by reason [f * kLayoffReasons + r]
   // This month's accounts, per firm (outputs and the cash identity).
   std::vector<double> core_revenue, ai_demand, ai_revenue, incident_cost, capex_payment,
-      capex_orders, opex, other_costs, arrivals, retirements, compute_used, cash_change;
+      capex_orders, opex, other_costs, arrivals, retirements, compute_used, cash_change, layoff_costs;
   std::vector<std::uint8_t> incident;
 
   // Per (firm, occupation) cell.

@@ -65,6 +65,14 @@ double adoption_target(double automatable, double capability, double wage, doubl
 
 }  // namespace
 
+double LabourMarket::ai_layoff_cost_months(double wage) const {
+  // Disclosure's reputational cost and the retraining mandate's payment, in months of wage.
+  double months = 0;
+  if (sc_.policy.disclosure_rule) months += sc_.policy.disclosure_cost_months;
+  if (sc_.policy.retraining_mandate && wage > 0) months += sc_.policy.retraining_mandate_cost_usd / wage;
+  return months;
+}
+
 void LabourMarket::init_firms() {
   const auto& data = model_->data;
   const auto seed = static_cast<std::uint64_t>(sc_.run.seed);
@@ -125,7 +133,7 @@ void LabourMarket::init_firms() {
                   &F.ai_revenue, &F.incident_cost, &F.capex_payment, &F.capex_orders, &F.opex,
                   &F.other_costs, &F.arrivals, &F.retirements, &F.compute_used, &F.cash_change,
                   &F.compute_cost_share0, &F.load_ratio, &F.ai_attraction, &F.knowledge0,
-                  &F.payment_rate}) {
+                  &F.payment_rate, &F.layoff_costs}) {
     v->assign(n_firms, 0.0);
   }
   F.negative_cash_months.assign(n_firms, 0);
@@ -295,7 +303,8 @@ void LabourMarket::environment(int month) {
   for (std::size_t k = 0; k < classes_; ++k) {
     for (std::size_t o = 0; o < occ_; ++o) {
       adoption_target_[k * occ_ + o] = adoption_target(model_->automatable[o], capability_, wage_[o],
-                                                       price_, ai, sc_.firms[k].value.adoption_hurdle);
+                                                       price_ * (1.0 + sc_.policy.compute_tax), ai,
+                                                       sc_.firms[k].value.adoption_hurdle);
     }
   }
   // AI demand is shared in proportion to K^phi over active sellers (last month's capacity);
@@ -461,7 +470,7 @@ void LabourMarket::plan_firms(int month) {
     if (order > 0) {
       F.pipeline[f * F.pipeline_ring + (t + static_cast<std::size_t>(lag)) % F.pipeline_ring] += order;
       F.pipeline_total[f] += order;
-      const double cost = order * price_ * static_cast<double>(life);
+      const double cost = order * price_ * static_cast<double>(life) * (1.0 + sc_.policy.compute_tax);
       // Equal instalments over `pay` months from now: the firm's instalment rate rises now and
       // falls back when the schedule ends (a difference array, O(1) per order).
       const auto pay = static_cast<std::size_t>(c.payment_months);
@@ -526,7 +535,15 @@ void LabourMarket::plan_firms(int month) {
         n_demand = std::floor(n * excess_demand / (h - required) + 0.5);
         n_auto = n - n_demand;
       }
-      const double n_capex = std::min<double>(capex_cut[o], std::max(0.0, h - n_demand - n_auto));
+      double n_capex = std::min<double>(capex_cut[o], std::max(0.0, h - n_demand - n_auto));
+      // Layoff costs (severance; for AI-attributed layoffs also disclosure and the retraining
+      // mandate) make firms shed part of the excess by attrition instead: a layoff costing c
+      // months of wage is replaced by waiting with share c / (c + 12).
+      const double sev = sc_.policy.severance_months;
+      const double ai_cost = sev + ai_layoff_cost_months(wage_[o] * class_premium_[F.firm_class[f]]);
+      n_demand *= 12.0 / (12.0 + sev);
+      n_auto *= 12.0 / (12.0 + ai_cost);
+      n_capex *= 12.0 / (12.0 + ai_cost);
       F.odds[cell] = CellOdds{quantise_probability(F.adoption[cell]), quantise_probability(h > 0 ? n_demand / h : 0.0),
                               quantise_probability(h > 0 ? n_auto / h : 0.0),
                               quantise_probability(h > 0 ? n_capex / h : 0.0)};
@@ -569,8 +586,19 @@ void LabourMarket::account_firms(int month) {
         F.incident_cost[f] = rel.incident_cost_share * F.ai_revenue[f];
       }
     }
+    // Layoff costs of the month: severance on every layoff but firm exits, and for AI-attributed
+    // layoffs the disclosure (reputation) and retraining-mandate costs.
+    {
+      double staff = 0;
+      for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) staff += F.headcount[F.cell(f, F.live_occ[li])];
+      const std::int32_t* lay = F.layoffs.data() + f * kLayoffReasons;
+      const double ai_layoffs = lay[1] + lay[2];
+      const double mean_wage = staff > 0 ? F.wage_bill[f] / staff : 0.0;
+      F.layoff_costs[f] = sc_.policy.severance_months * mean_wage * (lay[0] + ai_layoffs) +
+                          ai_layoff_cost_months(mean_wage) * mean_wage * ai_layoffs;
+    }
     const double change = F.core_revenue[f] + F.ai_revenue[f] - F.incident_cost[f] - F.wage_bill[f] -
-                          F.capex_payment[f] - F.opex[f] - F.other_costs[f];
+                          F.capex_payment[f] - F.opex[f] - F.other_costs[f] - F.layoff_costs[f];
     F.cash_change[f] = change;
     F.cash[f] += change;
     const double revenue = F.core_revenue[f] + F.ai_revenue[f];
@@ -606,7 +634,7 @@ std::size_t LabourMarket::add_firm(std::size_t k, const std::vector<float>& base
                   &F.knowledge_capacity, &F.knowledge, &F.knowledge0, &F.wage_bill, &F.compute_cost_share0,
                   &F.ai_attraction, &F.load_ratio, &F.core_revenue, &F.ai_demand, &F.ai_revenue,
                   &F.incident_cost, &F.capex_payment, &F.capex_orders, &F.opex, &F.other_costs, &F.arrivals,
-                  &F.retirements, &F.compute_used, &F.cash_change, &F.payment_rate}) {
+                  &F.retirements, &F.compute_used, &F.cash_change, &F.payment_rate, &F.layoff_costs}) {
     v->resize(n, 0.0);
   }
   F.layoffs.resize(n * kLayoffReasons, 0);
@@ -635,7 +663,7 @@ std::size_t LabourMarket::add_firm(std::size_t k, const std::vector<float>& base
   // margin, cash for `initial_cash_months`. It earns no AI market share until it has compute.
   F.core_revenue0[f] = wages / c.labour_share / demand_;
   F.other_cost_share[f] = std::max(0.0, 1.0 - c.initial_margin - c.labour_share);
-  F.cash[f] = c.initial_cash_months * wages / c.labour_share;
+  F.cash[f] = (c.initial_cash_months + sc_.policy.founder_grant_months) * wages / c.labour_share;
   F.nonmanager_base[f] = nonmgr;
   F.growth_expectation[f] = std::pow(1.0 + sc_.ai.expected_growth_start_per_year, 1.0 / 12.0) - 1.0;
   return f;

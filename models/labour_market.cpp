@@ -113,6 +113,11 @@ std::shared_ptr<const Model> Model::build(const Scenario& scenario) {
   id.other_costs = series("other_costs", "USD/month", "non-labour, non-compute costs");
   id.opex = series("compute_opex", "USD/month", "power and operations of installed compute");
   id.cash = series("cash", "USD", "firms' cash at the end of the month");
+  id.layoff_costs = series("layoff_costs", "USD/month",
+                           "severance, disclosure (reputation) and retraining-mandate costs of layoffs");
+  id.compute_tax = series("compute_tax", "USD/month", "tax paid on compute (part of capex payments)");
+  id.mandated_reskilling = series("mandated_reskilling", "persons/month",
+                                  "AI-attributed layoffs enrolled in a funded programme by the retraining mandate");
   id.new_firm_funding = series("new_firm_funding", "USD/month",
                                "starting cash of firms founded this month (outside funding)");
   id.incidents = series("incidents", "incidents/month", "reliability incidents");
@@ -268,6 +273,7 @@ LabourMarket::LabourMarket(std::shared_ptr<const Model> model, std::uint32_t rep
   reemploy_other_.assign(kSpellBins, 0.0);
   job_finding_ema_.assign(occ_, 0.25);
   reskill_target_.assign(occ_, -1);
+  mandate_target_.assign(occ_, -1);
   reskill_gain_.assign(occ_, 0.0);
   for (const auto& o : model_->data.occupations) {
     complementarity_.push_back(o.complementarity);
@@ -389,7 +395,8 @@ void LabourMarket::separate(int month) {
   std::vector<std::int64_t> counts(nb * width, 0);
   std::vector<std::vector<std::uint32_t>> block_seekers(nb), block_candidates(nb);
   std::vector<std::vector<std::pair<std::uint8_t, std::uint8_t>>> block_completions(nb);
-  std::vector<std::vector<std::uint32_t>> block_founders(nb), block_ojs(nb);
+  std::vector<std::vector<std::uint32_t>> block_founders(nb), block_ojs(nb), block_mandated(nb);
+  const bool mandate = sc_.policy.retraining_mandate;
   const double ojs_share = sc_.search.on_the_job_share;
   std::vector<std::int64_t> block_employed(nb, 0);
   auto& w = workers_;
@@ -618,7 +625,8 @@ void LabourMarket::separate(int month) {
       const std::size_t k = F.firm_class[f];
       sim::Stream rng(seed, rep_, static_cast<std::uint32_t>(month), phase::kRedeploy,
                       static_cast<std::uint32_t>(i));
-      if (firm_reason && rng.uniform() < sc_.firms[k].value.internal_mobility_rate) {
+      const double mobility = std::min(1.0, sc_.firms[k].value.internal_mobility_rate * (1.0 + pol.internal_mobility_boost));
+      if (firm_reason && rng.uniform() < mobility) {
         why[i] = static_cast<std::uint8_t>(reason);  // provisional; redeploy() decides
         block_candidates[b].push_back(static_cast<std::uint32_t>(i));
         continue;
@@ -632,6 +640,9 @@ void LabourMarket::separate(int month) {
         ++cnt[o * kReasons + ri];
         ++cnt[occ_ * kReasons + occ_ + k * kReasons + ri];
         std::atomic_ref<std::int32_t>(F.layoffs[f * kLayoffReasons + ri]).fetch_add(1, std::memory_order_relaxed);
+        if (mandate && (reason == Reason::kAutomation || reason == Reason::kCapexFunding)) {
+          block_mandated[b].push_back(static_cast<std::uint32_t>(i));
+        }
       }
       status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
       why[i] = static_cast<std::uint8_t>(reason);
@@ -659,6 +670,7 @@ void LabourMarket::separate(int month) {
   redeploy_candidates_.clear();
   founders_creating_.clear();
   job_searchers_.clear();
+  mandated_.clear();
   employment_start_ = 0;
   for (std::size_t b = 0; b < nb; ++b) {
     const std::int64_t* cnt = counts.data() + b * width;
@@ -675,6 +687,7 @@ void LabourMarket::separate(int month) {
                                 block_candidates[b].end());
     founders_creating_.insert(founders_creating_.end(), block_founders[b].begin(), block_founders[b].end());
     job_searchers_.insert(job_searchers_.end(), block_ojs[b].begin(), block_ojs[b].end());
+    mandated_.insert(mandated_.end(), block_mandated[b].begin(), block_mandated[b].end());
     employment_start_ += block_employed[b];
     for (std::size_t x = 0; x < kStatusCount * occ_; ++x) start_stock[x] += cnt[start_base + x];
     for (std::size_t o = 0; o < occ_; ++o) {
@@ -776,6 +789,9 @@ void LabourMarket::redeploy() {
     ++cls_layoffs_[k * kReasons + ri];
     ++F.layoffs[f * kLayoffReasons + ri];
     --F.headcount[F.cell(f, o)];
+    if (sc_.policy.retraining_mandate && (reason == Reason::kAutomation || reason == Reason::kCapexFunding)) {
+      mandated_.push_back(i);
+    }
     w.status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
     w.employer[i] = kNoEmployer;
     w.tenure[i] = 0;
@@ -803,6 +819,29 @@ void LabourMarket::redeploy() {
                          static_cast<std::int64_t>(top_reason)});
     }
   }
+}
+
+void LabourMarket::enrol_mandated() {
+  // Retraining mandate (MODEL.md 7): a worker laid off for AI reasons starts a funded programme
+  // at once, toward the best feasible target (the one with the highest f w, gain or not).
+  std::sort(mandated_.begin(), mandated_.end());
+  const auto& rs = sc_.reskilling;
+  auto& w = workers_;
+  for (const std::uint32_t i : mandated_) {
+    const std::size_t o = w.occupation[i];
+    const int target = mandate_target_[o];
+    if (target < 0) continue;
+    const auto t = static_cast<std::size_t>(target);
+    const double sim = model_->similarity(static_cast<Eigen::Index>(o), static_cast<Eigen::Index>(t));
+    const double months = (rs.duration_base_months + rs.duration_distance_months * (1.0 - sim)) *
+                          (1.0 - sc_.policy.reskilling_duration_cut);
+    w.status[i] = static_cast<std::uint8_t>(Status::kReskilling);
+    w.reskill_target[i] = static_cast<std::uint8_t>(t);
+    w.reskill_months_left[i] = static_cast<std::uint8_t>(std::clamp(std::lround(months), 1L, 255L));
+    ++flows_[kReskillStart * occ_ + o];
+    ++mandated_enrolled_;
+  }
+  mandated_.clear();
 }
 
 void LabourMarket::plan_workers(int month) {
@@ -833,6 +872,21 @@ void LabourMarket::plan_workers(int month) {
     }
     reskill_target_[o] = static_cast<std::int16_t>(target);
     reskill_gain_[o] = target >= 0 ? best / wage_[o] : 0.0;
+    // The mandate's programme: the feasible target with the best prospects, gain or not.
+    int mandated = -1;
+    double best_prospect = -1;
+    for (std::size_t d = 0; d < occ_; ++d) {
+      if (d == o || model_->data.occupations[d].manager ||
+          model_->similarity(static_cast<Eigen::Index>(o), static_cast<Eigen::Index>(d)) < min_sim) {
+        continue;
+      }
+      const double prospect = job_finding_ema_[d] * wage_[d];
+      if (prospect > best_prospect) {
+        best_prospect = prospect;
+        mandated = static_cast<int>(d);
+      }
+    }
+    mandate_target_[o] = static_cast<std::int16_t>(mandated);
   }
   // Re-entry rises with tightness V/U relative to the first month (MODEL.md 4.5).
   if (month > 1 && tightness_ref_ > 0) {
@@ -958,7 +1012,10 @@ void LabourMarket::run_matching(int month) {
   sim::for_each_index(seekers_.size(), 2048, [&](std::size_t i) {
     const std::uint32_t id = seekers_[i];
     const float intensity = w.spell[id] <= sc_.policy.ui_months ? on_benefits : 1.0F;
-    seekers[i] = Seeker{id, w.occupation[id], w.spell[id], w.literacy[id], 0.0F, intensity};
+    const auto why = static_cast<Reason>(w.reason[id]);
+    const bool ai_displaced = why == Reason::kAutomation || why == Reason::kCapexFunding;
+    seekers[i] = Seeker{id, w.occupation[id], w.spell[id], w.literacy[id], 0.0F, intensity,
+                        ai_displaced ? static_cast<float>(sc_.policy.hiring_subsidy) : 0.0F};
   });
   std::fill(seekers_by_occ_.begin(), seekers_by_occ_.end(), 0);
   for (const Seeker& sk : seekers) ++seekers_by_occ_[sk.occupation];
@@ -968,7 +1025,7 @@ void LabourMarket::run_matching(int month) {
   for (const std::uint32_t id : job_searchers_) {
     const auto reservation = static_cast<float>(w.wage[id] * price_level_ * (1.0 + sc_.search.job_to_job_premium));
     seekers.push_back(Seeker{id, w.occupation[id], 0, w.literacy[id], reservation,
-                             static_cast<float>(sc_.search.on_the_job_intensity)});
+                             static_cast<float>(sc_.search.on_the_job_intensity), 0.0F});
   }
   const auto& sp = sc_.search;
   MatchParams params{sp.applications,     sp.discouragement, sp.min_search_share, sp.rounds,
@@ -1316,6 +1373,13 @@ void LabourMarket::record(double* out) {
   out[id.opex] = opex;
   out[id.cash] = cash;
   out[id.new_firm_funding] = new_firm_funding_;
+  out[id.compute_tax] = capex * sc_.policy.compute_tax / (1.0 + sc_.policy.compute_tax);
+  out[id.mandated_reskilling] = static_cast<double>(mandated_enrolled_);
+  {
+    double costs = 0;
+    for (std::size_t f = 0; f < F.size(); ++f) costs += F.layoff_costs[f];
+    out[id.layoff_costs] = costs;
+  }
   out[id.incidents] = incidents;
   out[id.incident_cost] = incident_cost;
   out[id.warn_notices] = static_cast<double>(warn_rows_.size() / 7);
@@ -1428,6 +1492,8 @@ void LabourMarket::step(int month, double* out) {
   timed([&] { separate(month); });
   timed([&] {
     redeploy();
+    mandated_enrolled_ = 0;
+    enrol_mandated();
     new_firm_funding_ = 0;
     create_founder_firms();
   });

@@ -35,7 +35,8 @@ struct MetricIds {
   std::size_t layoffs_demand, layoffs_automation, layoffs_capex_funding, layoffs_firm_exit,
       layoffs_ai, ai_layoff_share, capex, capex_orders, compute_capacity, compute_arrivals,
       compute_retirements, compute_utilisation, ai_demand, ai_revenue, core_revenue, wage_bill,
-      labour_share, other_costs, opex, cash, new_firm_funding, incidents, incident_cost, warn_notices, mean_adoption,
+      labour_share, other_costs, opex, cash, new_firm_funding, layoff_costs, compute_tax,
+      mandated_reskilling, incidents, incident_cost, warn_notices, mean_adoption,
       ai_capability, compute_price, firm_exits, active_firms, mean_ai_literacy, knowledge,
       load_ratio;
   std::size_t reskilling, reskilling_starts, reskilling_completions, reskilling_dropouts, founders,
@@ -111,9 +112,12 @@ class LabourMarket : public sim::Replication {
   void separate(int month);
   void redeploy();
   void create_founder_firms();
+  /// Cost of an AI-attributed layoff under disclosure and the retraining mandate, in months of wage.
+  double ai_layoff_cost_months(double wage) const;
   /// Append a firm of class k whose base requirement is `base` (per occupation); returns its row.
   std::size_t add_firm(std::size_t k, const std::vector<float>& base);
   void plan_workers(int month);
+  void enrol_mandated();
   void enter(int month);
   void post_vacancies();
   void run_matching(int month);
@@ -143,6 +147,9 @@ class LabourMarket : public sim::Replication {
   std::vector<std::uint32_t> redeploy_candidates_;
   std::vector<std::uint32_t> founders_creating_;
   std::vector<std::uint32_t> job_searchers_;  ///< employed workers searching this month
+  std::vector<std::uint32_t> mandated_;       ///< AI-attributed layoffs to enrol (retraining mandate)
+  std::int64_t mandated_enrolled_ = 0;
+  std::vector<std::int16_t> mandate_target_;
   int firm_class_for_founders_ = -1;
   double new_firm_funding_ = 0;  ///< starting cash of this month's new firms
   // Worker decisions of the current month (plan_workers).

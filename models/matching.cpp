@@ -85,7 +85,7 @@ void draw_applications(std::uint32_t seeker_index, const Seeker& s, std::uint32_
     const std::uint32_t slot = book.occ_begin[d] + rng.below(std::max<std::uint32_t>(v, 1));
     const double fluency = complementarity.empty() ? 0.0 : p.literacy_weight * s.literacy * complementarity[d];
     const double score =
-        p.similarity_weight * similarity(s.occupation, static_cast<Eigen::Index>(d)) + fluency +
+        p.similarity_weight * similarity(s.occupation, static_cast<Eigen::Index>(d)) + fluency + s.bonus +
         p.noise_sd * normal(rng);
     a.score = static_cast<float>(score);
     if (v > 0 && score >= p.hiring_standard && book.slot_wage[slot] >= s.reservation) a.slot = slot;

@@ -40,6 +40,7 @@ struct Seeker {
   float literacy = 0;        ///< AI literacy: raises the score for AI-complemented jobs
   float reservation = 0;     ///< lowest wage the seeker accepts, USD/month
   float intensity = 1;       ///< search-intensity multiplier (unemployment insurance, OJS)
+  float bonus = 0;           ///< added to the employer's score (a hiring subsidy)
 };
 
 /// Open vacancies, one slot per vacancy, grouped by occupation.

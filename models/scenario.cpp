@@ -419,6 +419,30 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
             "relative shortening of funded programmes")
       .real("policy.founder_support", [](auto& x) -> auto& { return x.policy.founder_support; }, 0.0,
             "share", 0, 100, "relative rise of the founding hazard (grants, advice)")
+      .real("policy.founder_grant_months", [](auto& x) -> auto& { return x.policy.founder_grant_months; }, 0.0,
+            "months of revenue", 0, 120, "grant added to the starting cash of founders' firms")
+      .boolean("policy.retraining_mandate", [](auto& x) -> auto& { return x.policy.retraining_mandate; }, false,
+               "firms pay retraining_mandate_cost_usd per AI-attributed layoff and the worker is enrolled in "
+               "a funded programme at once")
+      .real("policy.retraining_mandate_cost_usd",
+            [](auto& x) -> auto& { return x.policy.retraining_mandate_cost_usd; }, 15000.0, "USD", 0, 1e7,
+            "what the firm pays per AI-attributed layoff under the mandate",
+            "about 2.5 x the TAA median programme cost ($5,923), covering allowances")
+      .boolean("policy.disclosure_rule", [](auto& x) -> auto& { return x.policy.disclosure_rule; }, false,
+               "AI-attributed layoffs are disclosed; each costs disclosure_cost_months of wage in reputation")
+      .real("policy.disclosure_cost_months",
+            [](auto& x) -> auto& { return x.policy.disclosure_cost_months; }, 6.0, "months of wage", 0, 120,
+            "reputational cost of a disclosed AI-attributed layoff")
+      .real("policy.severance_months", [](auto& x) -> auto& { return x.policy.severance_months; }, 0.0,
+            "months of wage", 0, 60, "severance pay per layoff (firm exits excepted)")
+      .real("policy.compute_tax", [](auto& x) -> auto& { return x.policy.compute_tax; }, 0.0, "share", 0, 5,
+            "tax on compute purchases: raises the price firms weigh against wages and the cost of capex")
+      .real("policy.hiring_subsidy", [](auto& x) -> auto& { return x.policy.hiring_subsidy; }, 0.0, "score", 0,
+            10, "hiring subsidy for workers laid off for AI reasons, as a bonus in the employer's ranking "
+            "(1 = one sd of match quality)")
+      .real("policy.internal_mobility_boost",
+            [](auto& x) -> auto& { return x.policy.internal_mobility_boost; }, 0.0, "share", 0, 100,
+            "internal mobility windows: firms' internal_mobility_rate x (1 + boost), at most 1")
       .real("search.discouragement", [](auto& x) -> auto& { return x.search.discouragement; },
             0.05, "1/month", 0, 1, "search intensity falls by this share per month of spell")
       .real("search.min_search_share", [](auto& x) -> auto& { return x.search.min_search_share; },

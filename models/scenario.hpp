@@ -157,6 +157,15 @@ struct PolicyParams {
   double reskilling_uptake_boost = 0;   ///< relative rise of the reskilling hazard
   double reskilling_duration_cut = 0;   ///< relative shortening of funded programmes
   double founder_support = 0;           ///< relative rise of the founding hazard
+  double founder_grant_months = 0;      ///< extra starting cash of founders' firms, months of revenue
+  bool retraining_mandate = false;      ///< firms pay per AI-attributed layoff; the worker is enrolled
+  double retraining_mandate_cost_usd = 0;
+  bool disclosure_rule = false;         ///< AI-attributed layoffs are disclosed
+  double disclosure_cost_months = 0;    ///< reputational cost per disclosed layoff, months of wage
+  double severance_months = 0;          ///< severance per layoff, months of wage
+  double compute_tax = 0;               ///< tax on compute purchases, share of the price
+  double hiring_subsidy = 0;            ///< score bonus for hiring workers laid off for AI reasons
+  double internal_mobility_boost = 0;   ///< relative rise of internal redeployment (mobility windows)
 };
 
 struct FirmClassParams {

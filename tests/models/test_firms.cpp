@@ -112,7 +112,9 @@ TEST_CASE("comparative statics of the AI reallocation", "[firms][statics]") {
 }
 
 TEST_CASE("firm cash and compute capacity identities hold every month", "[firms][identity]") {
-  const auto m = baseline({set("population.workers", i64(20000))}, 36);
+  // Severance and disclosure on, so layoff costs enter the accounts too.
+  const auto m = baseline({set("population.workers", i64(20000)), set("policy.severance_months", real(2.0)),
+                           set("policy.disclosure_rule", sim::Value{true})}, 36);
   models::LabourMarket lm(m, 0);
   std::vector<double> out(m->layout.size());
   const auto& F = lm.firms();
@@ -124,7 +126,7 @@ TEST_CASE("firm cash and compute capacity identities hold every month", "[firms]
     for (std::size_t f = 0; f < cash.size(); ++f) {
       if (F.active[f] == 0) continue;
       const double flows = F.core_revenue[f] + F.ai_revenue[f] - F.incident_cost[f] - F.wage_bill[f] -
-                           F.capex_payment[f] - F.opex[f] - F.other_costs[f];
+                           F.capex_payment[f] - F.opex[f] - F.other_costs[f] - F.layoff_costs[f];
       REQUIRE(F.cash_change[f] == flows);
       REQUIRE(F.cash[f] == cash[f] + flows);
       REQUIRE(F.capacity[f] == capacity[f] + F.arrivals[f] - F.retirements[f]);
@@ -134,7 +136,8 @@ TEST_CASE("firm cash and compute capacity identities hold every month", "[firms]
     // Aggregate: the change in cash equals revenue less costs, to rounding.
     const auto& id = m->ids;
     const double flows = out[id.core_revenue] + out[id.ai_revenue] - out[id.incident_cost] - out[id.wage_bill] -
-                         out[id.capex] - out[id.opex] - out[id.other_costs] + out[id.new_firm_funding];
+                         out[id.capex] - out[id.opex] - out[id.other_costs] - out[id.layoff_costs] +
+                         out[id.new_firm_funding];
     CHECK(out[id.cash] - series_cash == Approx(flows).epsilon(1e-9).margin(1e-3 * std::fabs(out[id.cash]) * 1e-9));
     series_cash = out[id.cash];
   }

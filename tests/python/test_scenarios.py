@@ -101,5 +101,26 @@ class CompareTest(TempDirCase):
         self.assertIn("not an HDF5 file", r.stderr)
 
 
+
+
+class ShippedScenariosTest(TempDirCase):
+    def test_every_shipped_scenario_validates_and_runs_shortened(self):
+        scenarios = sorted((ROOT / "scenarios").glob("*.toml"))
+        self.assertGreaterEqual(len(scenarios), 11)
+        readme = (ROOT / "scenarios" / "README.md").read_text()
+        for path in scenarios:
+            with self.subTest(path.name):
+                self.assertIn(path.name, readme, f"{path.name} has no paragraph in scenarios/README.md")
+                r = run("validate", path)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                out = self.tmp / (path.stem + ".h5")
+                r = run("run", path, "-o", out, "--quiet", "--months", 4, "--replications", 1,
+                        "--set", "population.workers=3000")
+                self.assertEqual(r.returncode, 0, r.stderr)
+                with h5py.File(out) as f:
+                    self.assertEqual(f.attrs["complete"], 1)
+                    self.assertEqual(f.attrs["scenario"], path.stem)
+
+
 if __name__ == "__main__":
     unittest.main()
