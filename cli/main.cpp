@@ -1,6 +1,7 @@
 // labourshift command line: run, validate, describe, report, inspect.
 #include "cli/format.hpp"
 #include "cli/commands.hpp"
+#include "analysis/calibration.hpp"
 #include "models/labour_market.hpp"
 #include "models/scenario.hpp"
 #include "sim/error.hpp"
@@ -311,6 +312,16 @@ int main(int argc, char** argv) {
   auto* ins_cmd = app.add_subcommand("inspect", "an output file's metadata, datasets and headline numbers");
   ins_cmd->add_option("file", inspect_path, "output file (HDF5)")->required();
 
+  std::string calibration_file;
+  std::string calibration_out;
+  bool calibration_quiet = false;
+  auto* cal_cmd = app.add_subcommand("calibrate", "fit scenario parameters to targets (method of simulated moments)");
+  cal_cmd->add_option("calibration", calibration_file, "calibration file (TOML)")->required();
+  cal_cmd->add_option("-o,--output", calibration_out, "folder for calibrated.toml, fit.csv, evaluations.csv");
+  cal_cmd->add_flag("--quiet", calibration_quiet, "no progress line");
+  bool calibration_overwrite = false;
+  cal_cmd->add_flag("--overwrite", calibration_overwrite, "replace calibrated.toml, fit.csv and evaluations.csv");
+
   std::vector<std::string> compare_files;
   std::string compare_window;
   auto* cmp_cmd = app.add_subcommand("compare", "key indicators of several output files side by side");
@@ -331,6 +342,16 @@ int main(int argc, char** argv) {
     if (*rep_cmd) return cmd_report(report_inputs, report_dir);
     if (*ins_cmd) return cmd_inspect(inspect_path);
     if (*cmp_cmd) return ls::cli::cmd_compare(compare_files, compare_window);
+    if (*cal_cmd) {
+      auto spec = ls::analysis::load_calibration(calibration_file);
+      if (!calibration_out.empty()) spec.output = calibration_out;
+      if (!spec.output.empty() && std::filesystem::exists(std::filesystem::path(spec.output) / "calibrated.toml") &&
+          !calibration_overwrite) {
+        throw ls::sim::InputError(spec.output + "/calibrated.toml exists; choose another -o or pass --overwrite");
+      }
+      (void)ls::analysis::calibrate(spec, calibration_quiet);
+      return 0;
+    }
   } catch (const ls::sim::InputError& e) {
     std::fprintf(stderr, "labourshift: error: %s\n", e.what());
     return kExitInput;

@@ -5,6 +5,7 @@ find_package(TBB REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(tomlplusplus 3 REQUIRED)
 find_package(HDF5 REQUIRED COMPONENTS C)
+find_package(NLopt REQUIRED CONFIG)  # libnlopt-dev / libnlopt-cxx-dev: target NLopt::nlopt
 
 # HDF5's CMake module gives variables, not a target: wrap them in one.
 add_library(labourshift_hdf5 INTERFACE)

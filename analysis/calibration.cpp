@@ -1,0 +1,435 @@
+#include "analysis/calibration.hpp"
+
+#include "models/scenario.hpp"
+#include "sim/error.hpp"
+
+#include <nlopt.hpp>
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace labourshift::analysis {
+
+using sim::InputError;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string where(const std::string& file, const toml::node& node) {
+  return file + ":" + std::to_string(node.source().begin.line);
+}
+
+double number(const std::string& file, const std::string& key, const toml::node& node) {
+  if (const auto* d = node.as_floating_point()) return d->get();
+  if (const auto* i = node.as_integer()) return static_cast<double>(i->get());
+  throw InputError(where(file, node) + ": " + key + " must be a number");
+}
+
+std::int64_t integer(const std::string& file, const std::string& key, const toml::node& node, std::int64_t lo,
+                     std::int64_t hi) {
+  const auto* i = node.as_integer();
+  if (i == nullptr) throw InputError(where(file, node) + ": " + key + " must be an integer in [" +
+                                     std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  if (i->get() < lo || i->get() > hi) {
+    throw InputError(where(file, node) + ": " + key + " = " + std::to_string(i->get()) + " is out of range: allowed [" +
+                     std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  }
+  return i->get();
+}
+
+std::string text(const std::string& file, const std::string& key, const toml::node& node) {
+  const auto* s = node.as_string();
+  if (s == nullptr) throw InputError(where(file, node) + ": " + key + " must be a quoted string");
+  return s->get();
+}
+
+/// Per-replication value of a statistic over months [a, b] (1-based) of one flat metric.
+double statistic(const Target& t, const std::vector<double>& v, std::size_t stride, std::size_t offset,
+                 std::size_t denominator_offset) {
+  auto at = [&](int month, std::size_t off) { return v[static_cast<std::size_t>(month - 1) * stride + off]; };
+  auto window_sum = [&](int a, int b, std::size_t off) {
+    double s = 0;
+    for (int m = a; m <= b; ++m) s += at(m, off);
+    return s;
+  };
+  const int a = t.from_month, b = t.to_month, n = b - a + 1;
+  if (t.statistic == "mean") return window_sum(a, b, offset) / n;
+  if (t.statistic == "ratio") {
+    const double den = window_sum(a, b, denominator_offset);
+    return den != 0 ? window_sum(a, b, offset) / den : 0.0;
+  }
+  if (t.statistic == "growth") {
+    const double before = window_sum(a - n, a - 1, offset);
+    return before != 0 ? window_sum(a, b, offset) / before - 1.0 : 0.0;
+  }
+  // end_growth
+  const double first = at(a, offset);
+  return first != 0 ? at(b, offset) / first - 1.0 : 0.0;
+}
+
+/// Offset of an indicator in the monthly vector, or npos.
+std::size_t indicator_offset(const models::Model& m, const std::string& indicator) {
+  const auto slash = indicator.find('/');
+  if (slash == std::string::npos) return sim::MetricLayout::npos;
+  const std::string group = indicator.substr(0, slash);
+  std::string name = indicator.substr(slash + 1);
+  if (group == "series") return m.layout.offset_of("series", name);
+  if (group == "by_class") {
+    const auto second = name.find('/');
+    if (second == std::string::npos) return sim::MetricLayout::npos;
+    const std::string cls = name.substr(second + 1);
+    name = name.substr(0, second);
+    const std::size_t base = m.layout.offset_of("by_class", name);
+    const auto it = std::find(m.class_names.begin(), m.class_names.end(), cls);
+    if (base == sim::MetricLayout::npos || it == m.class_names.end()) return sim::MetricLayout::npos;
+    return base + static_cast<std::size_t>(it - m.class_names.begin());
+  }
+  return sim::MetricLayout::npos;
+}
+
+models::Scenario candidate(const CalibrationSpec& spec, const models::Scenario& base, const std::vector<double>& x) {
+  models::Scenario s = base;
+  std::vector<sim::Setting> settings;
+  for (std::size_t i = 0; i < spec.parameters.size(); ++i) {
+    settings.push_back({spec.parameters[i].key, sim::Value{x[i]}, sim::Origin{spec.file, 0}});
+  }
+  settings.push_back({"run.months", sim::Value{static_cast<std::int64_t>(spec.months)}, {spec.file, 0}});
+  settings.push_back({"run.replications", sim::Value{static_cast<std::int64_t>(spec.replications)}, {spec.file, 0}});
+  settings.push_back({"run.seed", sim::Value{spec.seed}, {spec.file, 0}});
+  if (spec.workers > 0) settings.push_back({"population.workers", sim::Value{spec.workers}, {spec.file, 0}});
+  models::scenario_schema().apply(s, settings);
+  models::validate(s);
+  return s;
+}
+
+std::string format(double x) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.10g", x);
+  std::string s = buf;
+  if (s.find_first_of(".eE") == std::string::npos) s += ".0";
+  return s;
+}
+
+}  // namespace
+
+std::vector<Target> load_targets(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path + ": no such targets file");
+  std::vector<Target> out;
+  std::string line;
+  std::size_t n = 0;
+  std::vector<std::string> header;
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.empty() || line[0] == '#') continue;
+    const auto cells = models::split_csv_line(line);
+    if (header.empty()) {
+      header = cells;
+      const std::vector<std::string> expected = {"id", "indicator", "statistic", "denominator", "from_month",
+                                                 "to_month", "value", "se", "source"};
+      if (header != expected) throw InputError(path + ":" + std::to_string(n) + ": expected the columns id,indicator,statistic,denominator,from_month,to_month,value,se,source");
+      continue;
+    }
+    if (cells.size() != header.size()) {
+      throw InputError(path + ":" + std::to_string(n) + ": expected " + std::to_string(header.size()) + " columns");
+    }
+    Target t;
+    t.id = cells[0];
+    t.indicator = cells[1];
+    t.statistic = cells[2];
+    t.denominator = cells[3];
+    try {
+      t.from_month = std::stoi(cells[4]);
+      t.to_month = std::stoi(cells[5]);
+      t.value = std::stod(cells[6]);
+      t.se = std::stod(cells[7]);
+    } catch (const std::exception&) {
+      throw InputError(path + ":" + std::to_string(n) + ": months, value and se must be numbers");
+    }
+    t.source = cells[8];
+    const std::vector<std::string> stats = {"mean", "ratio", "growth", "end_growth"};
+    if (std::find(stats.begin(), stats.end(), t.statistic) == stats.end()) {
+      throw InputError(path + ":" + std::to_string(n) + ": statistic '" + t.statistic +
+                       "' is not allowed: expected mean | ratio | growth | end_growth");
+    }
+    if (t.se <= 0) throw InputError(path + ":" + std::to_string(n) + ": se must be positive");
+    if (t.from_month < 1 || t.to_month < t.from_month) {
+      throw InputError(path + ":" + std::to_string(n) + ": months must satisfy 1 <= from_month <= to_month");
+    }
+    if (t.statistic == "growth" && t.from_month - (t.to_month - t.from_month + 1) < 1) {
+      throw InputError(path + ":" + std::to_string(n) + ": growth needs as many months before from_month as in the window");
+    }
+    out.push_back(std::move(t));
+  }
+  if (out.empty()) throw InputError(path + ": no targets");
+  return out;
+}
+
+CalibrationSpec load_calibration(const std::string& path) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) throw InputError(path + ": no such calibration file");
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    throw InputError(path + ":" + std::to_string(e.source().begin.line) + ": TOML syntax error: " +
+                     std::string(e.description()));
+  }
+  CalibrationSpec spec;
+  spec.file = path;
+  const fs::path folder = fs::path(path).parent_path();
+  const std::vector<std::string> keys = {"scenario", "targets", "replications", "months", "workers", "seed",
+                                         "max_evaluations", "global_share", "output", "parameters"};
+  for (const auto& [k, node] : table) {
+    const std::string key(k.str());
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+      std::string msg = where(path, node) + ": unknown key '" + key + "'";
+      const std::string near = sim::nearest_key(key, keys);
+      if (!near.empty()) msg += "; did you mean '" + near + "'?";
+      throw InputError(msg);
+    }
+    if (key == "scenario") spec.scenario = (folder / text(path, key, node)).lexically_normal().string();
+    if (key == "targets") spec.targets = (folder / text(path, key, node)).lexically_normal().string();
+    if (key == "output") spec.output = text(path, key, node);
+    if (key == "replications") spec.replications = static_cast<int>(integer(path, key, node, 1, 1000));
+    if (key == "months") spec.months = static_cast<int>(integer(path, key, node, 1, 1200));
+    if (key == "workers") spec.workers = integer(path, key, node, 10, 2000000000);
+    if (key == "seed") spec.seed = integer(path, key, node, 0, std::numeric_limits<std::int64_t>::max());
+    if (key == "max_evaluations") spec.max_evaluations = static_cast<int>(integer(path, key, node, 2, 1000000));
+    if (key == "global_share") {
+      spec.global_share = number(path, key, node);
+      if (spec.global_share < 0 || spec.global_share > 1) {
+        throw InputError(where(path, node) + ": global_share must be in [0, 1]");
+      }
+    }
+  }
+  if (spec.scenario.empty()) throw InputError(path + ": missing key 'scenario'");
+  if (spec.targets.empty()) throw InputError(path + ": missing key 'targets'");
+  const models::Scenario base = models::load_scenario(spec.scenario);
+  const auto* params = table["parameters"].as_table();
+  if (params == nullptr || params->empty()) {
+    throw InputError(path + ": needs [parameters.\"<scenario key>\"] tables with lower and upper bounds");
+  }
+  for (const auto& [k, node] : *params) {
+    const std::string key(k.str());
+    const auto* p = node.as_table();
+    if (p == nullptr) throw InputError(where(path, node) + ": parameters.\"" + key + "\" must be a table with lower, upper");
+    FreeParameter fp;
+    fp.key = key;
+    bool has_lower = false, has_upper = false, has_start = false;
+    for (const auto& [pk, pn] : *p) {
+      const std::string name(pk.str());
+      if (name == "lower") {
+        fp.lower = number(path, name, pn);
+        has_lower = true;
+      } else if (name == "upper") {
+        fp.upper = number(path, name, pn);
+        has_upper = true;
+      } else if (name == "start") {
+        fp.start = number(path, name, pn);
+        has_start = true;
+      } else {
+        throw InputError(where(path, pn) + ": unknown key '" + name + "' in parameters.\"" + key +
+                         "\"; allowed: lower, upper, start");
+      }
+    }
+    if (!has_lower || !has_upper) throw InputError(where(path, node) + ": parameters.\"" + key + "\" needs lower and upper");
+    if (!(fp.lower < fp.upper)) {
+      throw InputError(where(path, node) + ": parameters.\"" + key + "\": lower = " + format(fp.lower) +
+                       " is not below upper = " + format(fp.upper));
+    }
+    // The key must be a real scenario parameter, and both bounds inside its declared range:
+    // applying them through the schema gives the same errors a scenario file would.
+    models::Scenario probe = base;
+    for (double v : {fp.lower, fp.upper}) {
+      models::scenario_schema().apply(probe, {{key, sim::Value{v}, sim::Origin{where(path, node), 0}}});
+    }
+    if (!has_start) fp.start = 0.5 * (fp.lower + fp.upper);
+    spec.parameters.push_back(fp);
+  }
+  spec.moments = load_targets(spec.targets);
+  const auto model = models::Model::build(candidate(spec, base, [&] {
+    std::vector<double> x;
+    for (const auto& p : spec.parameters) x.push_back(p.start);
+    return x;
+  }()));
+  for (const auto& t : spec.moments) {
+    if (indicator_offset(*model, t.indicator) == sim::MetricLayout::npos) {
+      throw InputError(spec.targets + ": target '" + t.id + "': indicator '" + t.indicator +
+                       "' does not exist (series/NAME or by_class/NAME/CLASS, see docs/outputs.md)");
+    }
+    if (t.statistic == "ratio" && indicator_offset(*model, t.denominator) == sim::MetricLayout::npos) {
+      throw InputError(spec.targets + ": target '" + t.id + "': denominator '" + t.denominator + "' does not exist");
+    }
+    if (t.to_month > spec.months) {
+      throw InputError(spec.targets + ": target '" + t.id + "' needs month " + std::to_string(t.to_month) +
+                       " but the calibration simulates " + std::to_string(spec.months));
+    }
+  }
+  return spec;
+}
+
+std::vector<double> simulated_moments(const models::Model& model, const sim::EnsembleResult& result,
+                                      const std::vector<Target>& targets) {
+  std::vector<double> out;
+  for (const auto& t : targets) {
+    const std::size_t off = indicator_offset(model, t.indicator);
+    const std::size_t den = t.statistic == "ratio" ? indicator_offset(model, t.denominator) : 0;
+    double sum = 0;
+    for (const auto& v : result.values) sum += statistic(t, v, model.layout.size(), off, den);
+    out.push_back(sum / static_cast<double>(result.values.size()));
+  }
+  return out;
+}
+
+std::vector<double> evaluate(const CalibrationSpec& spec, const models::Scenario& base, const std::vector<double>& x) {
+  const auto model = models::Model::build(candidate(spec, base, x));
+  sim::EnsembleOptions o;
+  o.replications = spec.replications;
+  o.months = spec.months;
+  const auto result = sim::run_ensemble(
+      [&](std::uint32_t r) { return std::make_unique<models::LabourMarket>(model, r); }, model->layout, o, nullptr);
+  return simulated_moments(*model, result, spec.moments);
+}
+
+CalibrationResult calibrate(const CalibrationSpec& spec, bool quiet) {
+  const auto started = std::chrono::steady_clock::now();
+  const models::Scenario base = models::load_scenario(spec.scenario);
+  const std::size_t n = spec.parameters.size();
+  std::ostringstream log;
+  log << "evaluation,stage";
+  for (const auto& p : spec.parameters) log << "," << p.key;
+  for (const auto& t : spec.moments) log << "," << t.id;
+  log << ",objective\n";
+  CalibrationResult best;
+  best.objective = std::numeric_limits<double>::infinity();
+  std::string stage = "global";
+  int evaluations = 0;
+  // The optimiser works on [0, 1]^n; parameters are mapped linearly onto their bounds.
+  auto to_params = [&](const std::vector<double>& u) {
+    std::vector<double> x(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      x[i] = spec.parameters[i].lower + std::clamp(u[i], 0.0, 1.0) * (spec.parameters[i].upper - spec.parameters[i].lower);
+    }
+    return x;
+  };
+  auto objective = [&](const std::vector<double>& u) {
+    const std::vector<double> x = to_params(u);
+    const std::vector<double> m = evaluate(spec, base, x);
+    double j = 0;
+    for (std::size_t k = 0; k < m.size(); ++k) {
+      const double z = (m[k] - spec.moments[k].value) / spec.moments[k].se;
+      j += z * z;
+    }
+    ++evaluations;
+    log << evaluations << "," << stage;
+    for (double v : x) log << "," << format(v);
+    for (double v : m) log << "," << format(v);
+    log << "," << format(j) << "\n";
+    if (j < best.objective) {
+      best.objective = j;
+      best.best = x;
+      best.moments = m;
+    }
+    if (!quiet) {
+      std::fprintf(stderr, "\r%s evaluation %d: J = %.4g (best %.4g)   ", stage.c_str(), evaluations, j, best.objective);
+    }
+    return j;
+  };
+  using Fn = decltype(objective);
+  auto trampoline = [](const std::vector<double>& u, std::vector<double>&, void* data) {
+    return (*static_cast<Fn*>(data))(u);
+  };
+  std::vector<double> u(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& p = spec.parameters[i];
+    u[i] = (p.start - p.lower) / (p.upper - p.lower);
+  }
+  const int global_budget = static_cast<int>(std::lround(spec.global_share * spec.max_evaluations));
+  double value = 0;
+  if (global_budget > 0) {
+    nlopt::opt global(nlopt::GN_CRS2_LM, static_cast<unsigned>(n));
+    global.set_lower_bounds(std::vector<double>(n, 0.0));
+    global.set_upper_bounds(std::vector<double>(n, 1.0));
+    global.set_min_objective(trampoline, &objective);
+    global.set_maxeval(global_budget);
+    global.set_population(static_cast<unsigned>(std::max<std::size_t>(10 * (n + 1), 8)));
+    try {
+      (void)global.optimize(u, value);
+    } catch (const std::exception&) {
+      // A stop short of the budget (roundoff, forced stop) keeps the best point found.
+    }
+  }
+  stage = "local";
+  if (!best.best.empty()) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& p = spec.parameters[i];
+      u[i] = (best.best[i] - p.lower) / (p.upper - p.lower);
+    }
+  }
+  const int local_budget = spec.max_evaluations - evaluations;
+  if (local_budget > 0) {
+    nlopt::opt local(nlopt::LN_BOBYQA, static_cast<unsigned>(n));
+    local.set_lower_bounds(std::vector<double>(n, 0.0));
+    local.set_upper_bounds(std::vector<double>(n, 1.0));
+    local.set_min_objective(trampoline, &objective);
+    local.set_maxeval(local_budget);
+    local.set_xtol_rel(1e-4);
+    local.set_initial_step(0.05);
+    try {
+      (void)local.optimize(u, value);
+    } catch (const std::exception&) {
+    }
+  }
+  if (!quiet) std::fprintf(stderr, "\n");
+  best.evaluations = evaluations;
+  best.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  // The fit table.
+  std::ostringstream fit;
+  fit << "target,value,se,simulated,error_in_se,within_2se,source\n";
+  std::printf("\n%-30s %12s %10s %12s %10s\n", "target", "value", "se", "simulated", "error/se");
+  for (std::size_t k = 0; k < spec.moments.size(); ++k) {
+    const auto& t = spec.moments[k];
+    const double z = (best.moments[k] - t.value) / t.se;
+    std::printf("%-30s %12.5g %10.4g %12.5g %10.2f%s\n", t.id.c_str(), t.value, t.se, best.moments[k], z,
+                std::fabs(z) <= 2 ? "" : "  (outside 2 se)");
+    fit << t.id << "," << format(t.value) << "," << format(t.se) << "," << format(best.moments[k]) << ","
+        << format(z) << "," << (std::fabs(z) <= 2 ? "yes" : "no") << ",\"" << t.source << "\"\n";
+  }
+  std::printf("objective J = %.4g after %d evaluations in %.1f s\n", best.objective, best.evaluations, best.seconds);
+  for (std::size_t i = 0; i < n; ++i) std::printf("  %s = %.6g\n", spec.parameters[i].key.c_str(), best.best[i]);
+
+  if (!spec.output.empty()) {
+    const fs::path dir(spec.output);
+    fs::create_directories(dir);
+    std::ofstream(dir / "evaluations.csv") << log.str();
+    std::ofstream(dir / "fit.csv") << fit.str();
+    // The calibrated scenario extends the uncalibrated one and sets the fitted parameters.
+    std::map<std::string, std::vector<std::string>> tables;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string& key = spec.parameters[i].key;
+      const auto dot = key.rfind('.');
+      tables[key.substr(0, dot)].push_back(key.substr(dot + 1) + " = " + format(best.best[i]));
+    }
+    std::ofstream toml(dir / "calibrated.toml");
+    toml << "# Calibrated by the method of simulated moments:\n#   labourshift calibrate " << spec.file
+         << "\n# objective J = " << format(best.objective) << " after " << best.evaluations << " evaluations ("
+         << format(std::round(best.seconds)) << " s); fit in fit.csv, every evaluation in evaluations.csv.\n"
+         << "extends = \"" << fs::relative(fs::absolute(spec.scenario), fs::absolute(dir)).string() << "\"\n";
+    for (const auto& [table, lines] : tables) {
+      toml << "\n[" << table << "]\n";
+      for (const auto& l : lines) toml << l << "\n";
+    }
+  }
+  return best;
+}
+
+}  // namespace labourshift::analysis

@@ -1,0 +1,80 @@
+// Calibration by the method of simulated moments (docs/calibration.md).
+//
+// A calibration file names a scenario, a targets file, the free parameters with bounds, and the
+// optimiser's budget. Each evaluation runs the scenario with the candidate parameters over fixed
+// seeds (common random numbers across evaluations, so the objective is smooth in the parameters),
+// computes the target moments from the ensemble mean, and scores
+//     J(theta) = sum_k ((m_k(theta) - target_k) / se_k)^2.
+// NLopt minimises J: a global stage (CRS2 with local mutation) on part of the budget, then a
+// local stage (BOBYQA) from the best point. Each evaluation's replications run in parallel, and
+// each replication's phases are parallel loops.
+#pragma once
+
+#include "models/labour_market.hpp"
+
+#include <string>
+#include <vector>
+
+namespace labourshift::analysis {
+
+struct Target {
+  std::string id;
+  std::string indicator;    ///< series/NAME or by_class/NAME/CLASS
+  std::string statistic;    ///< mean | ratio | growth | end_growth
+  std::string denominator;  ///< for ratio
+  int from_month = 0;
+  int to_month = 0;
+  double value = 0;
+  double se = 0;
+  std::string source;
+};
+
+struct FreeParameter {
+  std::string key;  ///< a scenario key, e.g. "labour.idiosyncratic_layoff_rate"
+  double lower = 0;
+  double upper = 0;
+  double start = 0;
+};
+
+struct CalibrationSpec {
+  std::string file;
+  std::string scenario;  ///< path (resolved against the calibration file's folder)
+  std::string targets;
+  std::vector<FreeParameter> parameters;
+  std::vector<Target> moments;
+  int replications = 2;
+  int months = 24;
+  std::int64_t workers = 0;  ///< 0: the scenario's
+  std::int64_t seed = 1;
+  int max_evaluations = 200;
+  double global_share = 0.5;  ///< share of the budget for the global stage
+  std::string output;         ///< folder for calibrated.toml, evaluations.csv, fit.csv
+};
+
+/// Read and validate a calibration file and its targets; throws sim::InputError (file:line, key,
+/// value) for unknown keys or parameters, inverted bounds, unknown indicators.
+CalibrationSpec load_calibration(const std::string& path);
+
+/// Read a targets CSV (documented in data/targets_2025.csv).
+std::vector<Target> load_targets(const std::string& path);
+
+/// Simulated moments of one ensemble, in target order.
+std::vector<double> simulated_moments(const models::Model& model, const sim::EnsembleResult& result,
+                                      const std::vector<Target>& targets);
+
+/// Simulated moments of `scenario` with parameter values `x` (one per spec.parameters).
+std::vector<double> evaluate(const CalibrationSpec& spec, const models::Scenario& base, const std::vector<double>& x);
+
+struct CalibrationResult {
+  std::vector<double> best;
+  std::vector<double> moments;
+  double objective = 0;
+  int evaluations = 0;
+  double seconds = 0;
+};
+
+/// Run the calibration; writes spec.output/{calibrated.toml, evaluations.csv, fit.csv} when
+/// spec.output is not empty, and prints the fit table.
+CalibrationResult calibrate(const CalibrationSpec& spec, bool quiet = false);
+
+}  // namespace labourshift::analysis

@@ -1,0 +1,62 @@
+"""labourshift calibrate: bad calibration files are clear errors (exit 2); a tiny run writes its outputs."""
+import csv
+
+from common import ROOT, TempDirCase, run
+
+PRIOR = ROOT / "scenarios" / "baseline_2025_prior.toml"
+TARGETS = ROOT / "data" / "targets_2025.csv"
+
+
+class CalibrationFilesTest(TempDirCase):
+    def spec(self, parameters, targets=TARGETS, extra=""):
+        return self.write("cal.toml", f'scenario = "{PRIOR}"\ntargets = "{targets}"\nmonths = 24\nworkers = 3000\n'
+                                      f'replications = 1\nmax_evaluations = 6\n{extra}{parameters}')
+
+    def check_fails(self, path, *needles):
+        r = run("calibrate", path, "-o", self.tmp / "out", "--quiet")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        for n in needles:
+            self.assertIn(n, r.stderr)
+        self.assertFalse((self.tmp / "out").exists())
+
+    def test_unknown_parameter(self):
+        p = self.spec('[parameters."labour.quitrate"]\nlower = 0.0\nupper = 0.01\n')
+        self.check_fails(p, "unknown key 'labour.quitrate'", "did you mean 'labour.quit_rate'")
+
+    def test_inverted_bounds(self):
+        p = self.spec('[parameters."labour.quit_rate"]\nlower = 0.01\nupper = 0.001\n')
+        self.check_fails(p, f"{p}:7", "lower = 0.01 is not below upper = 0.001")
+
+    def test_bound_outside_the_declared_range(self):
+        p = self.spec('[parameters."labour.quit_rate"]\nlower = 0.0\nupper = 2.0\n')
+        self.check_fails(p, "labour.quit_rate = 2.0 is out of range: allowed [0.0, 1.0]")
+
+    def test_unknown_target_indicator(self):
+        bad = self.write("targets.csv", "id,indicator,statistic,denominator,from_month,to_month,value,se,source\n"
+                                        "x,series/unemployment_rat,mean,,13,24,0.04,0.01,test\n")
+        p = self.spec('[parameters."labour.quit_rate"]\nlower = 0.0\nupper = 0.01\n', targets=bad)
+        self.check_fails(p, "indicator 'series/unemployment_rat' does not exist")
+
+    def test_unknown_top_level_key(self):
+        p = self.spec('[parameters."labour.quit_rate"]\nlower = 0.0\nupper = 0.01\n', extra="max_evaluatons = 3\n")
+        self.check_fails(p, "unknown key 'max_evaluatons'", "did you mean 'max_evaluations'")
+
+    def test_small_calibration_writes_its_outputs(self):
+        p = self.spec('[parameters."labour.quit_rate"]\nlower = 0.0\nupper = 0.006\n')
+        out = self.tmp / "out"
+        r = run("calibrate", p, "-o", out, "--quiet")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("objective J", r.stdout)
+        rows = list(csv.DictReader(open(out / "evaluations.csv")))
+        self.assertEqual(len(rows), 6)
+        fit = list(csv.DictReader(open(out / "fit.csv")))
+        self.assertEqual(len(fit), 6)
+        text = (out / "calibrated.toml").read_text()
+        self.assertIn("extends = ", text)
+        self.assertIn("quit_rate = ", text)
+        r = run("validate", out / "calibrated.toml")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        # An existing result is not replaced without --overwrite.
+        r = run("calibrate", p, "-o", out, "--quiet")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("exists", r.stderr)
