@@ -22,6 +22,7 @@ namespace {
 
 constexpr std::size_t kWorkerBlock = std::size_t{1} << 15;
 constexpr std::size_t kFirmBlock = 512;
+constexpr std::size_t kPrefetch = 32;  ///< workers ahead whose cell data the separation pass prefetches
 
 }  // namespace
 
@@ -454,6 +455,15 @@ void LabourMarket::separate(int month) {
     std::int64_t employed = 0;
     std::array<std::uint32_t, 4> quad{};
     for (std::size_t i = begin; i < end; ++i) {
+      // Rehires scatter a firm's workers over the table, so the cell data below is read at
+      // random: fetch it a few workers ahead to hide the memory latency.
+      if (i + kPrefetch < end) {
+        const std::uint32_t ahead = employer[i + kPrefetch];
+        if (ahead != kNoEmployer) {
+          __builtin_prefetch(cell_odds + F.cell(ahead, occupation[i + kPrefetch]));
+          __builtin_prefetch(mine.firm.data() + ahead, 1);
+        }
+      }
       const auto st = static_cast<Status>(status[i]);
       if (st == Status::kRetired) continue;
       ++cnt[start_base + static_cast<std::size_t>(st) * occ_ + occupation[i]];
@@ -1040,52 +1050,48 @@ void LabourMarket::run_matching(int month) {
   std::fill(job_finds_.begin(), job_finds_.end(), 0);
   std::fill(cls_hires_.begin(), cls_hires_.end(), 0);
   std::fill(job_to_job_out_.begin(), job_to_job_out_.end(), 0);
-  for (const Hire& h : hires) {
+  // Apply the hires in parallel: each hire owns its worker's row; shared tallies are integer
+  // (or whole-number) atomic adds, which commute, so the result is the same for any schedule.
+  auto add = [](auto& x, auto delta) { std::atomic_ref(x).fetch_add(delta, std::memory_order_relaxed); };
+  const auto price = static_cast<float>(price_level_);
+  sim::for_each_index(hires.size(), 512, [&](std::size_t k) {
+    const Hire& h = hires[k];
     const std::uint32_t id = seekers[h.seeker].worker;
     const std::size_t from = workers_.occupation[id];
     const std::size_t to = slot_occ[h.slot];
     const std::uint32_t f = book.slot_firm[h.slot];
+    // AI premium: fluent workers in complemented occupations are paid more (MODEL.md 6).
+    const float wage = book.slot_wage[h.slot] / price *
+                       static_cast<float>(1.0 + sc_.workers.ai_wage_premium * workers_.literacy[id] *
+                                                    complementarity_[to] / max_complementarity_);
+    add(firms_.headcount[firms_.cell(f, to)], 1);
+    add(firms_.vacancies[firms_.cell(f, to)], -1);
+    add(hires_[to], std::int64_t{1});
+    add(cls_hires_[firms_.firm_class[f]], std::int64_t{1});
     if (h.seeker >= n_unemployed) {
       // A job-to-job move: the worker quits the old employer for the new one.
-      --firms_.headcount[firms_.cell(workers_.employer[id], from)];
-      ++job_to_job_out_[from];
-      workers_.employer[id] = f;
-      workers_.occupation[id] = static_cast<std::uint8_t>(to);
-      workers_.wage[id] = book.slot_wage[h.slot] / static_cast<float>(price_level_) *
-                          static_cast<float>(1.0 + sc_.workers.ai_wage_premium * workers_.literacy[id] *
-                                                       complementarity_[to] / max_complementarity_);
-      workers_.tenure[id] = 0;
-      ++firms_.headcount[firms_.cell(f, to)];
-      --firms_.vacancies[firms_.cell(f, to)];
-      ++hires_[to];
-      ++cls_hires_[firms_.firm_class[f]];
-      continue;
+      add(firms_.headcount[firms_.cell(workers_.employer[id], from)], -1);
+      add(job_to_job_out_[from], std::int64_t{1});
+    } else {
+      workers_.status[id] = static_cast<std::uint8_t>(Status::kEmployed);
+      if (workers_.spell[id] >= sc_.labour.long_term_months) add(ltu_hired_[from], std::int64_t{1});
+      if (workers_.spell[id] > sc_.policy.ui_months) add(ui_expired_hired_[from], std::int64_t{1});
+      const auto reason = static_cast<Reason>(workers_.reason[id]);
+      const std::size_t bin = std::min<std::size_t>(workers_.spell[id], kSpellBins - 1);
+      if (reason == Reason::kAutomation || reason == Reason::kCapexFunding) {
+        add(reemploy_ai_[bin], 1.0);
+      } else if (reason == Reason::kDemand || reason == Reason::kFirmExit) {
+        add(reemploy_other_[bin], 1.0);
+      }
+      workers_.spell[id] = 0;
+      add(job_finds_[from], std::int64_t{1});
+      add(transitions_[from * occ_ + to], 1.0);
     }
-    workers_.status[id] = static_cast<std::uint8_t>(Status::kEmployed);
     workers_.employer[id] = f;
     workers_.occupation[id] = static_cast<std::uint8_t>(to);
-    // AI premium: fluent workers in complemented occupations are paid more (MODEL.md 6).
-    workers_.wage[id] = book.slot_wage[h.slot] / static_cast<float>(price_level_) *
-                        static_cast<float>(1.0 + sc_.workers.ai_wage_premium * workers_.literacy[id] *
-                                                     complementarity_[to] / max_complementarity_);
-    if (workers_.spell[id] >= sc_.labour.long_term_months) ++ltu_hired_[from];
-    if (workers_.spell[id] > sc_.policy.ui_months) ++ui_expired_hired_[from];
-    const auto reason = static_cast<Reason>(workers_.reason[id]);
-    const std::size_t bin = std::min<std::size_t>(workers_.spell[id], kSpellBins - 1);
-    if (reason == Reason::kAutomation || reason == Reason::kCapexFunding) {
-      reemploy_ai_[bin] += 1;
-    } else if (reason == Reason::kDemand || reason == Reason::kFirmExit) {
-      reemploy_other_[bin] += 1;
-    }
+    workers_.wage[id] = wage;
     workers_.tenure[id] = 0;
-    workers_.spell[id] = 0;
-    ++firms_.headcount[firms_.cell(f, to)];
-    --firms_.vacancies[firms_.cell(f, to)];
-    ++hires_[to];
-    ++job_finds_[from];
-    ++cls_hires_[firms_.firm_class[f]];
-    transitions_[from * occ_ + to] += 1;
-  }
+  });
 }
 
 void LabourMarket::update_wages(int month) {
