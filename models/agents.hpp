@@ -146,6 +146,7 @@ struct FirmTable {
   std::vector<double> pipeline;  ///< [f * pipeline_ring + month % pipeline_ring] arriving
   std::vector<double> payments;  ///< [f * payment_ring + month % payment_ring]: instalments ending
   std::vector<double> payment_rate;  ///< instalments due this month, USD
+  std::vector<double> retiring_window;  ///< capacity retiring in the next capex_lag months
 
   std::size_t size() const { return firm_class.size(); }
   std::size_t cell(std::size_t firm, std::size_t occ) const { return firm * occupations + occ; }

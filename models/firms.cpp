@@ -133,7 +133,7 @@ void LabourMarket::init_firms() {
                   &F.ai_revenue, &F.incident_cost, &F.capex_payment, &F.capex_orders, &F.opex,
                   &F.other_costs, &F.arrivals, &F.retirements, &F.compute_used, &F.cash_change,
                   &F.compute_cost_share0, &F.load_ratio, &F.ai_attraction, &F.knowledge0,
-                  &F.payment_rate, &F.layoff_costs}) {
+                  &F.payment_rate, &F.layoff_costs, &F.retiring_window}) {
     v->assign(n_firms, 0.0);
   }
   F.negative_cash_months.assign(n_firms, 0);
@@ -253,6 +253,10 @@ void LabourMarket::init_firm_finance() {
       const std::size_t slot = (F.vintage_ring - age % F.vintage_ring) % F.vintage_ring;
       F.vintages[f * F.vintage_ring + slot] += per_month;
     }
+    // Capacity retiring in months 1 .. lag (the moving window plan_firms keeps up to date).
+    for (std::size_t m = 1; m <= static_cast<std::size_t>(lag); ++m) {
+      F.retiring_window[f] += F.vintages[f * F.vintage_ring + (m + F.vintage_ring - life % F.vintage_ring) % F.vintage_ring];
+    }
     // Orders in flight: replacement plus growth of the AI-serving part.
     const double growth_order = (F.capacity[f] - auto_compute * (1.0 + c.capacity_headroom)) * g;
     const double monthly_order = per_month + growth_order;
@@ -352,6 +356,13 @@ void LabourMarket::plan_firms(int month) {
     const std::size_t vslot_old = f * F.vintage_ring + (t + F.vintage_ring - life % F.vintage_ring) % F.vintage_ring;
     const double retired = F.vintages[vslot_old];
     F.vintages[vslot_old] = 0;
+    // Capacity retiring in months t+1 .. t+lag (the supply line's correction), kept as a moving
+    // window: the vintage retiring now leaves it, the one retiring at t+lag enters.
+    {
+      const std::size_t ring = F.vintage_ring;
+      const auto lag_months = static_cast<std::size_t>(std::max(1, c.capex_lag_months));
+      F.retiring_window[f] += F.vintages[f * ring + (t + lag_months + ring - life % ring) % ring] - retired;
+    }
     F.vintages[f * F.vintage_ring + t % F.vintage_ring] += arrived;
     F.capacity[f] = F.capacity[f] + arrived - retired;
     F.arrivals[f] = arrived;
@@ -455,17 +466,7 @@ void LabourMarket::plan_firms(int month) {
     const double expected = demand_ai * growth_factor;
     const double target_k = (auto_compute + expected / ai.revenue_per_gpu_month) * (1.0 + c.capacity_headroom);
     // Supply line: capacity at arrival = K + pipeline - retirements due before then.
-    double retiring = 0;
-    {
-      const std::size_t ring = F.vintage_ring;
-      const double* v = F.vintages.data() + f * ring;
-      std::size_t k = (t + 1 + ring - life % ring) % ring;
-      for (int j = 1; j <= lag; ++j) {
-        retiring += v[k];
-        if (++k == ring) k = 0;
-      }
-    }
-    const double gap = target_k - (F.capacity[f] + F.pipeline_total[f] - retiring);
+    const double gap = target_k - (F.capacity[f] + F.pipeline_total[f] - F.retiring_window[f]);
     const double order = std::max(0.0, c.order_speed * gap);
     if (order > 0) {
       F.pipeline[f * F.pipeline_ring + (t + static_cast<std::size_t>(lag)) % F.pipeline_ring] += order;
@@ -634,7 +635,8 @@ std::size_t LabourMarket::add_firm(std::size_t k, const std::vector<float>& base
                   &F.knowledge_capacity, &F.knowledge, &F.knowledge0, &F.wage_bill, &F.compute_cost_share0,
                   &F.ai_attraction, &F.load_ratio, &F.core_revenue, &F.ai_demand, &F.ai_revenue,
                   &F.incident_cost, &F.capex_payment, &F.capex_orders, &F.opex, &F.other_costs, &F.arrivals,
-                  &F.retirements, &F.compute_used, &F.cash_change, &F.payment_rate, &F.layoff_costs}) {
+                  &F.retirements, &F.compute_used, &F.cash_change, &F.payment_rate, &F.layoff_costs,
+                  &F.retiring_window}) {
     v->resize(n, 0.0);
   }
   F.layoffs.resize(n * kLayoffReasons, 0);
