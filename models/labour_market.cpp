@@ -446,6 +446,7 @@ void LabourMarket::separate(int month) {
     constexpr double kUnit = 1.0 / kOddsScale;
     const std::uint8_t* __restrict knowledge = knowledge_role_.data();
     const double* __restrict complement = complementarity_.data();
+    const double price_level = price_level_;
     std::int64_t* cnt = counts.data() + b * width;
     std::int64_t* flow = cnt + flow_base;
     FirmSums& mine = sums.local();
@@ -480,7 +481,7 @@ void LabourMarket::separate(int month) {
       }
       const double draw = (static_cast<double>(quad[i & 3U]) + 0.5) * 0x1p-32;
       const bool retires = draw < h_retire;
-      const double u = retires ? 0.0 : (draw - h_retire) / (1.0 - h_retire);
+      const double u = h_retire == 0.0 ? draw : (retires ? 0.0 : (draw - h_retire) / (1.0 - h_retire));
       if (st != Status::kEmployed) {
         // Worker transitions (MODEL.md 4.2-4.5) for everyone not employed.
         const std::size_t o = occupation[i];
@@ -585,7 +586,7 @@ void LabourMarket::separate(int month) {
       // The month's measurement of the staff at its start: wages paid, literacy, knowledge.
       // Per-thread integer sums: exact and independent of which thread added what.
       {
-        const double wage = pay[i] * price_level_;  // stored in start-of-run prices
+        const double wage = pay[i] * price_level;  // stored in start-of-run prices
         const double lit = literacy[i];
         auto& sum = mine.firm[f];
         sum[1] += static_cast<std::int64_t>(lit * 1e4 + 0.5);
