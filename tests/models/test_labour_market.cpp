@@ -273,3 +273,22 @@ TEST_CASE("firm sizes are heavy-tailed and the occupation mix follows the data",
     CHECK(std::fabs(emp[o] / e - expected) < 0.006);
   }
 }
+
+TEST_CASE("reported stocks equal a full recount of the worker table every month", "[labour_market]") {
+  // The fast path builds end-of-month stocks from start counts plus flows; the slow reference
+  // counts every row again.
+  const auto model = small_model({set("run.months", i64(24))});
+  models::LabourMarket lm(model, 0);
+  std::vector<double> out(model->layout.size());
+  const auto& id = model->ids;
+  const std::size_t O = model->data.size();
+  for (int t = 1; t <= 24; ++t) {
+    lm.step(t, out.data());
+    const std::vector<double> recount = lm.recount_stocks();
+    const std::size_t offsets[] = {id.occ_employment, id.occ_unemployment, id.occ_long_term_unemployed,
+                                   id.occ_reskilling, id.occ_founders, id.occ_out_of_labour_force};
+    for (std::size_t k = 0; k < 6; ++k) {
+      for (std::size_t o = 0; o < O; ++o) REQUIRE(out[offsets[k] + o] == recount[k * O + o]);
+    }
+  }
+}
