@@ -678,19 +678,9 @@ void LabourMarket::create_founder_firms() {
   if (founders_creating_.empty()) return;
   const auto k = static_cast<std::size_t>(firm_class_for_founders_);
   const auto& c = sc_.firms[k].value;
-  std::size_t main_occ = 0;
-  {
-    double best = -1;
-    for (std::size_t o = 0; o < occ_; ++o) {
-      double w = model_->data.occupations[o].employment *
-                 (c.occupation_mix == "tech" ? model_->data.occupations[o].tech_share : 1.0);
-      if (model_->data.occupations[o].ai_role) w *= c.ai_role_tilt;
-      if (w > best) {
-        best = w;
-        main_occ = o;
-      }
-    }
-  }
+  // The class's largest occupation, by the same mix its firms were staffed with at the start.
+  const std::vector<double> mix = class_mix(model_->data, c);
+  const auto main_occ = static_cast<std::size_t>(std::max_element(mix.begin(), mix.end()) - mix.begin());
   const double buffer = 1.0 + sc_.labour.vacancy_rate;
   auto& w = workers_;
   for (const std::uint32_t i : founders_creating_) {

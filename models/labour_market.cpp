@@ -588,12 +588,7 @@ void LabourMarket::separate(int month) {
       {
         const double wage = pay[i] * price_level;  // stored in start-of-run prices
         const double lit = literacy[i];
-        auto& sum = mine.firm[f];
-        sum[1] += static_cast<std::int64_t>(lit * 1e4 + 0.5);
-        sum[0] += static_cast<std::int64_t>(wage * 100.0 + 0.5);
-        if (knowledge[o] != 0) {
-          sum[2] += static_cast<std::int64_t>(std::min(static_cast<double>(tenure[i]), cap) / cap * 1000.0 + 0.5);
-        }
+        mine.add(f, wage, lit, tenure[i], knowledge[o] != 0, cap);
         bs[0] += wage;
         bs[1] += lit;
         if (complement[o] >= 0.3) {
@@ -866,27 +861,12 @@ void LabourMarket::plan_workers(int month) {
   }
   const double min_sim = sc_.reskilling.min_similarity;
   for (std::size_t o = 0; o < occ_; ++o) {
-    const double own = job_finding_ema_[o] * wage_[o];
-    double best = 0;
-    int target = -1;
-    for (std::size_t d = 0; d < occ_; ++d) {
-      // The programme catalogue trains for skills, not for management posts.
-      if (d == o || model_->data.occupations[d].manager ||
-          model_->similarity(static_cast<Eigen::Index>(o), static_cast<Eigen::Index>(d)) < min_sim) {
-        continue;
-      }
-      const double gain = job_finding_ema_[d] * wage_[d] - own;
-      if (gain > best) {
-        best = gain;
-        target = static_cast<int>(d);
-      }
-    }
-    reskill_target_[o] = static_cast<std::int16_t>(target);
-    reskill_gain_[o] = target >= 0 ? best / wage_[o] : 0.0;
-    // The mandate's programme: the feasible target with the best prospects, gain or not.
-    int mandated = -1;
+    // The feasible target with the best prospects (job-finding rate x wage). The mandate's
+    // programme takes it in any case; a volunteer only when it beats staying (a positive gain).
+    int best_target = -1;
     double best_prospect = -1;
     for (std::size_t d = 0; d < occ_; ++d) {
+      // The programme catalogue trains for skills, not for management posts.
       if (d == o || model_->data.occupations[d].manager ||
           model_->similarity(static_cast<Eigen::Index>(o), static_cast<Eigen::Index>(d)) < min_sim) {
         continue;
@@ -894,10 +874,13 @@ void LabourMarket::plan_workers(int month) {
       const double prospect = job_finding_ema_[d] * wage_[d];
       if (prospect > best_prospect) {
         best_prospect = prospect;
-        mandated = static_cast<int>(d);
+        best_target = static_cast<int>(d);
       }
     }
-    mandate_target_[o] = static_cast<std::int16_t>(mandated);
+    const double gain = best_target >= 0 ? best_prospect - job_finding_ema_[o] * wage_[o] : 0.0;
+    mandate_target_[o] = static_cast<std::int16_t>(best_target);
+    reskill_target_[o] = static_cast<std::int16_t>(gain > 0 ? best_target : -1);
+    reskill_gain_[o] = gain > 0 ? gain / wage_[o] : 0.0;
   }
   // Re-entry rises with tightness V/U relative to the first month (MODEL.md 4.5).
   if (month > 1 && tightness_ref_ > 0) {
@@ -1183,13 +1166,7 @@ void LabourMarket::measure_workers() {
         ws += w.wage[i];
         ls += w.literacy[i];
         const std::size_t f = w.employer[i];
-        // Non-negative values: truncating x + 0.5 rounds, without a libm call.
-        auto& sum = mine.firm[f];
-        sum[1] += static_cast<std::int64_t>(static_cast<double>(w.literacy[i]) * 1e4 + 0.5);
-        sum[0] += static_cast<std::int64_t>(static_cast<double>(w.wage[i]) * 100.0 + 0.5);
-        if (knowledge_role[o] != 0) {
-          sum[2] += static_cast<std::int64_t>(std::min(static_cast<double>(w.tenure[i]), cap) / cap * 1000.0 + 0.5);
-        }
+        mine.add(f, w.wage[i], w.literacy[i], w.tenure[i], knowledge_role[o] != 0, cap);
         if (complementarity_[o] >= 0.3) {
           const std::size_t k = w.literacy[i] >= 0.3F ? 0 : 2;
           fluent[b][k] += w.wage[i];

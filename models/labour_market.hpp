@@ -125,6 +125,15 @@ class LabourMarket : public sim::Replication {
   /// Per-thread integer sums per firm: wages in cents, literacy x 1e4, knowledge x 1e3.
   struct FirmSums {
     std::vector<std::array<std::int64_t, 3>> firm;
+    /// Add one employed worker (nominal wage, literacy, tenure) to firm f's sums; knowledge
+    /// counts tenure capped at `cap` months, for knowledge-role staff only.
+    void add(std::size_t f, double wage, double literacy, double tenure, bool knowledge, double cap) {
+      auto& sum = firm[f];
+      // Non-negative values: truncating x + 0.5 rounds, without a libm call.
+      sum[0] += static_cast<std::int64_t>(wage * 100.0 + 0.5);
+      sum[1] += static_cast<std::int64_t>(literacy * 1e4 + 0.5);
+      if (knowledge) sum[2] += static_cast<std::int64_t>(std::min(tenure, cap) / cap * 1000.0 + 0.5);
+    }
   };
   void measure_workers();
   void merge_firm_sums(tbb::enumerable_thread_specific<FirmSums>& sums);
