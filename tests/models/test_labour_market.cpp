@@ -1,5 +1,4 @@
-#include "models/labour_market.hpp"
-#include "sim/runner.hpp"
+#include "helpers.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -9,14 +8,10 @@
 #include <numeric>
 
 using namespace labourshift;
+using namespace labourshift::test;
 using models::Model;
 
 namespace {
-
-sim::Setting set(const std::string& key, sim::Value v) {
-  return sim::Setting{key, std::move(v), sim::Origin{"test", 0}};
-}
-sim::Value i64(std::int64_t x) { return sim::Value{x}; }
 
 /// The labour-market core alone: no AI capability (hence no AI market, adoption or compute) and a
 /// closed labour force (no entry, retirement, exit, reskilling or founding), so that E and U
@@ -41,14 +36,6 @@ std::shared_ptr<const Model> small_model(std::vector<sim::Setting> extra = {}) {
   return Model::build(models::scenario_from_settings(s));
 }
 
-sim::EnsembleResult run(const std::shared_ptr<const Model>& model, int replications = 1) {
-  sim::EnsembleOptions o;
-  o.replications = replications;
-  o.months = model->scenario.run.months;
-  return sim::run_ensemble(
-      [&](std::uint32_t r) { return std::make_unique<models::LabourMarket>(model, r); },
-      model->layout, o, nullptr);
-}
 
 struct View {
   const Model& m;
@@ -68,7 +55,7 @@ TEST_CASE("stock-flow identities hold exactly for every occupation and month", "
   // With the AI reallocation active (redeployments, AI-attributed layoffs) and a recession.
   const auto model = small_model({set("macro.path", sim::Value{std::string("recession")}),
                                   set("macro.recession_month", i64(12)), set("run.months", i64(60))});
-  const auto r = run(model);
+  const auto r = run(model, 1);
   const View v{*model, r.values[0]};
   const auto& id = model->ids;
   const std::size_t O = model->data.size();
@@ -146,7 +133,7 @@ TEST_CASE("stock-flow identities hold exactly for every occupation and month", "
 
 TEST_CASE("with constant demand unemployment converges to s / (s + f)", "[labour_market]") {
   const auto model = small_model(with(no_ai(), {set("population.workers", i64(60000)), set("run.months", i64(240))}));
-  const auto r = run(model);
+  const auto r = run(model, 1);
   const View v{*model, r.values[0]};
   const auto& id = model->ids;
   std::vector<double> u, s, f;
@@ -169,7 +156,7 @@ TEST_CASE("a demand cycle traces a downward-sloping Beveridge curve", "[labour_m
                                   set("macro.path", sim::Value{std::string("cycle")}),
                                   set("macro.cycle_amplitude", sim::Value{0.04}),
                                   set("macro.cycle_period_months", i64(48))}));
-  const auto r = run(model);
+  const auto r = run(model, 1);
   const View v{*model, r.values[0]};
   const auto& id = model->ids;
   std::vector<double> u, vr;
@@ -202,7 +189,7 @@ TEST_CASE("results are bit-identical for 1, 2 and 4 threads and seeds matter", "
   REQUIRE(by_threads[0] == by_threads[1]);
   REQUIRE(by_threads[0] == by_threads[2]);
   const auto other = small_model({set("run.months", i64(18)), set("run.seed", i64(8))});
-  CHECK(run(other).values[0] != run(model).values[0]);
+  CHECK(run(other, 1).values[0] != run(model, 1).values[0]);
   // Replications are different streams.
   const auto two = run(model, 2);
   CHECK(two.values[0] != two.values[1]);
@@ -233,7 +220,7 @@ TEST_CASE("a recession raises layoffs and unemployment, then recovers", "[labour
   const auto model = small_model(with(no_ai(), {set("run.months", i64(72)), set("macro.path", sim::Value{std::string("recession")}),
                                   set("macro.recession_month", i64(24)), set("macro.recession_depth", sim::Value{0.10}),
                                   set("macro.recession_recovery_months", i64(24))}));
-  const auto r = run(model);
+  const auto r = run(model, 1);
   const View v{*model, r.values[0]};
   const auto& id = model->ids;
   CHECK(v.at(id.layoffs, 24) > 3 * v.at(id.layoffs, 23));
