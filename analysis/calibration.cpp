@@ -355,6 +355,9 @@ CalibrationResult calibrate(const CalibrationSpec& spec, bool quiet) {
   const int global_budget = static_cast<int>(std::lround(spec.global_share * spec.max_evaluations));
   double value = 0;
   if (global_budget > 0) {
+    // CRS2 draws its population and mutations from NLopt's global generator, which is seeded
+    // from the clock unless set: seed it from the calibration so that a rerun repeats the fit.
+    nlopt::srand(static_cast<unsigned long>(spec.seed));
     nlopt::opt global(nlopt::GN_CRS2_LM, static_cast<unsigned>(n));
     global.set_lower_bounds(std::vector<double>(n, 0.0));
     global.set_upper_bounds(std::vector<double>(n, 1.0));
