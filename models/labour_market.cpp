@@ -22,6 +22,7 @@ namespace {
 
 constexpr std::size_t kWorkerBlock = std::size_t{1} << 15;
 constexpr std::size_t kFirmBlock = 512;
+constexpr int kReorderMonths = 12;  ///< worker rows are regrouped by employer this often
 constexpr std::size_t kPrefetch = 32;  ///< workers ahead whose cell data the separation pass prefetches
 
 }  // namespace
@@ -364,6 +365,54 @@ void LabourMarket::init_workers() {
     workers_.age[row] = static_cast<std::uint8_t>(18 + rng.below(47));
     initial_olf_[occ] += 1;
   }
+}
+
+void LabourMarket::reorder_workers() {
+  // A stable counting sort of the rows by employer, the not employed after them in their old
+  // order; retired rows go. The permutation depends only on the table, so the new order (and
+  // with it which random stream each worker draws from) is the same for any thread count. Row
+  // numbers are not identities across a reorder: nothing keeps one from month to month.
+  auto& w = workers_;
+  const std::size_t n = w.size();
+  const std::size_t n_firms = firms_.size();
+  std::vector<std::uint32_t> start(n_firms + 2, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (w.status[i] == static_cast<std::uint8_t>(Status::kRetired)) continue;
+    const std::uint32_t f = w.employer[i];
+    ++start[(f == kNoEmployer ? n_firms : f) + 1];
+  }
+  std::partial_sum(start.begin(), start.end(), start.begin());
+  const std::size_t kept = start[n_firms + 1];
+  std::vector<std::uint32_t> from(kept);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (w.status[i] == static_cast<std::uint8_t>(Status::kRetired)) continue;
+    const std::uint32_t f = w.employer[i];
+    from[start[f == kNoEmployer ? n_firms : f]++] = static_cast<std::uint32_t>(i);
+  }
+  // Each column is gathered into one reused scratch buffer and copied back: no allocation,
+  // no zero-filling, and the table never exists twice.
+  if (reorder_scratch_.size() < kept * sizeof(std::uint32_t)) reorder_scratch_.resize(kept * sizeof(std::uint32_t));
+  auto gather = [&](auto& column) {
+    using T = typename std::remove_reference_t<decltype(column)>::value_type;
+    T* sorted = reinterpret_cast<T*>(reorder_scratch_.data());
+    const T* old = column.data();
+    sim::for_each_index(kept, 8192, [&](std::size_t j) { sorted[j] = old[from[j]]; });
+    column.resize(kept);
+    sim::for_blocks(kept, std::size_t{1} << 16, [&](std::size_t, std::size_t begin, std::size_t end) {
+      std::copy(sorted + begin, sorted + end, column.data() + begin);
+    });
+  };
+  gather(w.status);
+  gather(w.occupation);
+  gather(w.reason);
+  gather(w.age);
+  gather(w.employer);
+  gather(w.wage);
+  gather(w.literacy);
+  gather(w.tenure);
+  gather(w.spell);
+  gather(w.reskill_target);
+  gather(w.reskill_months_left);
 }
 
 void LabourMarket::separate(int month) {
@@ -1470,6 +1519,9 @@ void LabourMarket::step(int month, double* out) {
     fn();
     phase_seconds_[phase_index++] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
+  timed([&] {
+    if (month % kReorderMonths == 1 && month > 1) reorder_workers();
+  });
   timed([&] { environment(month); });
   timed([&] { plan_firms(month); });
   timed([&] { plan_workers(month); });
@@ -1505,7 +1557,7 @@ void LabourMarket::step(int month, double* out) {
 
 LabourMarket::~LabourMarket() {
   if (std::getenv("LABOURSHIFT_PHASE_TIMES") == nullptr) return;
-  static const char* names[] = {"environment", "plan_firms", "plan_workers", "separate", "redeploy",
+  static const char* names[] = {"reorder", "environment", "plan_firms", "plan_workers", "separate", "redeploy",
                                 "enter", "post_vacancies", "matching", "wages", "stocks", "accounts",
                                 "record"};
   std::fprintf(stderr, "phase times, replication %u (s):", rep_);

@@ -106,6 +106,9 @@ class LabourMarket : public sim::Replication {
   void init_firms();
   void init_workers();
   void init_firm_finance();
+  /// Drops retired rows and groups employed rows by employer (MODEL.md 7, "Worker rows"):
+  /// keeps the separation pass reading firm data in order as hires scatter staff over the table.
+  void reorder_workers();
   // The month's phases, in order.
   void environment(int month);
   void plan_firms(int month);
@@ -210,7 +213,8 @@ class LabourMarket : public sim::Replication {
   std::vector<double> reskill_flows_, reemploy_ai_, reemploy_other_;
 
   std::vector<std::int64_t> warn_rows_;
-  std::array<double, 12> phase_seconds_{};  ///< wall time per phase (LABOURSHIFT_PHASE_TIMES)
+  std::vector<std::byte> reorder_scratch_;  ///< reorder_workers()' column buffer, 4 bytes a row
+  std::array<double, 13> phase_seconds_{};  ///< wall time per phase (LABOURSHIFT_PHASE_TIMES)
 };
 
 }  // namespace labourshift::models
