@@ -2,6 +2,7 @@
 // No per-agent objects, no strings in hot loops. A phase writes only the rows it owns.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -85,14 +86,46 @@ inline std::uint16_t quantise_probability(double p) {
   return static_cast<std::uint16_t>(x * kOddsScale + 0.5);
 }
 
+/// A ring buffer of doubles per firm, indexed by month modulo its length and stored month-major
+/// ([slot][firm], rows `stride` firms wide): in a month every firm of a class touches the same
+/// few slots, so a pass over the firms reads each slot's row in order instead of one cache line
+/// per firm and slot.
+class FirmRing {
+ public:
+  void reset(std::size_t months, std::size_t firms) {
+    months_ = months;
+    stride_ = firms;
+    data_.assign(months * firms, 0.0);
+  }
+  std::size_t months() const { return months_; }
+  /// The row of month t's slot: row(t)[f] is firm f's value.
+  double* row(std::size_t t) { return data_.data() + (t % months_) * stride_; }
+  double& at(std::size_t firm, std::size_t t) { return row(t)[firm]; }
+  /// Makes room for firms [0, n), new ones zero; rows widen by doubling, so appending firms one
+  /// at a time costs amortised O(months) each.
+  void grow(std::size_t n) {
+    if (n <= stride_) return;
+    const std::size_t wider = std::max(n, 2 * stride_);
+    std::vector<double> next(months_ * wider, 0.0);
+    for (std::size_t m = 0; m < months_; ++m) {
+      std::copy_n(data_.begin() + static_cast<std::ptrdiff_t>(m * stride_), stride_,
+                  next.begin() + static_cast<std::ptrdiff_t>(m * wider));
+    }
+    data_.swap(next);
+    stride_ = wider;
+  }
+
+ private:
+  std::size_t months_ = 1;
+  std::size_t stride_ = 0;
+  std::vector<double> data_;
+};
+
 /// Firms: per-firm scalars, per-(firm, occupation) cells stored firm-major at f * O + o, and
 /// per-firm ring buffers (compute vintages, orders in the pipeline, payment instalments) indexed
-/// by month modulo the ring size.
+/// by month.
 struct FirmTable {
   std::size_t occupations = 0;
-  std::size_t vintage_ring = 0;   ///< > the longest capacity life
-  std::size_t pipeline_ring = 0;  ///< > the longest capex lag
-  std::size_t payment_ring = 0;   ///< > the longest payment schedule
 
   // Per firm.
   std::vector<std::uint8_t> firm_class;
@@ -142,9 +175,9 @@ struct FirmTable {
   std::vector<std::uint8_t> live_occ;
 
   // Rings.
-  std::vector<double> vintages;  ///< [f * vintage_ring + month % vintage_ring] capacity arrived
-  std::vector<double> pipeline;  ///< [f * pipeline_ring + month % pipeline_ring] arriving
-  std::vector<double> payments;  ///< [f * payment_ring + month % payment_ring]: instalments ending
+  FirmRing vintages;  ///< capacity arrived in a month (longer than the longest capacity life)
+  FirmRing pipeline;  ///< orders arriving in a month (longer than the longest capex lag)
+  FirmRing payments;  ///< instalments ending in a month (longer than the longest payment schedule)
   std::vector<double> payment_rate;  ///< instalments due this month, USD
   std::vector<double> retiring_window;  ///< capacity retiring in the next capex_lag months
 

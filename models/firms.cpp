@@ -90,9 +90,6 @@ void LabourMarket::init_firms() {
     max_lag = std::max<std::size_t>(max_lag, static_cast<std::size_t>(c.value.capex_lag_months));
     max_pay = std::max<std::size_t>(max_pay, static_cast<std::size_t>(c.value.payment_months));
   }
-  firms_.vintage_ring = max_life + 1;
-  firms_.pipeline_ring = max_lag + 1;
-  firms_.payment_ring = max_pay + 1;
   std::vector<std::int64_t> sizes;
   for (std::size_t k = 0; k < classes_; ++k) {
     const auto& c = sc_.firms[k].value;
@@ -150,9 +147,9 @@ void LabourMarket::init_firms() {
   F.mean_literacy.assign(n_firms, 0.0F);
   F.odds.assign(cells, CellOdds{});
   F.vacancies.assign(cells, 0);
-  F.vintages.assign(n_firms * F.vintage_ring, 0.0);
-  F.pipeline.assign(n_firms * F.pipeline_ring, 0.0);
-  F.payments.assign(n_firms * F.payment_ring, 0.0);
+  F.vintages.reset(max_life + 1, n_firms);
+  F.pipeline.reset(max_lag + 1, n_firms);
+  F.payments.reset(max_pay + 1, n_firms);
   std::vector<std::vector<double>> mixes;
   for (const auto& c : sc_.firms) mixes.push_back(class_mix(data, c.value));
   const double buffer = 1.0 + sc_.labour.vacancy_rate;
@@ -250,18 +247,18 @@ void LabourMarket::init_firm_finance() {
     const double per_month = F.capacity[f] / static_cast<double>(life);
     for (std::size_t age = 0; age < life; ++age) {
       // Arrived at month -age: slot (-age) mod ring; retires at month life - age.
-      const std::size_t slot = (F.vintage_ring - age % F.vintage_ring) % F.vintage_ring;
-      F.vintages[f * F.vintage_ring + slot] += per_month;
+      const std::size_t ring = F.vintages.months();
+      F.vintages.at(f, (ring - age % ring) % ring) += per_month;
     }
     // Capacity retiring in months 1 .. lag (the moving window plan_firms keeps up to date).
     for (std::size_t m = 1; m <= static_cast<std::size_t>(lag); ++m) {
-      F.retiring_window[f] += F.vintages[f * F.vintage_ring + (m + F.vintage_ring - life % F.vintage_ring) % F.vintage_ring];
+      F.retiring_window[f] += F.vintages.at(f, m + F.vintages.months() - life % F.vintages.months());
     }
     // Orders in flight: replacement plus growth of the AI-serving part.
     const double growth_order = (F.capacity[f] - auto_compute * (1.0 + c.capacity_headroom)) * g;
     const double monthly_order = per_month + growth_order;
     for (std::size_t m = 1; m <= static_cast<std::size_t>(lag); ++m) {
-      F.pipeline[f * F.pipeline_ring + m % F.pipeline_ring] += monthly_order;
+      F.pipeline.at(f, m) += monthly_order;
       F.pipeline_total[f] += monthly_order;
     }
     const double instalment = monthly_order * price0 * static_cast<double>(life) /
@@ -270,7 +267,7 @@ void LabourMarket::init_firm_finance() {
     // pay instalments and each of those orders drops out in months 1 .. pay.
     const auto pay = static_cast<std::size_t>(c.payment_months);
     F.payment_rate[f] = static_cast<double>(pay) * instalment;
-    for (std::size_t m = 1; m <= pay; ++m) F.payments[f * F.payment_ring + m % F.payment_ring] += instalment;
+    for (std::size_t m = 1; m <= pay; ++m) F.payments.at(f, m) += instalment;
     // Other costs close the initial margin: R (1 - margin) = wages + compute + other.
     const double revenue = F.core_revenue0[f] + F.ai_demand_prev[f];
     const double compute_cost = monthly_order * price0 * static_cast<double>(life) +
@@ -329,8 +326,28 @@ void LabourMarket::plan_firms(int month) {
   const double sd_z = sc_.macro.firm_shock_sd;
   auto& F = firms_;
   const auto t = static_cast<std::size_t>(month);
+  // The ring slots this month touches, per class (lags and lives are class parameters): rows
+  // indexed by firm, so the loop below reads them in order and divides nothing.
+  struct Slots {
+    double *arriving, *retiring, *window_in, *vintage_now, *paid_off, *ordered, *pay_end;
+  };
+  std::vector<Slots> slots(classes_);
+  for (std::size_t k = 0; k < classes_; ++k) {
+    const auto& c = sc_.firms[k].value;
+    const std::size_t ring = F.vintages.months();
+    const auto life = static_cast<std::size_t>(c.capacity_life_months) % ring;
+    const auto lag = static_cast<std::size_t>(std::max(1, c.capex_lag_months));
+    slots[k] = Slots{F.pipeline.row(t),
+                     F.vintages.row(t + ring - life),
+                     F.vintages.row(t + lag + ring - life),
+                     F.vintages.row(t),
+                     F.payments.row(t),
+                     F.pipeline.row(t + lag),
+                     F.payments.row(t + static_cast<std::size_t>(c.payment_months))};
+  }
   sim::for_each_index(F.size(), kFirmGrain, [&](std::size_t f) {
     const auto& c = sc_.firms[F.firm_class[f]].value;
+    const Slots& ring = slots[F.firm_class[f]];
     for (std::size_t r = 0; r < kLayoffReasons; ++r) F.layoffs[f * kLayoffReasons + r] = 0;
     F.arrivals[f] = F.retirements[f] = F.capex_orders[f] = F.capex_payment[f] = F.opex[f] = 0;
     F.core_revenue[f] = F.ai_demand[f] = F.ai_revenue[f] = F.other_costs[f] = 0;
@@ -348,32 +365,23 @@ void LabourMarket::plan_firms(int month) {
       return;
     }
     // 1. Capacity: arrivals from the pipeline, retirements of vintages past their life.
-    const std::size_t pslot = f * F.pipeline_ring + t % F.pipeline_ring;
-    const double arrived = F.pipeline[pslot];
-    F.pipeline[pslot] = 0;
+    const double arrived = ring.arriving[f];
+    ring.arriving[f] = 0;
     F.pipeline_total[f] -= arrived;
     const auto life = static_cast<std::size_t>(c.capacity_life_months);
-    const std::size_t vslot_old = f * F.vintage_ring + (t + F.vintage_ring - life % F.vintage_ring) % F.vintage_ring;
-    const double retired = F.vintages[vslot_old];
-    F.vintages[vslot_old] = 0;
+    const double retired = ring.retiring[f];
+    ring.retiring[f] = 0;
     // Capacity retiring in months t+1 .. t+lag (the supply line's correction), kept as a moving
     // window: the vintage retiring now leaves it, the one retiring at t+lag enters.
-    {
-      const std::size_t ring = F.vintage_ring;
-      const auto lag_months = static_cast<std::size_t>(std::max(1, c.capex_lag_months));
-      F.retiring_window[f] += F.vintages[f * ring + (t + lag_months + ring - life % ring) % ring] - retired;
-    }
-    F.vintages[f * F.vintage_ring + t % F.vintage_ring] += arrived;
+    F.retiring_window[f] += ring.window_in[f] - retired;
+    ring.vintage_now[f] += arrived;
     F.capacity[f] = F.capacity[f] + arrived - retired;
     F.arrivals[f] = arrived;
     F.retirements[f] = retired;
 
     // Instalment schedules that ended last month stop now.
-    {
-      double& ending = F.payments[f * F.payment_ring + t % F.payment_ring];
-      F.payment_rate[f] -= ending;
-      ending = 0;
-    }
+    F.payment_rate[f] -= ring.paid_off[f];
+    ring.paid_off[f] = 0;
 
     // 2. Revenue: core demand with a firm shock; AI demand shared by K^phi.
     sim::Stream rng(seed, rep_, static_cast<std::uint32_t>(month), phase::kFirmPlan,
@@ -469,7 +477,7 @@ void LabourMarket::plan_firms(int month) {
     const double gap = target_k - (F.capacity[f] + F.pipeline_total[f] - F.retiring_window[f]);
     const double order = std::max(0.0, c.order_speed * gap);
     if (order > 0) {
-      F.pipeline[f * F.pipeline_ring + (t + static_cast<std::size_t>(lag)) % F.pipeline_ring] += order;
+      ring.ordered[f] += order;
       F.pipeline_total[f] += order;
       const double cost = order * price_ * static_cast<double>(life) * (1.0 + sc_.policy.compute_tax);
       // Equal instalments over `pay` months from now: the firm's instalment rate rises now and
@@ -477,7 +485,7 @@ void LabourMarket::plan_firms(int month) {
       const auto pay = static_cast<std::size_t>(c.payment_months);
       const double instalment = cost / static_cast<double>(pay);
       F.payment_rate[f] += instalment;
-      F.payments[f * F.payment_ring + (t + pay) % F.payment_ring] += instalment;
+      ring.pay_end[f] += instalment;
       F.capex_orders[f] = cost;
     }
     F.capex_payment[f] = F.payment_rate[f];
@@ -647,9 +655,9 @@ std::size_t LabourMarket::add_firm(std::size_t k, const std::vector<float>& base
   F.headcount.resize(n * occ_, 0);
   F.vacancies.resize(n * occ_, 0);
   F.odds.resize(n * occ_, CellOdds{});
-  F.vintages.resize(n * F.vintage_ring, 0.0);
-  F.pipeline.resize(n * F.pipeline_ring, 0.0);
-  F.payments.resize(n * F.payment_ring, 0.0);
+  F.vintages.grow(n);
+  F.pipeline.grow(n);
+  F.payments.grow(n);
   const auto& c = sc_.firms[k].value;
   const auto& occs = model_->data.occupations;
   double wages = 0, nonmgr = 0;
