@@ -26,19 +26,77 @@ struct Application {
   float score = 0;
 };
 
-/// Cumulative destination weights A(o, o') V_o' per origin o (row-major O x O).
-std::vector<double> destination_cdf(const VacancyBook& book, const Eigen::MatrixXd& mobility) {
+/// Destination tables: for each origin o, Walker's alias table over destinations o' with weights
+/// A(o, o') V_o', so that one 32-bit draw picks a destination in O(1): the high part of u x O is
+/// the column, the low 32 bits decide between the column and its alias.
+struct DestinationTable {
+  std::size_t occupations = 0;
+  std::vector<std::uint32_t> keep;   ///< [o * O + j]: keep column j if the low bits are below this
+  std::vector<std::uint8_t> alias;   ///< [o * O + j]: the destination taken otherwise
+  std::vector<std::uint8_t> any;     ///< [o]: 1 if some reachable occupation has vacancies
+
+  std::size_t draw(std::size_t origin, std::uint32_t u) const {
+    const std::uint64_t x = static_cast<std::uint64_t>(u) * occupations;
+    const std::size_t j = static_cast<std::size_t>(x >> 32U);
+    const std::size_t k = origin * occupations + j;
+    return static_cast<std::uint32_t>(x) < keep[k] ? j : alias[k];
+  }
+};
+
+DestinationTable destination_table(const VacancyBook& book, const Eigen::MatrixXd& mobility) {
   const std::size_t n_occ = book.occupations();
-  std::vector<double> cdf(n_occ * n_occ, 0.0);
+  DestinationTable t;
+  t.occupations = n_occ;
+  t.keep.assign(n_occ * n_occ, 0);
+  t.alias.assign(n_occ * n_occ, 0);
+  t.any.assign(n_occ, 0);
+  std::vector<double> scaled(n_occ);
+  std::vector<std::size_t> small, large;
   for (std::size_t o = 0; o < n_occ; ++o) {
-    double acc = 0;
+    double total = 0;
     for (std::size_t d = 0; d < n_occ; ++d) {
       const double v = static_cast<double>(book.occ_begin[d + 1] - book.occ_begin[d]);
-      acc += mobility(static_cast<Eigen::Index>(o), static_cast<Eigen::Index>(d)) * v;
-      cdf[o * n_occ + d] = acc;
+      scaled[d] = mobility(static_cast<Eigen::Index>(o), static_cast<Eigen::Index>(d)) * v;
+      total += scaled[d];
+    }
+    if (!(total > 0)) continue;
+    t.any[o] = 1;
+    // Vose's construction: columns below the mean borrow from columns above it.
+    small.clear();
+    large.clear();
+    for (std::size_t d = 0; d < n_occ; ++d) {
+      scaled[d] *= static_cast<double>(n_occ) / total;
+      (scaled[d] < 1.0 ? small : large).push_back(d);
+    }
+    std::uint32_t* keep = t.keep.data() + o * n_occ;
+    std::uint8_t* alias = t.alias.data() + o * n_occ;
+    auto threshold = [](double p) {
+      return p >= 1.0 ? std::numeric_limits<std::uint32_t>::max()
+                      : static_cast<std::uint32_t>(std::min(p * 0x1p32, 4294967295.0));
+    };
+    while (!small.empty() && !large.empty()) {
+      const std::size_t s = small.back();
+      small.pop_back();
+      const std::size_t l = large.back();
+      keep[s] = threshold(scaled[s]);
+      alias[s] = static_cast<std::uint8_t>(l);
+      scaled[l] -= 1.0 - scaled[s];
+      if (scaled[l] < 1.0) {
+        large.pop_back();
+        small.push_back(l);
+      }
+    }
+    // What is left has weight 1 up to rounding: always kept.
+    for (const std::size_t d : large) {
+      keep[d] = std::numeric_limits<std::uint32_t>::max();
+      alias[d] = static_cast<std::uint8_t>(d);
+    }
+    for (const std::size_t d : small) {
+      keep[d] = std::numeric_limits<std::uint32_t>::max();
+      alias[d] = static_cast<std::uint8_t>(d);
     }
   }
-  return cdf;
+  return t;
 }
 
 /// Search intensity max(floor, (1 - d)^spell) by spell, tabulated once per call of match()
@@ -65,30 +123,27 @@ std::uint32_t application_count(sim::Stream& rng, const Seeker& s, const MatchPa
 }
 
 /// Draw one seeker's applications into out[0, n). Shared by the fast and the reference path.
+/// Three 32-bit draws an application: destination, slot, and the score's noise (a
+/// single-precision ziggurat normal: the score is kept as a float).
 void draw_applications(std::uint32_t seeker_index, const Seeker& s, std::uint32_t n,
-                       sim::Stream& rng, const VacancyBook& book, const std::vector<double>& cdf,
+                       sim::Stream& rng, const VacancyBook& book, const DestinationTable& dest,
                        const Eigen::MatrixXd& similarity, const MatchParams& p,
                        const std::vector<double>& complementarity, Application* out) {
-  const std::size_t n_occ = book.occupations();
-  const double* row = cdf.data() + static_cast<std::size_t>(s.occupation) * n_occ;
-  const double total = row[n_occ - 1];
-  boost::random::normal_distribution<double> normal;
+  const bool reachable = dest.any[s.occupation] != 0;
+  boost::random::normal_distribution<float> normal;
   for (std::uint32_t k = 0; k < n; ++k) {
     Application& a = out[k];
     a.seeker = seeker_index;
     a.slot = kNone;
-    const double u = rng.uniform() * total;
-    const std::size_t dest = static_cast<std::size_t>(
-        std::upper_bound(row, row + n_occ, u) - row);
-    const std::size_t d = std::min(dest, n_occ - 1);
+    const std::size_t d = dest.draw(s.occupation, rng());
     const std::uint32_t v = book.occ_begin[d + 1] - book.occ_begin[d];
     const std::uint32_t slot = book.occ_begin[d] + rng.below(std::max<std::uint32_t>(v, 1));
     const double fluency = complementarity.empty() ? 0.0 : p.literacy_weight * s.literacy * complementarity[d];
     const double score =
         p.similarity_weight * similarity(s.occupation, static_cast<Eigen::Index>(d)) + fluency + s.bonus +
-        p.noise_sd * normal(rng);
+        p.noise_sd * static_cast<double>(normal(rng));
     a.score = static_cast<float>(score);
-    if (v > 0 && score >= p.hiring_standard && book.slot_wage[slot] >= s.reservation) a.slot = slot;
+    if (reachable && v > 0 && score >= p.hiring_standard && book.slot_wage[slot] >= s.reservation) a.slot = slot;
   }
 }
 
@@ -123,7 +178,7 @@ std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& b
   const std::size_t n_seek = seekers.size();
   const std::size_t n_slots = book.slots();
   if (n_seek == 0 || n_slots == 0) return {};
-  const std::vector<double> cdf = destination_cdf(book, mobility);
+  const DestinationTable dest = destination_table(book, mobility);
   const std::vector<double> by_spell = discouragement_table(seekers, params);
 
   // 1. Each seeker draws its applications into a fixed-capacity scratch row (one stream, one
@@ -136,7 +191,7 @@ std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& b
     const std::uint32_t n = std::min<std::uint32_t>(application_count(rng, seekers[i], params, by_spell),
                                                     static_cast<std::uint32_t>(capacity));
     count[i] = n;
-    draw_applications(static_cast<std::uint32_t>(i), seekers[i], n, rng, book, cdf, similarity,
+    draw_applications(static_cast<std::uint32_t>(i), seekers[i], n, rng, book, dest, similarity,
                       params, complementarity, scratch.data() + i * capacity);
   });
   std::vector<std::size_t> offset(n_seek + 1, 0);
@@ -238,7 +293,7 @@ std::vector<Hire> match_reference(const std::vector<Seeker>& seekers, const Vaca
                                   const Eigen::MatrixXd& similarity, const MatchParams& params,
                                   const StreamKey& key, const std::vector<double>& complementarity) {
   if (seekers.empty() || book.slots() == 0) return {};
-  const std::vector<double> cdf = destination_cdf(book, mobility);
+  const DestinationTable dest = destination_table(book, mobility);
   const std::vector<double> by_spell = discouragement_table(seekers, params);
   std::map<std::uint32_t, std::vector<Application>> by_slot;
   for (std::uint32_t i = 0; i < seekers.size(); ++i) {
@@ -246,7 +301,7 @@ std::vector<Hire> match_reference(const std::vector<Seeker>& seekers, const Vaca
     const std::uint32_t n = std::min<std::uint32_t>(application_count(rng, seekers[i], params, by_spell),
                                                     static_cast<std::uint32_t>(params.applications) + 1);
     std::vector<Application> mine(n);
-    draw_applications(i, seekers[i], n, rng, book, cdf, similarity, params, complementarity, mine.data());
+    draw_applications(i, seekers[i], n, rng, book, dest, similarity, params, complementarity, mine.data());
     for (const auto& a : mine) {
       if (a.slot != kNone) by_slot[a.slot].push_back(a);
     }

@@ -167,3 +167,40 @@ TEST_CASE("applications follow the mobility matrix weighted by vacancies", "[mat
   const double share = into_zero / static_cast<double>(hires.size());
   CHECK(std::fabs(share - 0.25) < 0.04);
 }
+
+TEST_CASE("destinations follow A(o, o') V_o' over many occupations, none where the weight is zero",
+          "[matching]") {
+  // Origin 0 with A(0, .) = (0.4, 0.3, 0, 0.2, 0.1) and V = (20000, 0, 40000, 10000, 30000):
+  // application shares p = (8, 0, 0, 2, 3) / 13. With one application each and no hiring
+  // standard, a slot hires iff it got an application, so hires into o' follow the urn-ball law
+  // V_o' (1 - exp(-U p_o' / V_o')) occupation by occupation.
+  const std::vector<std::uint32_t> vacancies = {20000, 0, 40000, 10000, 30000};
+  Eigen::MatrixXd A = Eigen::MatrixXd::Constant(5, 5, 0.2);
+  A.row(0) << 0.4, 0.3, 0.0, 0.2, 0.1;
+  VacancyBook book;
+  book.occ_begin = {0};
+  for (const std::uint32_t v : vacancies) book.occ_begin.push_back(book.occ_begin.back() + v);
+  for (std::uint32_t s = 0; s < book.occ_begin.back(); ++s) {
+    book.slot_firm.push_back(s);
+    book.slot_wage.push_back(1.0F);
+  }
+  const std::uint32_t U = 30000;
+  std::vector<Seeker> seekers;
+  for (std::uint32_t i = 0; i < U; ++i) seekers.push_back(Seeker{i, 0, 0});
+  MatchParams p;
+  p.applications = 1;
+  p.rounds = 1;
+  p.noise_sd = 0;
+  const auto hires = match(seekers, book, A, similarity_matrix(A), p, StreamKey{3, 0, 0}, nullptr);
+  std::vector<double> into(5, 0.0);
+  for (const auto& h : hires) {
+    const auto d = std::upper_bound(book.occ_begin.begin(), book.occ_begin.end(), h.slot) - book.occ_begin.begin() - 1;
+    into[static_cast<std::size_t>(d)] += 1;
+  }
+  const std::vector<double> share = {8.0 / 13, 0, 0, 2.0 / 13, 3.0 / 13};
+  for (std::size_t d = 0; d < 5; ++d) {
+    const double expected = share[d] > 0 ? vacancies[d] * (1.0 - std::exp(-static_cast<double>(U) * share[d] / vacancies[d])) : 0.0;
+    INFO("destination " << d << ": " << into[d] << " hires, expected " << expected);
+    CHECK(std::fabs(into[d] - expected) <= 4.0 * std::sqrt(expected) + 0.5);
+  }
+}
