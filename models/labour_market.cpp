@@ -22,6 +22,7 @@ namespace {
 
 constexpr std::size_t kWorkerBlock = std::size_t{1} << 15;
 constexpr std::size_t kFirmBlock = 512;
+constexpr std::size_t kDrawBatch = 64;  ///< workers whose random words the separation pass draws at once
 constexpr int kReorderMonths = 12;  ///< worker rows are regrouped by employer this often
 constexpr std::size_t kPrefetch = 32;  ///< workers ahead whose cell data the separation pass prefetches
 
@@ -503,7 +504,7 @@ void LabourMarket::separate(int month) {
     auto& bs = block_sums[b];
     auto& seek = block_seekers[b];
     std::int64_t employed = 0;
-    std::array<std::uint32_t, 4> quad{};
+    std::array<std::uint32_t, kDrawBatch> words{};
     for (std::size_t i = begin; i < end; ++i) {
       // Rehires scatter a firm's workers over the table, so the cell data below is read at
       // random: fetch it a few workers ahead to hide the memory latency.
@@ -514,21 +515,26 @@ void LabourMarket::separate(int month) {
           __builtin_prefetch(mine.firm.data() + ahead, 1);
         }
       }
+      // The blocks of the next 64 rows are computed together, before any row is skipped:
+      // independent Philox rounds overlap in the pipeline, where one block at a time would wait
+      // on its own chain.
+      if ((i & (kDrawBatch - 1)) == 0 || i == begin) {
+        const std::size_t first = (i & ~(kDrawBatch - 1)) >> 2U;
+        for (std::size_t g = 0; g < kDrawBatch / 4; ++g) {
+          const auto block = sim::Stream::first_block(seed, rep_, static_cast<std::uint32_t>(month),
+                                                      phase::kSeparation, static_cast<std::uint32_t>(first + g));
+          for (std::size_t k = 0; k < 4; ++k) words[g * 4 + k] = block.v[k];
+        }
+      }
       const auto st = static_cast<Status>(status[i]);
       if (st == Status::kRetired) continue;
       ++cnt[start_base + static_cast<std::size_t>(st) * occ_ + occupation[i]];
       if (birthday && age[i] < 120) ++age[i];
       const double h_retire = retire_hazard[age[i]];
-      // One uniform per worker and month decides everything: one Philox block serves four
-      // consecutive workers (word i % 4 of the block keyed by i / 4), a pure function of the
-      // worker id. Retirement takes [0, h); the rest of the interval, rescaled to (0, 1), decides
-      // the worker's other transition (a uniform conditional on not retiring).
-      if ((i & 3U) == 0 || i == begin) {
-        sim::Stream group(seed, rep_, static_cast<std::uint32_t>(month), phase::kSeparation,
-                          static_cast<std::uint32_t>(i >> 2U));
-        for (auto& x : quad) x = group();
-      }
-      const double draw = (static_cast<double>(quad[i & 3U]) + 0.5) * 0x1p-32;
+      // One uniform per worker and month decides everything: row i takes word i % 4 of the
+      // Philox block keyed by i / 4. Retirement takes [0, h); the rest of the interval, rescaled
+      // to (0, 1), decides the worker's other transition (a uniform conditional on not retiring).
+      const double draw = (static_cast<double>(words[i & (kDrawBatch - 1)]) + 0.5) * 0x1p-32;
       const bool retires = draw < h_retire;
       const double u = h_retire == 0.0 ? draw : (retires ? 0.0 : (draw - h_retire) / (1.0 - h_retire));
       if (st != Status::kEmployed) {

@@ -26,6 +26,16 @@ class Stream {
       : key_{{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32U)}},
         ctr_{{agent, replication, (month << 8U) | (phase & 0xffU), 0U}} {}
 
+  /// The first four words of stream (seed, replication, month, phase, agent), as a Stream would
+  /// return them: for loops that compute many blocks back to back, where independent blocks
+  /// overlap in the pipeline.
+  static r123::Philox4x32::ctr_type first_block(std::uint64_t seed, std::uint32_t replication, std::uint32_t month,
+                                                std::uint32_t phase, std::uint32_t agent) noexcept {
+    const r123::Philox4x32::key_type key{{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32U)}};
+    const r123::Philox4x32::ctr_type ctr{{agent, replication, (month << 8U) | (phase & 0xffU), 0U}};
+    return r123::Philox4x32{}(ctr, key);
+  }
+
   static constexpr result_type min() noexcept { return 0; }
   static constexpr result_type max() noexcept { return std::numeric_limits<result_type>::max(); }
 
