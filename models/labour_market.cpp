@@ -1089,48 +1089,77 @@ void LabourMarket::run_matching(int month) {
   std::fill(job_finds_.begin(), job_finds_.end(), 0);
   std::fill(cls_hires_.begin(), cls_hires_.end(), 0);
   std::fill(job_to_job_out_.begin(), job_to_job_out_.end(), 0);
-  // Apply the hires in parallel: each hire owns its worker's row; shared tallies are integer
-  // (or whole-number) atomic adds, which commute, so the result is the same for any schedule.
-  auto add = [](auto& x, auto delta) { std::atomic_ref(x).fetch_add(delta, std::memory_order_relaxed); };
+  // Apply the hires in parallel: each hire owns its worker's row and a firm's cell counts take
+  // commuting integer atomic adds (few hires share a cell). Tallies by occupation and class are
+  // per block, joined in block order: the same result for any schedule, and no cache line
+  // passed back and forth between threads on every hire.
   const auto price = static_cast<float>(price_level_);
-  sim::for_each_index(hires.size(), 512, [&](std::size_t k) {
-    const Hire& h = hires[k];
-    const std::uint32_t id = seekers[h.seeker].worker;
-    const std::size_t from = workers_.occupation[id];
-    const std::size_t to = slot_occ[h.slot];
-    const std::uint32_t f = book.slot_firm[h.slot];
-    // AI premium: fluent workers in complemented occupations are paid more (MODEL.md 6).
-    const float wage = book.slot_wage[h.slot] / price *
-                       static_cast<float>(1.0 + sc_.workers.ai_wage_premium * workers_.literacy[id] *
-                                                    complementarity_[to] / max_complementarity_);
-    add(firms_.headcount[firms_.cell(f, to)], 1);
-    add(firms_.vacancies[firms_.cell(f, to)], -1);
-    add(hires_[to], std::int64_t{1});
-    add(cls_hires_[firms_.firm_class[f]], std::int64_t{1});
-    if (h.seeker >= n_unemployed) {
-      // A job-to-job move: the worker quits the old employer for the new one.
-      add(firms_.headcount[firms_.cell(workers_.employer[id], from)], -1);
-      add(job_to_job_out_[from], std::int64_t{1});
-    } else {
-      workers_.status[id] = static_cast<std::uint8_t>(Status::kEmployed);
-      if (workers_.spell[id] >= sc_.labour.long_term_months) add(ltu_hired_[from], std::int64_t{1});
-      if (workers_.spell[id] > sc_.policy.ui_months) add(ui_expired_hired_[from], std::int64_t{1});
-      const auto reason = static_cast<Reason>(workers_.reason[id]);
-      const std::size_t bin = std::min<std::size_t>(workers_.spell[id], kSpellBins - 1);
-      if (reason == Reason::kAutomation || reason == Reason::kCapexFunding) {
-        add(reemploy_ai_[bin], 1.0);
-      } else if (reason == Reason::kDemand || reason == Reason::kFirmExit) {
-        add(reemploy_other_[bin], 1.0);
+  constexpr std::size_t kHireBlock = 2048;
+  const std::size_t nb_hires = sim::block_count(hires.size(), kHireBlock);
+  // Per block: hires, job finds, job-to-job out, LTU hired, UI-expired hired (by occupation),
+  // hires by class, re-employment bins (AI, other), transitions (origin x destination).
+  const std::size_t t_hires = 0, t_finds = occ_, t_j2j = 2 * occ_, t_ltu = 3 * occ_, t_ui = 4 * occ_,
+                    t_class = 5 * occ_, t_ai = t_class + classes_, t_other = t_ai + kSpellBins,
+                    t_trans = t_other + kSpellBins, t_width = t_trans + occ_ * occ_;
+  std::vector<std::int64_t> tally(nb_hires * t_width, 0);
+  sim::for_blocks(hires.size(), kHireBlock, [&](std::size_t b, std::size_t begin, std::size_t end) {
+    std::int64_t* t = tally.data() + b * t_width;
+    for (std::size_t k = begin; k < end; ++k) {
+      const Hire& h = hires[k];
+      const std::uint32_t id = seekers[h.seeker].worker;
+      const std::size_t from = workers_.occupation[id];
+      const std::size_t to = slot_occ[h.slot];
+      const std::uint32_t f = book.slot_firm[h.slot];
+      // AI premium: fluent workers in complemented occupations are paid more (MODEL.md 6).
+      const float wage = book.slot_wage[h.slot] / price *
+                         static_cast<float>(1.0 + sc_.workers.ai_wage_premium * workers_.literacy[id] *
+                                                      complementarity_[to] / max_complementarity_);
+      std::atomic_ref(firms_.headcount[firms_.cell(f, to)]).fetch_add(1, std::memory_order_relaxed);
+      std::atomic_ref(firms_.vacancies[firms_.cell(f, to)]).fetch_sub(1, std::memory_order_relaxed);
+      ++t[t_hires + to];
+      ++t[t_class + firms_.firm_class[f]];
+      if (h.seeker >= n_unemployed) {
+        // A job-to-job move: the worker quits the old employer for the new one.
+        std::atomic_ref(firms_.headcount[firms_.cell(workers_.employer[id], from)])
+            .fetch_sub(1, std::memory_order_relaxed);
+        ++t[t_j2j + from];
+      } else {
+        workers_.status[id] = static_cast<std::uint8_t>(Status::kEmployed);
+        if (workers_.spell[id] >= sc_.labour.long_term_months) ++t[t_ltu + from];
+        if (workers_.spell[id] > sc_.policy.ui_months) ++t[t_ui + from];
+        const auto reason = static_cast<Reason>(workers_.reason[id]);
+        const std::size_t bin = std::min<std::size_t>(workers_.spell[id], kSpellBins - 1);
+        if (reason == Reason::kAutomation || reason == Reason::kCapexFunding) {
+          ++t[t_ai + bin];
+        } else if (reason == Reason::kDemand || reason == Reason::kFirmExit) {
+          ++t[t_other + bin];
+        }
+        workers_.spell[id] = 0;
+        ++t[t_finds + from];
+        ++t[t_trans + from * occ_ + to];
       }
-      workers_.spell[id] = 0;
-      add(job_finds_[from], std::int64_t{1});
-      add(transitions_[from * occ_ + to], 1.0);
+      workers_.employer[id] = f;
+      workers_.occupation[id] = static_cast<std::uint8_t>(to);
+      workers_.wage[id] = wage;
+      workers_.tenure[id] = 0;
     }
-    workers_.employer[id] = f;
-    workers_.occupation[id] = static_cast<std::uint8_t>(to);
-    workers_.wage[id] = wage;
-    workers_.tenure[id] = 0;
   });
+  for (std::size_t b = 0; b < nb_hires; ++b) {
+    const std::int64_t* t = tally.data() + b * t_width;
+    for (std::size_t o = 0; o < occ_; ++o) {
+      hires_[o] += t[t_hires + o];
+      job_finds_[o] += t[t_finds + o];
+      job_to_job_out_[o] += t[t_j2j + o];
+      ltu_hired_[o] += t[t_ltu + o];
+      ui_expired_hired_[o] += t[t_ui + o];
+    }
+    for (std::size_t k = 0; k < classes_; ++k) cls_hires_[k] += t[t_class + k];
+    for (std::size_t x = 0; x < kSpellBins; ++x) {
+      reemploy_ai_[x] += static_cast<double>(t[t_ai + x]);
+      reemploy_other_[x] += static_cast<double>(t[t_other + x]);
+    }
+    for (std::size_t x = 0; x < occ_ * occ_; ++x) transitions_[x] += static_cast<double>(t[t_trans + x]);
+  }
 }
 
 void LabourMarket::update_wages(int month) {
@@ -1283,11 +1312,6 @@ void LabourMarket::record(double* out) {
   };
   const double E = sum(emp_), U = sum(unemp_), LTU = sum(ltu_);
   const double V = sum(vacancies_posted_);
-  double unfilled = 0, demand_total = 0;
-  for (std::size_t c = 0; c < F.vacancies.size(); ++c) {
-    unfilled += F.vacancies[c];
-    demand_total += F.requirement[c];
-  }
   std::vector<double> by_reason(kReasons, 0.0), occ_layoffs(occ_, 0.0), occ_ai(occ_, 0.0);
   for (std::size_t o = 0; o < occ_; ++o) {
     for (std::size_t r = 0; r < kReasons; ++r) {
@@ -1304,9 +1328,9 @@ void LabourMarket::record(double* out) {
     wage_then += emp_[o] * wage0_[o];
   }
   // Firm aggregates: per-block partial sums in parallel, joined in block order (deterministic).
-  // Layout of a partial: 11 per-class sums, 2 per-occupation sums, then 19 scalars.
+  // Layout of a partial: 11 per-class sums, 2 per-occupation sums, then 21 scalars.
   const std::size_t K = classes_;
-  const std::size_t width = 11 * K + 2 * occ_ + 19;
+  const std::size_t width = 11 * K + 2 * occ_ + 21;
   const std::size_t nb = sim::block_count(F.size(), kFirmBlock);
   std::vector<double> partial(nb * width, 0.0);
   sim::for_blocks(F.size(), kFirmBlock, [&](std::size_t b, std::size_t begin, std::size_t end) {
@@ -1326,6 +1350,8 @@ void LabourMarket::record(double* out) {
         per_occ[occ_ + o] += h;
         if (occs[o].ai_role) per_class[9 * K + k] += h;
         if (model_->exposed[o] != 0) per_class[10 * K + k] += h;
+        scalar[19] += F.vacancies[c];  // unfilled after matching
+        scalar[20] += F.requirement[c];
       }
       per_class[1 * K + k] += F.capex_payment[f];
       per_class[2 * K + k] += F.capacity[f];
@@ -1365,7 +1391,8 @@ void LabourMarket::record(double* out) {
   const double capex = sc[0], orders = sc[1], capacity = sc[2], arrivals = sc[3], retirements = sc[4],
                used = sc[5], ai_demand = sc[6], ai_revenue = sc[7], core = sc[8], wage_bill = sc[9],
                other = sc[10], opex = sc[11], cash = sc[12], incidents = sc[13], incident_cost = sc[14],
-               active = sc[15], knowledge = sc[16], load_num = sc[17], load_den = sc[18];
+               active = sc[15], knowledge = sc[16], load_num = sc[17], load_den = sc[18], unfilled = sc[19],
+               demand_total = sc[20];
   double theta_all = 0;
   for (std::size_t o = 0; o < occ_; ++o) theta_all += occ_theta[o];
   out[id.employment] = E;
