@@ -1071,11 +1071,14 @@ void LabourMarket::run_matching(int month) {
   // On-the-job seekers follow the unemployed; they take only offers above their current pay
   // (reservation wage = nominal wage x (1 + search.job_to_job_premium)).
   const std::size_t n_unemployed = seekers.size();
-  for (const std::uint32_t id : job_searchers_) {
-    const auto reservation = static_cast<float>(w.wage[id] * price_level_ * (1.0 + sc_.search.job_to_job_premium));
-    seekers.push_back(Seeker{id, w.occupation[id], 0, w.literacy[id], reservation,
-                             static_cast<float>(sc_.search.on_the_job_intensity), 0.0F});
-  }
+  seekers.resize(n_unemployed + job_searchers_.size());
+  const auto ojs_intensity = static_cast<float>(sc_.search.on_the_job_intensity);
+  const double above = price_level_ * (1.0 + sc_.search.job_to_job_premium);
+  sim::for_each_index(job_searchers_.size(), 2048, [&](std::size_t k) {
+    const std::uint32_t id = job_searchers_[k];
+    const auto reservation = static_cast<float>(w.wage[id] * above);
+    seekers[n_unemployed + k] = Seeker{id, w.occupation[id], 0, w.literacy[id], reservation, ojs_intensity, 0.0F};
+  });
   const auto& sp = sc_.search;
   MatchParams params{sp.applications,     sp.discouragement, sp.min_search_share, sp.rounds,
                      sp.similarity_weight, sp.noise_sd,      sp.hiring_standard, sp.literacy_weight};
