@@ -1,6 +1,7 @@
 #include "sim/output.hpp"
 
 #include <chrono>
+#include <algorithm>
 #include <cmath>
 #include <ctime>
 #include <filesystem>
@@ -35,6 +36,8 @@ OutputWriter::OutputWriter(std::string final_path, const MetricLayout& layout,
       attrs_(attrs),
       file_(h5::File::create(partial_path_)),
       months_completed_(static_cast<std::size_t>(attrs.replications), 0),
+      pending_(static_cast<std::size_t>(attrs.replications)),
+      pending_first_(static_cast<std::size_t>(attrs.replications), 1),
       last_flush_(std::chrono::steady_clock::now()) {
   const auto reps = static_cast<h5::hsize>(attrs.replications);
   const auto months = static_cast<h5::hsize>(attrs.months);
@@ -101,23 +104,46 @@ OutputWriter::~OutputWriter() {
 
 void OutputWriter::write_month(std::uint32_t replication, int month, const double* values) {
   std::lock_guard<std::mutex> lock(mutex_);
-  const auto r = static_cast<h5::hsize>(replication);
-  const auto m = static_cast<h5::hsize>(month - 1);
-  for (std::size_t i = 0; i < datasets_.size(); ++i) {
-    const auto& spec = layout_.specs()[i];
-    if (spec.scalar) {
-      datasets_[i].write({r, m}, {1, 1}, values + spec.offset);
-    } else {
-      datasets_[i].write({r, m, 0}, {1, 1, spec.width}, values + spec.offset);
-    }
-  }
-  months_completed_[replication] = month;
+  auto& pending = pending_[replication];
+  if (pending.empty()) pending_first_[replication] = month;
+  pending.insert(pending.end(), values, values + layout_.size());
   const auto now = std::chrono::steady_clock::now();
-  if (now - last_flush_ > std::chrono::seconds(2)) {
-    // A reader (or a hard kill) sees the progress so far.
+  // A reader (or a hard kill) sees the progress so far; a full chunk (a year of ten) is
+  // written without waiting.
+  const auto buffered = pending.size() / std::max<std::size_t>(layout_.size(), 1);
+  if (now - last_flush_ > std::chrono::seconds(2) || buffered >= 120) {
+    flush_pending();
     file_.root().set_attr("months_completed", months_completed_);
     file_.flush();
     last_flush_ = now;
+  }
+}
+
+void OutputWriter::flush_pending() {
+  const std::size_t width_all = layout_.size();
+  if (width_all == 0) return;
+  for (std::size_t r = 0; r < pending_.size(); ++r) {
+    auto& pending = pending_[r];
+    if (pending.empty()) continue;
+    const std::size_t n = pending.size() / width_all;
+    const auto rep = static_cast<h5::hsize>(r);
+    const auto first = static_cast<h5::hsize>(pending_first_[r] - 1);
+    for (std::size_t i = 0; i < datasets_.size(); ++i) {
+      const auto& spec = layout_.specs()[i];
+      const std::size_t width = spec.scalar ? 1 : spec.width;
+      scratch_.resize(n * width);
+      for (std::size_t m = 0; m < n; ++m) {
+        std::copy_n(pending.begin() + static_cast<std::ptrdiff_t>(m * width_all + spec.offset), width,
+                    scratch_.begin() + static_cast<std::ptrdiff_t>(m * width));
+      }
+      if (spec.scalar) {
+        datasets_[i].write({rep, first}, {1, n}, scratch_.data());
+      } else {
+        datasets_[i].write({rep, first, 0}, {1, n, spec.width}, scratch_.data());
+      }
+    }
+    months_completed_[r] = pending_first_[r] + static_cast<std::int64_t>(n) - 1;
+    pending.clear();
   }
 }
 
@@ -144,6 +170,7 @@ void OutputWriter::write_events(std::size_t table_id, const std::vector<std::int
 
 void OutputWriter::finish(bool complete, double wall_seconds) {
   std::lock_guard<std::mutex> lock(mutex_);
+  flush_pending();
   auto root = file_.root();
   root.set_attr("months_completed", months_completed_);
   root.set_attr("complete", std::int64_t{complete ? 1 : 0});

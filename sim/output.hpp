@@ -1,5 +1,5 @@
 // HDF5 output of a run (ARCHITECTURE.md "Output"). The file is written to "<path>.partial" month
-// by month and renamed to <path> by finish(); an interrupted run is finished with complete = 0
+// by month (buffered, and written at least every two seconds) and renamed to <path> by finish(); an interrupted run is finished with complete = 0
 // and stays readable. If the writer is destroyed without finish() (an exception), the partial
 // file is removed, so no half-written output ever appears under the final name.
 //
@@ -66,7 +66,15 @@ class OutputWriter : public ResultSink {
   std::vector<h5::Dataset> datasets_;  // one per MetricSpec
   std::vector<h5::Dataset> statics_;   // one per StaticSpec
   std::vector<h5::Table> events_;      // one per EventSpec
-  std::vector<std::int64_t> months_completed_;
+  /// Writes every buffered month and records months_completed. Caller holds mutex_.
+  void flush_pending();
+
+  std::vector<std::int64_t> months_completed_;  ///< months written to the file, per replication
+  /// Months received but not yet written, per replication: values of consecutive months from
+  /// pending_first_ (1-based), layout.size() each. Written in blocks, one write per dataset,
+  /// instead of one write per dataset and month.
+  std::vector<std::vector<double>> pending_;
+  std::vector<int> pending_first_;
   std::vector<double> scratch_;
   std::mutex mutex_;
   std::chrono::steady_clock::time_point last_flush_;
