@@ -100,16 +100,10 @@ std::string attr_text(const h5::Group& root, const std::string& name) {
 
 using labourshift::cli::month_label;
 
+/// Whole numbers with thousands separators; two decimals when there is a fraction.
 std::string grouped(double x) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.2f", std::fabs(x));
-  std::string s = buf;
-  const std::size_t dot = s.find('.');
-  std::string whole = s.substr(0, dot);
-  std::string frac = s.substr(dot);
-  for (int i = static_cast<int>(whole.size()) - 3; i > 0; i -= 3) whole.insert(static_cast<std::size_t>(i), ",");
-  if (frac == ".00") frac.clear();
-  return (x < 0 ? "-" : "") + whole + frac;
+  const std::string s = labourshift::cli::with_commas(x, 2);
+  return s.size() > 3 && s.compare(s.size() - 3, 3, ".00") == 0 ? s.substr(0, s.size() - 3) : s;
 }
 
 /// A [replication x month] series.

@@ -64,12 +64,7 @@ std::vector<std::string> overrides_of(const RunArgs& a) {
 
 using labourshift::cli::month_label;
 
-std::string with_commas(double x) {
-  const auto n = static_cast<long long>(std::llround(x));
-  std::string s = std::to_string(n < 0 ? -n : n);
-  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
-  return (n < 0 ? "-" : "") + s;
-}
+using labourshift::cli::with_commas;
 
 /// Mean over replications of metric `offset` at month m (1-based), over finished replications.
 double ensemble_mean(const ls::sim::EnsembleResult& r, std::size_t size, std::size_t offset, int m) {

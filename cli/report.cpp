@@ -68,7 +68,10 @@ std::vector<std::string> child_environment(const std::string& analysis_dir) {
   for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
     const std::string kv = *e;
     if (kv.rfind("PYTHONPATH=", 0) == 0) {
-      if (kv.size() > 11) pythonpath += ":" + kv.substr(11);
+      if (kv.size() > 11) {
+        pythonpath += ':';
+        pythonpath += kv.substr(11);
+      }
     } else if (kv.rfind("MPLBACKEND=", 0) != 0) {
       env.push_back(kv);
     }
