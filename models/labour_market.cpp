@@ -497,6 +497,11 @@ void LabourMarket::separate(int month) {
     const std::uint8_t* __restrict knowledge = knowledge_role_.data();
     const double* __restrict complement = complementarity_.data();
     const double price_level = price_level_;
+    // Sizes as locals: a store through the int64 count arrays may alias any member of type
+    // (unsigned) long, so members read in the loop would be reloaded after every count.
+    const std::size_t occ = occ_;
+    const std::size_t n_occ = F.occupations;
+    const std::uint32_t rep = rep_;
     std::int64_t* cnt = counts.data() + b * width;
     std::int64_t* flow = cnt + flow_base;
     FirmSums& mine = sums.local();
@@ -511,7 +516,7 @@ void LabourMarket::separate(int month) {
       if (i + kPrefetch < end) {
         const std::uint32_t ahead = employer[i + kPrefetch];
         if (ahead != kNoEmployer) {
-          __builtin_prefetch(cell_odds + F.cell(ahead, occupation[i + kPrefetch]));
+          __builtin_prefetch(cell_odds + ahead * n_occ + occupation[i + kPrefetch]);
           __builtin_prefetch(mine.firm.data() + ahead, 1);
         }
       }
@@ -521,14 +526,14 @@ void LabourMarket::separate(int month) {
       if ((i & (kDrawBatch - 1)) == 0 || i == begin) {
         const std::size_t first = (i & ~(kDrawBatch - 1)) >> 2U;
         for (std::size_t g = 0; g < kDrawBatch / 4; ++g) {
-          const auto block = sim::Stream::first_block(seed, rep_, static_cast<std::uint32_t>(month),
+          const auto block = sim::Stream::first_block(seed, rep, static_cast<std::uint32_t>(month),
                                                       phase::kSeparation, static_cast<std::uint32_t>(first + g));
           for (std::size_t k = 0; k < 4; ++k) words[g * 4 + k] = block.v[k];
         }
       }
       const auto st = static_cast<Status>(status[i]);
       if (st == Status::kRetired) continue;
-      ++cnt[start_base + static_cast<std::size_t>(st) * occ_ + occupation[i]];
+      ++cnt[start_base + static_cast<std::size_t>(st) * occ + occupation[i]];
       if (birthday && age[i] < 120) ++age[i];
       const double h_retire = retire_hazard[age[i]];
       // One uniform per worker and month decides everything: row i takes word i % 4 of the
@@ -545,7 +550,7 @@ void LabourMarket::separate(int month) {
                                     : st == Status::kReskilling ? kRetireR
                                     : st == Status::kFounder    ? kRetireF
                                                                 : kRetireO;
-          ++flow[which * occ_ + o];
+          ++flow[which * occ + o];
           status[i] = static_cast<std::uint8_t>(Status::kRetired);
           why[i] = static_cast<std::uint8_t>(Reason::kRetirement);
           continue;
@@ -563,11 +568,11 @@ void LabourMarket::separate(int month) {
           const double p_found = std::min(1.0, sc_.founders.base_hazard * (1.0 + pol.founder_support) *
                                                    (1.0 + sc_.founders.literacy_elasticity * literacy[i]));
           if (v < p_exit) {
-            ++flow[kExit * occ_ + o];
+            ++flow[kExit * occ + o];
             status[i] = static_cast<std::uint8_t>(Status::kOutOfLabourForce);
             spell[i] = 0;
           } else if (v < p_exit + p_reskill) {
-            ++flow[kReskillStart * occ_ + o];
+            ++flow[kReskillStart * occ + o];
             const auto t = static_cast<std::size_t>(target);
             const double sim = model_->similarity(static_cast<Eigen::Index>(o), static_cast<Eigen::Index>(t));
             const double months = (rs.duration_base_months + rs.duration_distance_months * (1.0 - sim)) *
@@ -577,7 +582,7 @@ void LabourMarket::separate(int month) {
             reskill_months_left[i] = static_cast<std::uint8_t>(std::clamp(std::lround(months), 1L, 255L));
             spell[i] = 0;
           } else if (v < p_exit + p_reskill + p_found) {
-            ++flow[kFounderStart * occ_ + o];
+            ++flow[kFounderStart * occ + o];
             status[i] = static_cast<std::uint8_t>(Status::kFounder);
             tenure[i] = 0;
             spell[i] = 0;
@@ -588,13 +593,13 @@ void LabourMarket::separate(int month) {
           }
         } else if (st == Status::kReskilling) {
           if (v < rs.dropout_rate) {
-            ++flow[kReskillDropout * occ_ + o];
+            ++flow[kReskillDropout * occ + o];
             status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
           } else if (--reskill_months_left[i] == 0) {
             // Completion: the worker's occupation becomes the target, literacy rises.
             const std::size_t t = reskill_target[i];
-            ++flow[kReskillComplete * occ_ + o];
-            ++flow[kReskillCompleteInto * occ_ + t];
+            ++flow[kReskillComplete * occ + o];
+            ++flow[kReskillCompleteInto * occ + t];
             block_completions[b].emplace_back(static_cast<std::uint8_t>(o), static_cast<std::uint8_t>(t));
             status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
             occupation[i] = static_cast<std::uint8_t>(t);
@@ -604,7 +609,7 @@ void LabourMarket::separate(int month) {
         } else if (st == Status::kFounder) {
           if (tenure[i] < 0xffff) ++tenure[i];
           if (v < sc_.founders.failure_rate) {
-            ++flow[kFounderFail * occ_ + o];
+            ++flow[kFounderFail * occ + o];
             status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
             spell[i] = 0;
           } else if (tenure[i] >= sc_.founders.months_to_firm && firm_class_for_founders_ >= 0 &&
@@ -613,7 +618,7 @@ void LabourMarket::separate(int month) {
           }
         } else if (st == Status::kOutOfLabourForce) {
           if (v < reentry) {
-            ++flow[kReentry * occ_ + o];
+            ++flow[kReentry * occ + o];
             status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
             spell[i] = 0;
           }
@@ -622,8 +627,8 @@ void LabourMarket::separate(int month) {
       }
       if (retires) {
         const std::size_t o = occupation[i];
-        ++flow[kRetireE * occ_ + o];
-        std::atomic_ref<std::int32_t>(F.headcount[F.cell(employer[i], o)]).fetch_sub(1, std::memory_order_relaxed);
+        ++flow[kRetireE * occ + o];
+        std::atomic_ref<std::int32_t>(F.headcount[employer[i] * n_occ + o]).fetch_sub(1, std::memory_order_relaxed);
         status[i] = static_cast<std::uint8_t>(Status::kRetired);
         why[i] = static_cast<std::uint8_t>(Reason::kRetirement);
         employer[i] = kNoEmployer;
@@ -633,7 +638,7 @@ void LabourMarket::separate(int month) {
       if (tenure[i] < 0xffff) ++tenure[i];
       const std::size_t o = occupation[i];
       const std::uint32_t f = employer[i];
-      const std::size_t c = F.cell(f, o);
+      const std::size_t c = f * n_occ + o;
       // On-the-job AI literacy: l += beta theta (1 - l).
       const float l = literacy[i];
       const CellOdds odds = cell_odds[c];
@@ -684,7 +689,7 @@ void LabourMarket::separate(int month) {
         }
       }
       const std::size_t k = F.firm_class[f];
-      sim::Stream rng(seed, rep_, static_cast<std::uint32_t>(month), phase::kRedeploy,
+      sim::Stream rng(seed, rep, static_cast<std::uint32_t>(month), phase::kRedeploy,
                       static_cast<std::uint32_t>(i));
       const double mobility = std::min(1.0, sc_.firms[k].value.internal_mobility_rate * (1.0 + pol.internal_mobility_boost));
       if (firm_reason && rng.uniform() < mobility) {
@@ -693,13 +698,13 @@ void LabourMarket::separate(int month) {
         continue;
       }
       if (reason == Reason::kQuit) {
-        ++cnt[occ_ * kReasons + o];
-        ++cnt[occ_ * kReasons + occ_ + classes_ * kReasons + k];
+        ++cnt[occ * kReasons + o];
+        ++cnt[occ * kReasons + occ + classes_ * kReasons + k];
       } else {
         const std::size_t r = static_cast<std::size_t>(reason) - 1;  // demand .. firm_exit skip quit
         const std::size_t ri = reason == Reason::kFirmExit ? 3 : r;
         ++cnt[o * kReasons + ri];
-        ++cnt[occ_ * kReasons + occ_ + k * kReasons + ri];
+        ++cnt[occ * kReasons + occ + k * kReasons + ri];
         std::atomic_ref<std::int32_t>(F.layoffs[f * kLayoffReasons + ri]).fetch_add(1, std::memory_order_relaxed);
         if (mandate && (reason == Reason::kAutomation || reason == Reason::kCapexFunding)) {
           block_mandated[b].push_back(static_cast<std::uint32_t>(i));
