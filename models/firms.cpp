@@ -326,6 +326,18 @@ void LabourMarket::plan_firms(int month) {
   const double sd_z = sc_.macro.firm_shock_sd;
   auto& F = firms_;
   const auto t = static_cast<std::size_t>(month);
+  // Layoff costs (severance; for AI-attributed layoffs also disclosure and the retraining
+  // mandate) make firms shed part of the excess by attrition instead: a layoff costing c months
+  // of wage is replaced by waiting with share c / (c + 12). The kept share 12 / (12 + c) by
+  // class and occupation, once a month rather than per cell.
+  const double sev = sc_.policy.severance_months;
+  const double demand_attrition = 12.0 / (12.0 + sev);
+  std::vector<double> ai_attrition(classes_ * occ_);
+  for (std::size_t k = 0; k < classes_; ++k) {
+    for (std::size_t o = 0; o < occ_; ++o) {
+      ai_attrition[k * occ_ + o] = 12.0 / (12.0 + sev + ai_layoff_cost_months(wage_[o] * class_premium_[k]));
+    }
+  }
   // The ring slots this month touches, per class (lags and lives are class parameters): rows
   // indexed by firm, so the loop below reads them in order and divides nothing.
   struct Slots {
@@ -501,7 +513,8 @@ void LabourMarket::plan_firms(int month) {
     const double compute_cost = F.capex_payment[f] + F.opex[f];
     const double compute_excess = compute_cost - F.compute_cost_share0[f] * revenue;
     const double shortfall = std::min(c.target_margin * revenue - cash_flow, compute_excess);
-    std::array<float, 256> capex_cut{};
+    std::array<float, 256> capex_cut;  // by occupation; only live cells are read
+    for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) capex_cut[F.live_occ[li]] = 0.0F;
     if (shortfall > 0) {
       double budget = std::min(shortfall, c.max_budget_cut_share * F.wage_bill[f]);
       std::array<std::pair<double, std::size_t>, 256> order_cells;  // no heap allocation per firm
@@ -545,14 +558,10 @@ void LabourMarket::plan_firms(int month) {
         n_auto = n - n_demand;
       }
       double n_capex = std::min<double>(capex_cut[o], std::max(0.0, h - n_demand - n_auto));
-      // Layoff costs (severance; for AI-attributed layoffs also disclosure and the retraining
-      // mandate) make firms shed part of the excess by attrition instead: a layoff costing c
-      // months of wage is replaced by waiting with share c / (c + 12).
-      const double sev = sc_.policy.severance_months;
-      const double ai_cost = sev + ai_layoff_cost_months(wage_[o] * class_premium_[F.firm_class[f]]);
-      n_demand *= 12.0 / (12.0 + sev);
-      n_auto *= 12.0 / (12.0 + ai_cost);
-      n_capex *= 12.0 / (12.0 + ai_cost);
+      // Layoff costs turn part of the excess into attrition (see demand_attrition above).
+      n_demand *= demand_attrition;
+      n_auto *= ai_attrition[F.firm_class[f] * occ_ + o];
+      n_capex *= ai_attrition[F.firm_class[f] * occ_ + o];
       F.odds[cell] = CellOdds{quantise_probability(F.adoption[cell]), quantise_probability(h > 0 ? n_demand / h : 0.0),
                               quantise_probability(h > 0 ? n_auto / h : 0.0),
                               quantise_probability(h > 0 ? n_capex / h : 0.0)};
