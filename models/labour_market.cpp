@@ -441,7 +441,7 @@ void LabourMarket::separate(int month) {
   const int long_term = sc_.labour.long_term_months;
   const int ui_months = sc_.policy.ui_months;
   const double cap = sc_.reliability.knowledge_tenure_cap_months;
-  tbb::enumerable_thread_specific<FirmSums> sums;
+  auto& sums = firm_sums_;
   std::vector<std::array<double, 6>> block_sums(nb, std::array<double, 6>{});  // wage, literacy, fluent x4
   std::vector<std::int64_t> counts(nb * width, 0);
   std::vector<std::vector<std::uint32_t>> block_seekers(nb), block_candidates(nb);
@@ -505,7 +505,7 @@ void LabourMarket::separate(int month) {
     std::int64_t* cnt = counts.data() + b * width;
     std::int64_t* flow = cnt + flow_base;
     FirmSums& mine = sums.local();
-    if (mine.firm.size() != F.size()) mine.firm.assign(F.size(), {0, 0, 0});
+    if (mine.firm.size() < F.size()) mine.firm.resize(F.size(), {0, 0, 0});
     auto& bs = block_sums[b];
     auto& seek = block_seekers[b];
     std::int64_t employed = 0;
@@ -1191,11 +1191,14 @@ void LabourMarket::merge_firm_sums(tbb::enumerable_thread_specific<FirmSums>& su
   auto& F = firms_;
   sim::for_each_index(F.size(), 1024, [&](std::size_t f) {
     std::int64_t wage = 0, lit = 0, know = 0;
-    for (const auto& part : sums) {
-      if (part.firm.empty()) continue;
+    // Each thread's arrays are kept from month to month (no allocation, no page faults):
+    // read, then zeroed for the next pass.
+    for (auto& part : sums) {
+      if (f >= part.firm.size()) continue;
       wage += part.firm[f][0];
       lit += part.firm[f][1];
       know += part.firm[f][2];
+      part.firm[f] = {0, 0, 0};
     }
     F.wage_bill[f] = static_cast<double>(wage) / 100.0;
     F.literacy_sum[f] = lit;
@@ -1241,7 +1244,7 @@ void LabourMarket::measure_workers() {
   std::vector<std::uint8_t> knowledge_role;
   for (const auto& o : model_->data.occupations) knowledge_role.push_back(o.knowledge_role ? 1 : 0);
   auto& F = firms_;
-  tbb::enumerable_thread_specific<FirmSums> sums;
+  auto& sums = firm_sums_;
   const auto& w = workers_;
   sim::for_blocks(n, kWorkerBlock, [&](std::size_t b, std::size_t begin, std::size_t end) {
     std::int64_t* cnt = counts.data() + b * width;
@@ -1249,7 +1252,7 @@ void LabourMarket::measure_workers() {
     // Per-firm sums go to this thread's own arrays: integer sums do not depend on which thread
     // added what, so the merged result is deterministic, and no atomics are needed.
     FirmSums& mine = sums.local();
-    if (mine.firm.size() != F.size()) mine.firm.assign(F.size(), {0, 0, 0});
+    if (mine.firm.size() < F.size()) mine.firm.resize(F.size(), {0, 0, 0});
     for (std::size_t i = begin; i < end; ++i) {
       const std::size_t o = w.occupation[i];
       const auto st = static_cast<Status>(w.status[i]);

@@ -139,6 +139,7 @@ class LabourMarket : public sim::Replication {
     }
   };
   void measure_workers();
+  /// Adds up the threads' sums into the firm table and zeroes them for the next month.
   void merge_firm_sums(tbb::enumerable_thread_specific<FirmSums>& sums);
   void close_stocks();
   void account_firms(int month);
@@ -214,6 +215,7 @@ class LabourMarket : public sim::Replication {
 
   std::vector<std::int64_t> warn_rows_;
   std::vector<std::byte> reorder_scratch_;  ///< reorder_workers()' column buffer, 4 bytes a row
+  tbb::enumerable_thread_specific<FirmSums> firm_sums_;  ///< per-thread, all zero between passes
   std::array<double, 13> phase_seconds_{};  ///< wall time per phase (LABOURSHIFT_PHASE_TIMES)
 };
 
