@@ -155,7 +155,7 @@ TEST_CASE("cutting knowledge-role staff raises the incident rate", "[firms][reli
   const auto base = run(base_m, reps);
   const auto deep = run(deep_m, reps);
   const auto& id = base_m->ids;
-  CHECK(at(*deep_m, deep, id.knowledge, months) < 0.9 * at(*base_m, base, id.knowledge, months));
+  CHECK(total(*deep_m, deep, id.knowledge, 13, months) < 0.9 * total(*base_m, base, id.knowledge, 13, months));
   CHECK(total(*deep_m, deep, id.load_ratio, 13, months) > 1.1 * total(*base_m, base, id.load_ratio, 13, months));
   CHECK(total(*deep_m, deep, id.incidents, 13, months) > 1.2 * total(*base_m, base, id.incidents, 13, months));
 }
