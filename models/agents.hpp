@@ -1,4 +1,5 @@
-// Agent tables: one contiguous array per field, rows addressed by a stable id (the row index).
+// Agent tables: one contiguous array per field, rows addressed by their index. Worker rows are
+// regrouped once a year (LabourMarket::reorder_workers), so a row is an id within a month only.
 // No per-agent objects, no strings in hot loops. A phase writes only the rows it owns.
 #pragma once
 

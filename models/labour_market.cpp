@@ -390,12 +390,14 @@ void LabourMarket::reorder_workers() {
     const std::uint32_t f = w.employer[i];
     from[start[f == kNoEmployer ? n_firms : f]++] = static_cast<std::uint32_t>(i);
   }
-  // Each column is gathered into one reused scratch buffer and copied back: no allocation,
-  // no zero-filling, and the table never exists twice.
-  if (reorder_scratch_.size() < kept * sizeof(std::uint32_t)) reorder_scratch_.resize(kept * sizeof(std::uint32_t));
+  // Each column is gathered into one scratch buffer (uninitialised, as wide as the widest
+  // column) and copied back, so the table never exists twice: at its peak the reorder adds 8 bytes
+  // a worker (this buffer and `from`), freed on return.
+  const std::unique_ptr<std::uint32_t[]> scratch(new std::uint32_t[kept]);
   auto gather = [&](auto& column) {
     using T = typename std::remove_reference_t<decltype(column)>::value_type;
-    T* sorted = reinterpret_cast<T*>(reorder_scratch_.data());
+    static_assert(sizeof(T) <= sizeof(std::uint32_t) && alignof(T) <= alignof(std::uint32_t));
+    T* sorted = reinterpret_cast<T*>(scratch.get());
     const T* old = column.data();
     sim::for_each_index(kept, 8192, [&](std::size_t j) { sorted[j] = old[from[j]]; });
     column.resize(kept);

@@ -106,7 +106,7 @@ class LabourMarket : public sim::Replication {
   void init_firms();
   void init_workers();
   void init_firm_finance();
-  /// Drops retired rows and groups employed rows by employer (MODEL.md 7, "Worker rows"):
+  /// Drops retired rows and groups employed rows by employer (docs/model.md, "Time and randomness"):
   /// keeps the separation pass reading firm data in order as hires scatter staff over the table.
   void reorder_workers();
   // The month's phases, in order.
@@ -214,7 +214,6 @@ class LabourMarket : public sim::Replication {
   std::vector<double> reskill_flows_, reemploy_ai_, reemploy_other_;
 
   std::vector<std::int64_t> warn_rows_;
-  std::vector<std::byte> reorder_scratch_;  ///< reorder_workers()' column buffer, 4 bytes a row
   tbb::enumerable_thread_specific<FirmSums> firm_sums_;  ///< per-thread, all zero between passes
   std::array<double, 13> phase_seconds_{};  ///< wall time per phase (LABOURSHIFT_PHASE_TIMES)
 };
