@@ -989,22 +989,10 @@ void LabourMarket::enter(int month) {
   }
 }
 
-void LabourMarket::post_vacancies() {
-  // V_fo = round(gamma_v max(0, L*_fo - H_fo)): the shortfall after this month's separations,
-  // which includes the replacement of quits.
-  sim::for_each_index(firms_.size(), kFirmBlock, [&](std::size_t f) {
-    const double gamma_v = sc_.firms[firms_.firm_class[f]].value.hiring_speed;
-    for (std::size_t li = firms_.live_begin[f]; li < firms_.live_begin[f + 1]; ++li) {
-      const std::size_t o = firms_.live_occ[li];
-      const std::size_t c = firms_.cell(f, o);
-      const double gap = firms_.requirement[c] - firms_.headcount[c];
-      firms_.vacancies[c] = gap > 0 ? static_cast<std::int32_t>(std::floor(gamma_v * gap + 0.5)) : 0;
-    }
-  });
-}
-
 void LabourMarket::run_matching(int month) {
   const auto& w = workers_;
+  // Vacancies: V_fo = round(gamma_v max(0, L*_fo - H_fo)), the shortfall after this month's
+  // separations, which includes the replacement of quits; posted in the first pass below.
   // Vacancy book: slots grouped by occupation, firms in ascending order within each. Built in
   // parallel over blocks of firms: count per block and occupation, prefix-sum in block order,
   // then each block fills its own ranges (the same book for any thread count).
@@ -1018,9 +1006,13 @@ void LabourMarket::run_matching(int month) {
     std::uint32_t* cnt = block_count.data() + b * occ_;
     std::int64_t* cls = block_class.data() + b * classes_;
     for (std::size_t f = begin; f < end; ++f) {
+      const double gamma_v = sc_.firms[firms_.firm_class[f]].value.hiring_speed;
       for (std::size_t li = firms_.live_begin[f]; li < firms_.live_begin[f + 1]; ++li) {
         const std::size_t o = firms_.live_occ[li];
-        const std::int32_t v = firms_.vacancies[firms_.cell(f, o)];
+        const std::size_t c = firms_.cell(f, o);
+        const double gap = firms_.requirement[c] - firms_.headcount[c];
+        const std::int32_t v = gap > 0 ? static_cast<std::int32_t>(std::floor(gamma_v * gap + 0.5)) : 0;
+        firms_.vacancies[c] = v;
         cnt[o] += static_cast<std::uint32_t>(v);
         cls[firms_.firm_class[f]] += v;
       }
@@ -1580,8 +1572,7 @@ void LabourMarket::step(int month, double* out) {
     create_founder_firms();
   });
   timed([&] { enter(month); });
-  timed([&] { post_vacancies(); });
-  timed([&] { run_matching(month); });
+  timed([&] { run_matching(month); });  // posts the vacancies, then matches
   timed([&] { update_wages(month); });
   timed([&] {
     close_stocks();
@@ -1604,8 +1595,9 @@ void LabourMarket::step(int month, double* out) {
 LabourMarket::~LabourMarket() {
   if (std::getenv("LABOURSHIFT_PHASE_TIMES") == nullptr) return;
   static const char* names[] = {"reorder", "environment", "plan_firms", "plan_workers", "separate", "redeploy",
-                                "enter", "post_vacancies", "matching", "wages", "stocks", "accounts",
+                                "enter", "vacancies_and_matching", "wages", "stocks", "accounts",
                                 "record"};
+  static_assert(std::size(names) == std::tuple_size_v<decltype(phase_seconds_)>, "one name per timed phase");
   std::fprintf(stderr, "phase times, replication %u (s):", rep_);
   for (std::size_t i = 0; i < phase_seconds_.size(); ++i) std::fprintf(stderr, " %s=%.3f", names[i], phase_seconds_[i]);
   std::fprintf(stderr, "\n");

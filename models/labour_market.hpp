@@ -122,7 +122,7 @@ class LabourMarket : public sim::Replication {
   void plan_workers(int month);
   void enrol_mandated();
   void enter(int month);
-  void post_vacancies();
+  /// Posts this month's vacancies and matches seekers to them.
   void run_matching(int month);
   void update_wages(int month);
   /// Per-thread integer sums per firm: wages in cents, literacy x 1e4, knowledge x 1e3.
@@ -215,7 +215,7 @@ class LabourMarket : public sim::Replication {
 
   std::vector<std::int64_t> warn_rows_;
   tbb::enumerable_thread_specific<FirmSums> firm_sums_;  ///< per-thread, all zero between passes
-  std::array<double, 13> phase_seconds_{};  ///< wall time per phase (LABOURSHIFT_PHASE_TIMES)
+  std::array<double, 12> phase_seconds_{};  ///< wall time per phase (LABOURSHIFT_PHASE_TIMES)
 };
 
 }  // namespace labourshift::models
