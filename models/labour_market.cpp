@@ -430,6 +430,7 @@ void LabourMarket::separate(int month) {
   const double q = sc_.labour.quit_rate;
   const double beta = sc_.workers.literacy_learning_rate;
   const double lit_weight = sc_.workers.layoff_literacy_weight;
+  const double max_weight = (1.0 + std::fabs(lit_weight)) / kOddsScale;
   // Wages are stored in start-of-run prices: incumbents' pay rises with trend inflation
   // without touching every row every month.
   price_level_ = std::pow(1.0 + sc_.wages.inflation_per_year, static_cast<double>(month) / 12.0);
@@ -657,6 +658,18 @@ void LabourMarket::separate(int month) {
           const std::size_t k = lit >= 0.3 ? 2 : 4;
           bs[k] += wage;
           bs[k + 1] += 1;
+        }
+      }
+      // Most employed workers stay. u is at or above every threshold of the chain below when it
+      // is at or above their largest possible value: the literacy weight is at most
+      // (1 + |lit_weight|) / 65535, as both literacies lie in [0, 1]. The bound errs high by a
+      // relative 1e-9, far above rounding, so skipping the chain changes no decision.
+      if (exiting[f] == 0) {
+        const double most =
+            static_cast<double>(odds.demand + odds.automation + odds.capex) * max_weight + delta + q;
+        if (u >= most * (1.0 + 1e-9)) {
+          if (u > 1.0 - ojs_share) block_ojs[b].push_back(static_cast<std::uint32_t>(i));
+          continue;
         }
       }
       Reason reason = Reason::kNone;
