@@ -7,6 +7,7 @@
 #include <boost/random/normal_distribution.hpp>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <bit>
 #include <cmath>
@@ -182,7 +183,7 @@ std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& b
   const std::vector<double> by_spell = discouragement_table(seekers, params);
 
   // 1. Each seeker draws its applications into a fixed-capacity scratch row (one stream, one
-  // pass, in parallel); then rows are compacted in seeker order.
+  // pass, in parallel).
   const auto capacity = static_cast<std::size_t>(params.applications) + 1;
   std::vector<Application> scratch(n_seek * capacity);
   std::vector<std::uint32_t> count(n_seek);
@@ -194,35 +195,52 @@ std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& b
     draw_applications(static_cast<std::uint32_t>(i), seekers[i], n, rng, book, dest, similarity,
                       params, complementarity, scratch.data() + i * capacity);
   });
-  std::vector<std::size_t> offset(n_seek + 1, 0);
-  for (std::size_t i = 0; i < n_seek; ++i) offset[i + 1] = offset[i] + count[i];
-  std::vector<Application> apps(offset[n_seek]);
-  sim::for_each_index(n_seek, 2048, [&](std::size_t i) {
-    std::copy_n(scratch.begin() + static_cast<std::ptrdiff_t>(i * capacity), count[i],
-                apps.begin() + static_cast<std::ptrdiff_t>(offset[i]));
-  });
 
-  // 2. Bucket acceptable applications by slot (stable counting sort), then rank each bucket.
+  // 2. Bucket acceptable applications by slot, straight from the scratch rows: a stable counting
+  // sort in two fixed halves of the seekers (each counts its own, then fills its own positions,
+  // in parallel; the halves do not depend on the thread count), then rank each bucket.
+  constexpr std::size_t kParts = 2;
+  auto part_begin = [&](std::size_t part) { return part * n_seek / kParts; };
+  std::vector<std::uint32_t> part_count(kParts * n_slots, 0);  // [part * n_slots + slot]
+  std::array<std::int64_t, kParts> part_apps{};
+  sim::for_each_index(kParts, 1, [&](std::size_t part) {
+    std::uint32_t* cnt = part_count.data() + part * n_slots;
+    std::int64_t sent = 0;
+    for (std::size_t i = part_begin(part); i < part_begin(part + 1); ++i) {
+      sent += count[i];
+      const Application* row = scratch.data() + i * capacity;
+      for (std::uint32_t k = 0; k < count[i]; ++k) {
+        if (row[k].slot != kNone) ++cnt[row[k].slot];
+      }
+    }
+    part_apps[part] = sent;
+  });
+  // Slot s holds the first half's applications, then the second's: positions by a prefix sum
+  // over slots; slots with applicants are the active ones.
   std::vector<std::uint32_t> bucket_begin(n_slots + 1, 0);
-  std::int64_t acceptable = 0;
-  for (const auto& a : apps) {
-    if (a.slot != kNone) {
-      ++bucket_begin[a.slot + 1];
-      ++acceptable;
-    }
-  }
-  for (std::size_t s = 0; s < n_slots; ++s) bucket_begin[s + 1] += bucket_begin[s];
-  std::vector<Application> ranked(static_cast<std::size_t>(acceptable));
-  {
-    std::vector<std::uint32_t> fill(bucket_begin.begin(), bucket_begin.end() - 1);
-    for (const auto& a : apps) {
-      if (a.slot != kNone) ranked[fill[a.slot]++] = a;
-    }
-  }
+  std::vector<std::uint32_t> fill(kParts * n_slots);
   std::vector<std::uint32_t> active;  // slots with applicants
-  for (std::uint32_t s = 0; s < n_slots; ++s) {
-    if (bucket_begin[s + 1] > bucket_begin[s]) active.push_back(s);
+  std::uint32_t at = 0;
+  for (std::size_t slot = 0; slot < n_slots; ++slot) {
+    bucket_begin[slot] = at;
+    for (std::size_t part = 0; part < kParts; ++part) {
+      fill[part * n_slots + slot] = at;
+      at += part_count[part * n_slots + slot];
+    }
+    if (at > bucket_begin[slot]) active.push_back(static_cast<std::uint32_t>(slot));
   }
+  bucket_begin[n_slots] = at;
+  const auto acceptable = static_cast<std::int64_t>(at);
+  std::vector<Application> ranked(at);
+  sim::for_each_index(kParts, 1, [&](std::size_t part) {
+    std::uint32_t* pos = fill.data() + part * n_slots;
+    for (std::size_t i = part_begin(part); i < part_begin(part + 1); ++i) {
+      const Application* row = scratch.data() + i * capacity;
+      for (std::uint32_t k = 0; k < count[i]; ++k) {
+        if (row[k].slot != kNone) ranked[pos[row[k].slot]++] = row[k];
+      }
+    }
+  });
   sim::for_each_index(active.size(), 256, [&](std::size_t i) {
     const std::uint32_t s = active[i];
     std::sort(ranked.begin() + bucket_begin[s], ranked.begin() + bucket_begin[s + 1], better);
@@ -280,7 +298,7 @@ std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& b
     }
   }
   if (stats != nullptr) {
-    stats->applications += static_cast<std::int64_t>(apps.size());
+    stats->applications += std::accumulate(part_apps.begin(), part_apps.end(), std::int64_t{0});
     stats->acceptable_applications += acceptable;
     stats->contacted_vacancies += static_cast<std::int64_t>(active.size());
     stats->offers += offers;
