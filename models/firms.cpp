@@ -199,13 +199,19 @@ void LabourMarket::init_firm_finance() {
   }
   market0_ = a0 > 0 ? ai.market_share_of_revenue_start * seller_core : 0.0;
   market_ = market0_;
+  // Starting adoption depends on the class and occupation only.
+  std::vector<double> theta0(classes_ * occ_);
+  for (std::size_t k = 0; k < classes_; ++k) {
+    for (std::size_t o = 0; o < occ_; ++o) {
+      theta0[k * occ_ + o] =
+          adoption_target(model_->automatable[o], a0, wage_[o], price0, ai, sc_.firms[k].value.adoption_hurdle);
+    }
+  }
   for (std::size_t f = 0; f < F.size(); ++f) {
-    const auto& c = sc_.firms[F.firm_class[f]].value;
     double auto_compute = 0, theta_sum = 0, weight = 0, nonmgr = 0;
     for (std::size_t o = 0; o < occ_; ++o) {
       const std::size_t cell = F.cell(f, o);
-      const double theta = adoption_target(model_->automatable[o], a0, wage_[o], price0, ai,
-                                           c.adoption_hurdle);
+      const double theta = theta0[F.firm_class[f] * occ_ + o];
       F.adoption[cell] = static_cast<float>(theta);
       F.adoption0[cell] = static_cast<float>(theta);
       const double L0 = F.base_requirement[cell];
