@@ -65,6 +65,16 @@ std::string nearest_key(const std::string& key, const std::vector<std::string>& 
 /// Format a number for messages and TOML output without trailing noise.
 std::string format_number(double x);
 
+/// "[lo, hi]", appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "[" + std::string.
+inline std::string interval(const std::string& lo, const std::string& hi) {
+  std::string out = "[";
+  out += lo;
+  out += ", ";
+  out += hi;
+  out += ']';
+  return out;
+}
+
 /// Read a TOML file into settings (document order). Throws InputError naming the file and line
 /// for a missing/unreadable file or a syntax error; arrays are rejected with their key.
 std::vector<Setting> read_toml_settings(const std::string& path);
@@ -92,7 +102,7 @@ class Schema {
   Schema& real(std::string key, F field, double def, std::string unit, double lo, double hi,
                std::string description, std::string source = "") {
     ParamInfo info{key, "real", format_number(def), std::move(unit),
-                   "[" + format_number(lo) + ", " + format_number(hi) + "]", std::move(description),
+                   interval(format_number(lo), format_number(hi)), std::move(description),
                    std::move(source)};
     defaults_.push_back([field, def](T& t) { field(t) = def; });
     entries_.push_back(Entry{info,
@@ -119,7 +129,7 @@ class Schema {
   Schema& integer(std::string key, F field, std::int64_t def, std::string unit, std::int64_t lo,
                   std::int64_t hi, std::string description, std::string source = "") {
     ParamInfo info{key, "integer", std::to_string(def), std::move(unit),
-                   "[" + std::to_string(lo) + ", " + std::to_string(hi) + "]",
+                   interval(std::to_string(lo), std::to_string(hi)),
                    std::move(description), std::move(source)};
     using Field = std::remove_reference_t<decltype(field(std::declval<T&>()))>;
     defaults_.push_back([field, def](T& t) { field(t) = static_cast<Field>(def); });
