@@ -430,7 +430,9 @@ void LabourMarket::separate(int month) {
   const double q = sc_.labour.quit_rate;
   const double beta = sc_.workers.literacy_learning_rate;
   const double lit_weight = sc_.workers.layoff_literacy_weight;
-  const double max_weight = (1.0 + std::fabs(lit_weight)) / kOddsScale;
+  // The largest the literacy weight below can be: literacies lie in [0, 1], the firm means up to
+  // rounding (they come from sums in steps of 1e-4), so |firm mean - own| < 1.01.
+  const double max_weight = (1.0 + 1.01 * std::fabs(lit_weight)) / kOddsScale;
   // Wages are stored in start-of-run prices: incumbents' pay rises with trend inflation
   // without touching every row every month.
   price_level_ = std::pow(1.0 + sc_.wages.inflation_per_year, static_cast<double>(month) / 12.0);
@@ -661,9 +663,9 @@ void LabourMarket::separate(int month) {
         }
       }
       // Most employed workers stay. u is at or above every threshold of the chain below when it
-      // is at or above their largest possible value: the literacy weight is at most
-      // (1 + |lit_weight|) / 65535, as both literacies lie in [0, 1]. The bound errs high by a
-      // relative 1e-9, far above rounding, so skipping the chain changes no decision.
+      // is at or above their largest possible value (max_weight bounds the literacy weight). The
+      // bound errs high by a relative 1e-9 besides, far above rounding, so skipping the chain
+      // changes no decision.
       if (exiting[f] == 0) {
         const double most =
             static_cast<double>(odds.demand + odds.automation + odds.capex) * max_weight + delta + q;
