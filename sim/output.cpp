@@ -1,7 +1,7 @@
 #include "sim/output.hpp"
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <ctime>
 #include <filesystem>
@@ -108,8 +108,8 @@ void OutputWriter::write_month(std::uint32_t replication, int month, const doubl
   if (pending.empty()) pending_first_[replication] = month;
   pending.insert(pending.end(), values, values + layout_.size());
   const auto now = std::chrono::steady_clock::now();
-  // A reader (or a hard kill) sees the progress so far; a full chunk (a year of ten) is
-  // written without waiting.
+  // Written at least every two seconds, so that a reader (or a hard kill) sees the progress so
+  // far, or as soon as 120 months (a dataset chunk) are waiting.
   const auto buffered = pending.size() / std::max<std::size_t>(layout_.size(), 1);
   if (now - last_flush_ > std::chrono::seconds(2) || buffered >= 120) {
     flush_pending();

@@ -1,7 +1,8 @@
 // HDF5 output of a run (ARCHITECTURE.md "Output"). The file is written to "<path>.partial" month
-// by month (buffered, and written at least every two seconds) and renamed to <path> by finish(); an interrupted run is finished with complete = 0
-// and stays readable. If the writer is destroyed without finish() (an exception), the partial
-// file is removed, so no half-written output ever appears under the final name.
+// by month (months are buffered and written at least every two seconds) and renamed to <path> by
+// finish(); an interrupted run is finished with complete = 0 and stays readable. If the writer is
+// destroyed without finish() (an exception), the partial file is removed, so no half-written
+// output ever appears under the final name.
 //
 // Layout: root attributes; /scenario (resolved TOML); /series/NAME [replication x month];
 // /<group>/NAME [replication x month x width]; static per-replication arrays
