@@ -516,8 +516,8 @@ void LabourMarket::separate(int month) {
     std::int64_t employed = 0;
     std::array<std::uint32_t, kDrawBatch> words{};
     for (std::size_t i = begin; i < end; ++i) {
-      // Rehires scatter a firm's workers over the table, so the cell data below is read at
-      // random: fetch it a few workers ahead to hide the memory latency.
+      // Between the yearly regroupings, hires scatter a firm's workers over the table, so the
+      // cell data below is read at random for them: fetch it a few workers ahead.
       if (i + kPrefetch < end) {
         const std::uint32_t ahead = employer[i + kPrefetch];
         if (ahead != kNoEmployer) {
