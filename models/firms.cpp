@@ -65,6 +65,17 @@ double adoption_target(double automatable, double capability, double wage, doubl
 
 }  // namespace
 
+std::vector<double> LabourMarket::adoption_targets(double capability, double price) const {
+  std::vector<double> theta(classes_ * occ_);
+  for (std::size_t k = 0; k < classes_; ++k) {
+    for (std::size_t o = 0; o < occ_; ++o) {
+      theta[k * occ_ + o] = adoption_target(model_->automatable[o], capability, wage_[o], price, sc_.ai,
+                                            sc_.firms[k].value.adoption_hurdle);
+    }
+  }
+  return theta;
+}
+
 double LabourMarket::ai_layoff_cost_months(double wage) const {
   // Disclosure's reputational cost and the retraining mandate's payment, in months of wage.
   double months = 0;
@@ -199,14 +210,7 @@ void LabourMarket::init_firm_finance() {
   }
   market0_ = a0 > 0 ? ai.market_share_of_revenue_start * seller_core : 0.0;
   market_ = market0_;
-  // Starting adoption depends on the class and occupation only.
-  std::vector<double> theta0(classes_ * occ_);
-  for (std::size_t k = 0; k < classes_; ++k) {
-    for (std::size_t o = 0; o < occ_; ++o) {
-      theta0[k * occ_ + o] =
-          adoption_target(model_->automatable[o], a0, wage_[o], price0, ai, sc_.firms[k].value.adoption_hurdle);
-    }
-  }
+  const std::vector<double> theta0 = adoption_targets(a0, price0);
   for (std::size_t f = 0; f < F.size(); ++f) {
     double auto_compute = 0, theta_sum = 0, weight = 0, nonmgr = 0;
     for (std::size_t o = 0; o < occ_; ++o) {
@@ -305,15 +309,7 @@ void LabourMarket::environment(int month) {
   const double a0 = ai_capability(ai, 0);
   const double capability_factor = a0 > 0 ? std::min(1.0, capability_ / a0) : (capability_ > 0 ? 1.0 : 0.0);
   market_ = market0_ * ai_market_index(ai, month) * capability_factor;
-  // theta*_ko depends on the class and occupation only: computed once a month, not per firm.
-  adoption_target_.resize(classes_ * occ_);
-  for (std::size_t k = 0; k < classes_; ++k) {
-    for (std::size_t o = 0; o < occ_; ++o) {
-      adoption_target_[k * occ_ + o] = adoption_target(model_->automatable[o], capability_, wage_[o],
-                                                       price_ * (1.0 + sc_.policy.compute_tax), ai,
-                                                       sc_.firms[k].value.adoption_hurdle);
-    }
-  }
+  adoption_target_ = adoption_targets(capability_, price_ * (1.0 + sc_.policy.compute_tax));
   // AI demand is shared in proportion to K^phi over active sellers (last month's capacity);
   // a serial sum in firm order keeps it deterministic.
   share_denominator_ = 0;

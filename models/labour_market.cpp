@@ -376,19 +376,20 @@ void LabourMarket::reorder_workers() {
   auto& w = workers_;
   const std::size_t n = w.size();
   const std::size_t n_firms = firms_.size();
-  std::vector<std::uint32_t> start(n_firms + 2, 0);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (w.status[i] == static_cast<std::uint8_t>(Status::kRetired)) continue;
+  // Bucket of a row: its employer, n_firms for the not employed, n_firms + 1 (dropped) if retired.
+  auto bucket = [&](std::size_t i) -> std::size_t {
+    if (w.status[i] == static_cast<std::uint8_t>(Status::kRetired)) return n_firms + 1;
     const std::uint32_t f = w.employer[i];
-    ++start[(f == kNoEmployer ? n_firms : f) + 1];
-  }
+    return f == kNoEmployer ? n_firms : f;
+  };
+  std::vector<std::uint32_t> start(n_firms + 3, 0);
+  for (std::size_t i = 0; i < n; ++i) ++start[bucket(i) + 1];
   std::partial_sum(start.begin(), start.end(), start.begin());
   const std::size_t kept = start[n_firms + 1];
   std::vector<std::uint32_t> from(kept);
   for (std::size_t i = 0; i < n; ++i) {
-    if (w.status[i] == static_cast<std::uint8_t>(Status::kRetired)) continue;
-    const std::uint32_t f = w.employer[i];
-    from[start[f == kNoEmployer ? n_firms : f]++] = static_cast<std::uint32_t>(i);
+    const std::size_t k = bucket(i);
+    if (k <= n_firms) from[start[k]++] = static_cast<std::uint32_t>(i);
   }
   // Each column is gathered into one scratch buffer (uninitialised, as wide as the widest
   // column) and copied back, so the table never exists twice: at its peak the reorder adds 8 bytes
@@ -515,6 +516,11 @@ void LabourMarket::separate(int month) {
     auto& seek = block_seekers[b];
     std::int64_t employed = 0;
     std::array<std::uint32_t, kDrawBatch> words{};
+    // On-the-job search (MODEL.md 4.1) uses the top of a stayer's interval: a stayer searches
+    // with probability `search.on_the_job_share`.
+    auto search_on_the_job = [&](std::size_t i, double u) {
+      if (u > 1.0 - ojs_share) block_ojs[b].push_back(static_cast<std::uint32_t>(i));
+    };
     for (std::size_t i = begin; i < end; ++i) {
       // Between the yearly regroupings, hires scatter a firm's workers over the table, so the
       // cell data below is read at random for them: fetch it a few workers ahead.
@@ -670,7 +676,7 @@ void LabourMarket::separate(int month) {
         const double most =
             static_cast<double>(odds.demand + odds.automation + odds.capex) * max_weight + delta + q;
         if (u >= most * (1.0 + 1e-9)) {
-          if (u > 1.0 - ojs_share) block_ojs[b].push_back(static_cast<std::uint32_t>(i));
+          search_on_the_job(i, u);
           continue;
         }
       }
@@ -699,9 +705,7 @@ void LabourMarket::separate(int month) {
           reason = Reason::kQuit;
           firm_reason = false;
         } else {
-          // On-the-job search (MODEL.md 4.1) uses the top of the interval: a stayer searches
-          // with probability `search.on_the_job_share`.
-          if (u > 1.0 - ojs_share) block_ojs[b].push_back(static_cast<std::uint32_t>(i));
+          search_on_the_job(i, u);
           continue;
         }
       }

@@ -115,6 +115,9 @@ class LabourMarket : public sim::Replication {
   void separate(int month);
   void redeploy();
   void create_founder_firms();
+  /// theta*_ko by class and occupation, [k * O + o], at AI capability `capability` and compute
+  /// price `price`: it depends on the class and occupation only, not on the firm.
+  std::vector<double> adoption_targets(double capability, double price) const;
   /// Cost of an AI-attributed layoff under disclosure and the retraining mandate, in months of wage.
   double ai_layoff_cost_months(double wage) const;
   /// Append a firm of class k whose base requirement is `base` (per occupation); returns its row.
