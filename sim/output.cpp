@@ -6,6 +6,7 @@
 #include <ctime>
 #include <filesystem>
 #include <limits>
+#include <stdexcept>
 
 namespace labourshift::sim {
 
@@ -37,7 +38,6 @@ OutputWriter::OutputWriter(std::string final_path, const MetricLayout& layout,
       file_(h5::File::create(partial_path_)),
       months_completed_(static_cast<std::size_t>(attrs.replications), 0),
       pending_(static_cast<std::size_t>(attrs.replications)),
-      pending_first_(static_cast<std::size_t>(attrs.replications), 1),
       last_flush_(std::chrono::steady_clock::now()) {
   const auto reps = static_cast<h5::hsize>(attrs.replications);
   const auto months = static_cast<h5::hsize>(attrs.months);
@@ -105,7 +105,10 @@ OutputWriter::~OutputWriter() {
 void OutputWriter::write_month(std::uint32_t replication, int month, const double* values) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto& pending = pending_[replication];
-  if (pending.empty()) pending_first_[replication] = month;
+  // A replication's months arrive in order: the buffer holds months_completed + 1, + 2, ...
+  const auto expected = months_completed_[replication] + 1 +
+                        static_cast<std::int64_t>(pending.size() / std::max<std::size_t>(layout_.size(), 1));
+  if (month != expected) throw std::logic_error("output: month " + std::to_string(month) + " out of order");
   pending.insert(pending.end(), values, values + layout_.size());
   const auto now = std::chrono::steady_clock::now();
   // Written at least every two seconds, so that a reader (or a hard kill) sees the progress so
@@ -127,7 +130,7 @@ void OutputWriter::flush_pending() {
     if (pending.empty()) continue;
     const std::size_t n = pending.size() / width_all;
     const auto rep = static_cast<h5::hsize>(r);
-    const auto first = static_cast<h5::hsize>(pending_first_[r] - 1);
+    const auto first = static_cast<h5::hsize>(months_completed_[r]);  // 0-based index of the first
     for (std::size_t i = 0; i < datasets_.size(); ++i) {
       const auto& spec = layout_.specs()[i];
       const std::size_t width = spec.scalar ? 1 : spec.width;
@@ -142,7 +145,7 @@ void OutputWriter::flush_pending() {
         datasets_[i].write({rep, first, 0}, {1, n, spec.width}, scratch_.data());
       }
     }
-    months_completed_[r] = pending_first_[r] + static_cast<std::int64_t>(n) - 1;
+    months_completed_[r] += static_cast<std::int64_t>(n);
     pending.clear();
   }
 }

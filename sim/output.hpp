@@ -71,11 +71,10 @@ class OutputWriter : public ResultSink {
   void flush_pending();
 
   std::vector<std::int64_t> months_completed_;  ///< months written to the file, per replication
-  /// Months received but not yet written, per replication: values of consecutive months from
-  /// pending_first_ (1-based), layout.size() each. Written in blocks, one write per dataset,
-  /// instead of one write per dataset and month.
+  /// Months received but not yet written, per replication: the months after months_completed_,
+  /// layout.size() values each. Written in blocks, one write per dataset, instead of one write
+  /// per dataset and month.
   std::vector<std::vector<double>> pending_;
-  std::vector<int> pending_first_;
   std::vector<double> scratch_;
   std::mutex mutex_;
   std::chrono::steady_clock::time_point last_flush_;
