@@ -95,12 +95,12 @@ void print_summary(const ls::models::Model& model, const ls::sim::EnsembleResult
     std::printf("%-28s %18s %18s\n", label, with_commas(ensemble_mean(r, L.size(), off, 1)).c_str(),
                 with_commas(ensemble_mean(r, L.size(), off, last)).c_str());
   };
-  pct("unemployment rate", id.unemployment_rate);
-  pct("long-term share", id.long_term_unemployment_share);
-  count("layoffs (per month)", id.layoffs);
-  count("hires (per month)", id.hires);
-  count("vacancies", id.vacancies);
-  count("employment", id.employment);
+  pct("unemployment rate", id.series("unemployment_rate"));
+  pct("long-term share", id.series("long_term_unemployment_share"));
+  count("layoffs (per month)", id.series("layoffs"));
+  count("hires (per month)", id.series("hires"));
+  count("vacancies", id.series("vacancies"));
+  count("employment", id.series("employment"));
   if (r.values.size() > 1) std::printf("(means over %zu replications)\n", r.values.size());
 }
 
@@ -209,7 +209,7 @@ int cmd_run(const RunArgs& a) {
   std::printf("\n%s %s in %.2f s (%.1f M worker-months/s, peak memory %ld MB, %zu bytes/worker)\n",
               result.complete ? "wrote" : "INTERRUPTED: wrote partial results to", out_path.c_str(),
               result.wall_seconds, static_cast<double>(worker_months) / result.wall_seconds / 1e6,
-              peak_rss_mb(), ls::models::WorkerTable::kBytesPerWorker);
+              peak_rss_mb(), ls::models::WorkerTable::bytes_per_worker());
   if (!result.complete) {
     int done = result.months_done.empty() ? 0 : result.months_done.front();
     for (int m : result.months_done) done = std::min(done, m);

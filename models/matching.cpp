@@ -1,6 +1,6 @@
 #include "models/matching.hpp"
 
-#include "models/phases.hpp"
+#include "models/streams.hpp"
 #include "sim/parallel.hpp"
 #include "sim/random.hpp"
 
@@ -188,7 +188,7 @@ std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& b
   std::vector<Application> scratch(n_seek * capacity);
   std::vector<std::uint32_t> count(n_seek);
   sim::for_each_index(n_seek, 512, [&](std::size_t i) {
-    sim::Stream rng(key.seed, key.replication, key.month, phase::kApply, seekers[i].worker);
+    sim::Stream rng(key.seed, key.replication, key.month, stream::kApply, seekers[i].worker);
     const std::uint32_t n = std::min<std::uint32_t>(application_count(rng, seekers[i], params, by_spell),
                                                     static_cast<std::uint32_t>(capacity));
     count[i] = n;
@@ -315,7 +315,7 @@ std::vector<Hire> match_reference(const std::vector<Seeker>& seekers, const Vaca
   const std::vector<double> by_spell = discouragement_table(seekers, params);
   std::map<std::uint32_t, std::vector<Application>> by_slot;
   for (std::uint32_t i = 0; i < seekers.size(); ++i) {
-    sim::Stream rng(key.seed, key.replication, key.month, phase::kApply, seekers[i].worker);
+    sim::Stream rng(key.seed, key.replication, key.month, stream::kApply, seekers[i].worker);
     const std::uint32_t n = std::min<std::uint32_t>(application_count(rng, seekers[i], params, by_spell),
                                                     static_cast<std::uint32_t>(params.applications) + 1);
     std::vector<Application> mine(n);

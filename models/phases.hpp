@@ -1,19 +1,94 @@
-// Phase identifiers: the `phase` word of every random stream key. Each phase of the month draws
-// from its own streams, so adding a phase never shifts the draws of another.
+// The phases of set-up and of the month, as free functions over the state of state.hpp: each
+// signature names what the phase reads (const) and what it writes. models/step.cpp runs them in
+// order from one table (name, random streams, function); docs/architecture.md draws the picture.
 #pragma once
 
+#include "models/model.hpp"
+#include "models/state.hpp"
+#include "models/streams.hpp"
+
 #include <cstdint>
+#include <vector>
 
-namespace labourshift::models::phase {
+namespace labourshift::models {
 
-inline constexpr std::uint32_t kInitFirms = 1;
-inline constexpr std::uint32_t kInitWorkers = 2;
-inline constexpr std::uint32_t kFirmPlan = 3;
-inline constexpr std::uint32_t kSeparation = 4;
-inline constexpr std::uint32_t kApply = 5;
-inline constexpr std::uint32_t kIncident = 6;
-inline constexpr std::uint32_t kRedeploy = 7;
-inline constexpr std::uint32_t kTransition = 8;
-inline constexpr std::uint32_t kEntry = 9;
 
-}  // namespace labourshift::models::phase
+/// Worker rows are regrouped by employer this often (months).
+inline constexpr int kRegroupMonths = 12;
+
+// --- set-up (setup_firms.cpp, setup_workers.cpp) --------------------------------------------
+
+/// Firm classes' firms, their sizes and occupation mixes; headcounts and base requirements.
+void set_up_firms(const Model& m, DrawKey key, FirmTable& firms);
+/// Worker rows for the firms' staff, the unemployed and the marginally attached; the start stocks.
+void set_up_workers(const Model& m, DrawKey key, const FirmTable& firms, const OccupationState& occ,
+                    WorkerTable& workers, RunTotals& totals);
+/// Stocks and per-firm sums (wage bills, literacy, knowledge) counted from the table at the start.
+void measure_start(const Model& m, const WorkerTable& workers, FirmTable& firms, Stocks& stocks,
+                   ThreadFirmSums& sums);
+/// Revenue, costs, compute, pipeline, payments and cash at the start; the AI market M(0).
+void set_up_firm_finance(const Model& m, const OccupationState& occ, FirmTable& firms, Environment& env);
+/// Appends a firm of class k whose base requirement is `base` (per occupation); returns its row.
+std::size_t add_firm(const Model& m, const Environment& env, const OccupationState& occ, std::size_t k,
+                     const std::vector<float>& base, FirmTable& firms);
+/// Occupation mix of a class: OEWS employment shares, times the tech-relevant share for tech
+/// classes, with ai_role occupations tilted.
+std::vector<double> class_mix(const OccupationData& data, const FirmClassParams& c);
+/// Adds up the threads' per-firm sums into the firm table and zeroes them for the next pass.
+void merge_firm_sums(ThreadFirmSums& sums, FirmTable& firms);
+/// theta*_ko by class and occupation, [k * O + o], at capability `capability` and price `price`.
+std::vector<double> adoption_targets(const Model& m, const OccupationState& occ, double capability, double price);
+
+// --- the month, in order ---------------------------------------------------------------------
+
+/// Drops retired rows and groups employed rows by employer (the not employed after them), so that
+/// the worker pass reads firm data in order as hires scatter staff over the table.
+void regroup_workers(const FirmTable& firms, WorkerTable& workers);
+/// a(t), p(t), D(t), M(t), the adoption targets and the AI-share denominator of month `month`.
+void update_environment(const Model& m, int month, const FirmTable& firms, const OccupationState& occ,
+                        Environment& env);
+/// Capacity, revenue, adoption, requirements, compute orders, the budget constraint, layoff odds.
+void plan_firms(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ, FirmTable& firms);
+/// Reskilling targets and expected gains from last month's job finding; the re-entry factor.
+void plan_workers(const Model& m, int month, const MonthFlows& last_month, OccupationState& occ);
+/// The fused pass over every worker: ageing, retirement, separations, transitions, literacy,
+/// on-the-job search, the start-of-month count (with the stock-flow check) and firm sums.
+void worker_pass(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ, FirmTable& firms,
+                 WorkerTable& workers, MonthFlows& flows, MonthLists& lists, Stocks& stocks, RunTotals& totals,
+                 ThreadFirmSums& sums);
+/// The same rules, one worker at a time in row order, without the kernel's speed tricks: the
+/// reference the fast pass is tested against.
+void worker_pass_reference(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ,
+                           FirmTable& firms, WorkerTable& workers, MonthFlows& flows, MonthLists& lists,
+                           Stocks& stocks, RunTotals& totals, ThreadFirmSums& sums);
+/// Internal moves for those due to be laid off, else the layoff.
+void redeploy(const Model& m, const Environment& env, const OccupationState& occ, FirmTable& firms,
+              WorkerTable& workers, MonthFlows& flows, MonthLists& lists);
+/// WARN notices of the month, from the firms' layoffs by reason.
+void file_warn_notices(const Model& m, DrawKey key, int month, const FirmTable& firms, std::vector<std::int64_t>& rows);
+/// The retraining mandate enrols this month's AI-attributed layoffs in a funded programme.
+void enrol_mandated(const Model& m, const OccupationState& occ, WorkerTable& workers, MonthFlows& flows,
+                    MonthLists& lists);
+/// Founders create their firms and become its first employee.
+void create_founder_firms(const Model& m, const Environment& env, const OccupationState& occ, FirmTable& firms,
+                          WorkerTable& workers, MonthFlows& flows, MonthLists& lists);
+/// New entrants join unemployment.
+void enter_labour_force(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ,
+                        const Stocks& stocks, WorkerTable& workers, MonthFlows& flows);
+/// Posts the vacancies, matches the unemployed and on-the-job seekers, applies the hires.
+void post_and_match(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ,
+                    const MonthLists& lists, FirmTable& firms, WorkerTable& workers, MonthFlows& flows,
+                    RunTotals& totals);
+/// Occupation wages move with tightness relative to its recent normal.
+void update_wages(const Model& m, int month, const MonthFlows& flows, OccupationState& occ);
+/// End-of-month stocks: the start count plus the month's flows; tightness V/U for next month.
+void close_stocks(int month, const MonthFlows& flows, Stocks& stocks, OccupationState& occ);
+/// Cash, incidents, layoff costs, exit.
+void account_firms(const Model& m, DrawKey key, const Environment& env, FirmTable& firms, MonthFlows& flows);
+
+/// A full recount of end-of-month stocks from the worker table (slow reference for tests):
+/// employed, unemployed, long-term unemployed, reskilling, founders, out of the labour force,
+/// each by occupation, concatenated.
+std::vector<double> recount_stocks(const Model& m, const WorkerTable& workers);
+
+}  // namespace labourshift::models

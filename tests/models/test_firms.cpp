@@ -61,16 +61,16 @@ TEST_CASE("the paradox: AI revenue and capex rise while exposed headcount falls"
   for (const char* name : {"hyperscaler", "big_tech"}) {
     INFO(name);
     const std::size_t k = class_index(*m, name);
-    const double ai_2024 = total(*m, r, id.cls_ai_revenue + k, 1, 12);
-    const double ai_2025 = total(*m, r, id.cls_ai_revenue + k, 13, 24);
-    const double capex_2024 = total(*m, r, id.cls_capex + k, 1, 12);
-    const double capex_2025 = total(*m, r, id.cls_capex + k, 13, 24);
+    const double ai_2024 = total(*m, r, id.cls("ai_revenue") + k, 1, 12);
+    const double ai_2025 = total(*m, r, id.cls("ai_revenue") + k, 13, 24);
+    const double capex_2024 = total(*m, r, id.cls("capex") + k, 1, 12);
+    const double capex_2025 = total(*m, r, id.cls("capex") + k, 13, 24);
     CHECK(ai_2025 > 1.5 * ai_2024);
     CHECK(capex_2025 > 1.2 * capex_2024);
-    CHECK(at(*m, r, id.cls_exposed_headcount + k, 24) < at(*m, r, id.cls_exposed_headcount + k, 12));
-    CHECK(at(*m, r, id.cls_ai_role_headcount + k, 24) > 1.1 * at(*m, r, id.cls_ai_role_headcount + k, 12));
-    const double ai_layoffs = total(*m, r, id.cls_layoffs_ai + k, 13, 24);
-    const double layoffs = total(*m, r, id.cls_layoffs + k, 13, 24);
+    CHECK(at(*m, r, id.cls("exposed_headcount") + k, 24) < at(*m, r, id.cls("exposed_headcount") + k, 12));
+    CHECK(at(*m, r, id.cls("ai_role_headcount") + k, 24) > 1.1 * at(*m, r, id.cls("ai_role_headcount") + k, 12));
+    const double ai_layoffs = total(*m, r, id.cls("layoffs_ai") + k, 13, 24);
+    const double layoffs = total(*m, r, id.cls("layoffs") + k, 13, 24);
     CHECK(ai_layoffs > 0.25 * layoffs);
   }
 }
@@ -80,34 +80,34 @@ TEST_CASE("comparative statics of the AI reallocation", "[firms][statics]") {
   const auto base_m = baseline({}, months);
   const auto base = run(base_m, reps);
   const auto& id = base_m->ids;
-  const double base_ai = total(*base_m, base, id.layoffs_ai, 1, months);
+  const double base_ai = total(*base_m, base, id.series("layoffs_ai"), 1, months);
 
   SECTION("faster AI capability gives more AI-attributed layoffs") {
     const auto m = baseline({set("ai.capability_rate_per_year", real(1.5)), set("ai.capability_midpoint_month", i64(24))}, months);
-    CHECK(total(*m, run(m, reps), id.layoffs_ai, 1, months) > 1.1 * base_ai);
+    CHECK(total(*m, run(m, reps), id.series("layoffs_ai"), 1, months) > 1.1 * base_ai);
   }
   SECTION("a faster compute-price decline gives higher adoption") {
     const auto m = baseline({set("ai.compute_price_decline_per_year", real(0.6))}, months);
-    CHECK(at(*m, run(m, reps), id.mean_adoption, months) > 1.1 * at(*base_m, base, id.mean_adoption, months));
+    CHECK(at(*m, run(m, reps), id.series("mean_adoption"), months) > 1.1 * at(*base_m, base, id.series("mean_adoption"), months));
   }
   SECTION("an AI-demand bust lowers utilisation, then brings capex-funding layoffs") {
     const auto m = baseline({set("ai.bust_month", i64(24)), set("ai.bust_depth", real(0.6))}, months);
     const auto r = run(m, reps);
-    CHECK(at(*m, r, id.compute_utilisation, 27) < 0.8 * at(*base_m, base, id.compute_utilisation, 27));
-    CHECK(total(*m, r, id.layoffs_capex_funding, 25, months) > total(*base_m, base, id.layoffs_capex_funding, 25, months));
+    CHECK(at(*m, r, id.series("compute_utilisation"), 27) < 0.8 * at(*base_m, base, id.series("compute_utilisation"), 27));
+    CHECK(total(*m, r, id.series("layoffs_capex_funding"), 25, months) > total(*base_m, base, id.series("layoffs_capex_funding"), 25, months));
   }
   SECTION("a higher target margin gives more cuts") {
     const auto m = baseline({set("firms.hyperscaler.target_margin", real(0.36)), set("firms.big_tech.target_margin", real(0.31)),
                              set("firms.enterprise.target_margin", real(0.10))}, months);
-    CHECK(total(*m, run(m, reps), id.layoffs_capex_funding, 1, months) >
-          1.3 * total(*base_m, base, id.layoffs_capex_funding, 1, months));
+    CHECK(total(*m, run(m, reps), id.series("layoffs_capex_funding"), 1, months) >
+          1.3 * total(*base_m, base, id.series("layoffs_capex_funding"), 1, months));
   }
   SECTION("zero AI capability gives no AI-attributed layoffs at all") {
     const auto m = baseline({set("ai.capability_start", real(0)), set("ai.capability_max", real(0))}, months);
     const auto r = run(m, reps);
-    CHECK(total(*m, r, id.layoffs_ai, 1, months) == 0);
-    CHECK(total(*m, r, id.ai_revenue, 1, months) == 0);
-    CHECK(total(*m, r, id.layoffs, 1, months) > 0);
+    CHECK(total(*m, r, id.series("layoffs_ai"), 1, months) == 0);
+    CHECK(total(*m, r, id.series("ai_revenue"), 1, months) == 0);
+    CHECK(total(*m, r, id.series("layoffs"), 1, months) > 0);
   }
 }
 
@@ -135,11 +135,11 @@ TEST_CASE("firm cash and compute capacity identities hold every month", "[firms]
     capacity = F.capacity;
     // Aggregate: the change in cash equals revenue less costs, to rounding.
     const auto& id = m->ids;
-    const double flows = out[id.core_revenue] + out[id.ai_revenue] - out[id.incident_cost] - out[id.wage_bill] -
-                         out[id.capex] - out[id.opex] - out[id.other_costs] - out[id.layoff_costs] +
-                         out[id.new_firm_funding];
-    CHECK(out[id.cash] - series_cash == Approx(flows).epsilon(1e-9).margin(1e-3 * std::fabs(out[id.cash]) * 1e-9));
-    series_cash = out[id.cash];
+    const double flows = out[id.series("core_revenue")] + out[id.series("ai_revenue")] - out[id.series("incident_cost")] - out[id.series("wage_bill")] -
+                         out[id.series("capex")] - out[id.series("compute_opex")] - out[id.series("other_costs")] - out[id.series("layoff_costs")] +
+                         out[id.series("new_firm_funding")];
+    CHECK(out[id.series("cash")] - series_cash == Approx(flows).epsilon(1e-9).margin(1e-3 * std::fabs(out[id.series("cash")]) * 1e-9));
+    series_cash = out[id.series("cash")];
   }
 }
 
@@ -155,18 +155,18 @@ TEST_CASE("cutting knowledge-role staff raises the incident rate", "[firms][reli
   const auto base = run(base_m, reps);
   const auto deep = run(deep_m, reps);
   const auto& id = base_m->ids;
-  CHECK(total(*deep_m, deep, id.knowledge, 13, months) < 0.9 * total(*base_m, base, id.knowledge, 13, months));
-  CHECK(total(*deep_m, deep, id.load_ratio, 13, months) > 1.1 * total(*base_m, base, id.load_ratio, 13, months));
-  CHECK(total(*deep_m, deep, id.incidents, 13, months) > 1.2 * total(*base_m, base, id.incidents, 13, months));
+  CHECK(total(*deep_m, deep, id.series("knowledge"), 13, months) < 0.9 * total(*base_m, base, id.series("knowledge"), 13, months));
+  CHECK(total(*deep_m, deep, id.series("load_ratio"), 13, months) > 1.1 * total(*base_m, base, id.series("load_ratio"), 13, months));
+  CHECK(total(*deep_m, deep, id.series("incidents"), 13, months) > 1.2 * total(*base_m, base, id.series("incidents"), 13, months));
 }
 
 TEST_CASE("WARN notices match the firm-months with enough layoffs", "[firms][warn]") {
   const auto m = baseline({}, 12);
   const auto r = run(m, 2);
   const auto& id = m->ids;
-  const auto& rows = r.events[id.ev_warn];
+  const auto& rows = r.events[id.events("events/warn")];
   REQUIRE(rows.size() % 7 == 0);
-  CHECK(static_cast<double>(rows.size() / 7) == total(*m, r, id.warn_notices, 1, 12));
+  CHECK(static_cast<double>(rows.size() / 7) == total(*m, r, id.series("warn_notices"), 1, 12));
   for (std::size_t i = 0; i < rows.size(); i += 7) {
     CHECK(static_cast<double>(rows[i + 5]) >= m->scenario.workers.warn_threshold_persons - 0.5);
     CHECK(rows[i + 4] > 0);

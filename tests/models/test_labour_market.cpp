@@ -59,16 +59,16 @@ TEST_CASE("stock-flow identities hold exactly for every occupation and month", "
   const View v{*model, r.values[0]};
   const auto& id = model->ids;
   const std::size_t O = model->data.size();
-  const auto& E0 = r.statics[0][id.st_initial_employment];
-  const auto& U0 = r.statics[0][id.st_initial_unemployment];
-  const auto& O0 = r.statics[0][id.st_initial_out_of_labour_force];
+  const auto& E0 = r.statics[0][id.statics("initial/employment")];
+  const auto& U0 = r.statics[0][id.statics("initial/unemployment")];
+  const auto& O0 = r.statics[0][id.statics("initial/out_of_labour_force")];
   double population_prev = 0;
   for (std::size_t o = 0; o < O; ++o) population_prev += E0[o] + U0[o] + O0[o];
   // Every kind of flow must occur in this run, or the identities prove little.
-  for (std::size_t flow_id : {id.hires, id.layoffs, id.quits, id.job_to_job, id.redeployments, id.reskilling_starts,
-                              id.reskilling_completions, id.reskilling_dropouts, id.founder_starts,
-                              id.founder_failures, id.firms_created, id.exits, id.reentries, id.entrants,
-                              id.retirements}) {
+  for (std::size_t flow_id : {id.series("hires"), id.series("layoffs"), id.series("quits"), id.series("job_to_job"), id.series("redeployments"), id.series("reskilling_starts"),
+                              id.series("reskilling_completions"), id.series("reskilling_dropouts"), id.series("founder_starts"),
+                              id.series("founder_failures"), id.series("firms_created"), id.series("exits"), id.series("reentries"), id.series("entrants"),
+                              id.series("retirements")}) {
     double total = 0;
     for (int t = 1; t <= model->scenario.run.months; ++t) total += v.at(flow_id, t);
     INFO("series at offset " << flow_id);
@@ -79,55 +79,55 @@ TEST_CASE("stock-flow identities hold exactly for every occupation and month", "
     auto at = [&](std::size_t offset, std::size_t o, int month) { return v.at(offset + o, month); };
     for (std::size_t o = 0; o < O; ++o) {
       auto prev = [&](std::size_t offset, double initial) { return t == 1 ? initial : at(offset, o, t - 1); };
-      const double e = at(id.occ_employment, o, t), u = at(id.occ_unemployment, o, t);
-      const double rk = at(id.occ_reskilling, o, t), fo = at(id.occ_founders, o, t);
-      const double olf = at(id.occ_out_of_labour_force, o, t);
+      const double e = at(id.occ("employment"), o, t), u = at(id.occ("unemployment"), o, t);
+      const double rk = at(id.occ("reskilling"), o, t), fo = at(id.occ("founders"), o, t);
+      const double olf = at(id.occ("out_of_labour_force"), o, t);
       const auto flow = [&](std::size_t offset) { return at(offset, o, t); };
       // Employed: hires in, layoffs, quits and retirements out, internal moves both ways.
-      REQUIRE(e == prev(id.occ_employment, E0[o]) + flow(id.occ_hires) - flow(id.occ_layoffs) - flow(id.occ_quits) +
-                       flow(id.occ_redeployed_in) - flow(id.occ_redeployed_out) - flow(id.occ_retirements[0]) -
-                       flow(id.occ_job_to_job_out) + flow(id.occ_firms_created));
+      REQUIRE(e == prev(id.occ("employment"), E0[o]) + flow(id.occ("hires")) - flow(id.occ("layoffs")) - flow(id.occ("quits")) +
+                       flow(id.occ("redeployed_in")) - flow(id.occ("redeployed_out")) - flow(id.occ("retirements_employed")) -
+                       flow(id.occ("job_to_job_out")) + flow(id.occ("firms_created")));
       // Unemployed, by last occupation: every transition in and out.
-      REQUIRE(u == prev(id.occ_unemployment, U0[o]) + flow(id.occ_layoffs) + flow(id.occ_quits) - flow(id.occ_job_finds) -
-                       flow(id.occ_reskilling_starts) + flow(id.occ_reskilling_completions) +
-                       flow(id.occ_reskilling_dropouts) - flow(id.occ_founder_starts) + flow(id.occ_founder_failures) -
-                       flow(id.occ_exits) + flow(id.occ_reentries) + flow(id.occ_entrants) - flow(id.occ_retirements[1]));
+      REQUIRE(u == prev(id.occ("unemployment"), U0[o]) + flow(id.occ("layoffs")) + flow(id.occ("quits")) - flow(id.occ("job_finds")) -
+                       flow(id.occ("reskilling_starts")) + flow(id.occ("reskilling_completions")) +
+                       flow(id.occ("reskilling_dropouts")) - flow(id.occ("founder_starts")) + flow(id.occ("founder_failures")) -
+                       flow(id.occ("exits")) + flow(id.occ("reentries")) + flow(id.occ("entrants")) - flow(id.occ("retirements_unemployed")));
       // Reskilling, by origin occupation until completion.
-      REQUIRE(rk == prev(id.occ_reskilling, 0) + flow(id.occ_reskilling_starts) - flow(id.occ_reskilling_completions_from) -
-                        flow(id.occ_reskilling_dropouts) - flow(id.occ_retirements[2]));
-      REQUIRE(fo == prev(id.occ_founders, 0) + flow(id.occ_founder_starts) - flow(id.occ_founder_failures) -
-                        flow(id.occ_retirements[3]) - flow(id.occ_firms_created));
-      REQUIRE(olf == prev(id.occ_out_of_labour_force, O0[o]) + flow(id.occ_exits) - flow(id.occ_reentries) -
-                         flow(id.occ_retirements[4]));
+      REQUIRE(rk == prev(id.occ("reskilling"), 0) + flow(id.occ("reskilling_starts")) - flow(id.occ("reskilling_completions_from")) -
+                        flow(id.occ("reskilling_dropouts")) - flow(id.occ("retirements_reskilling")));
+      REQUIRE(fo == prev(id.occ("founders"), 0) + flow(id.occ("founder_starts")) - flow(id.occ("founder_failures")) -
+                        flow(id.occ("retirements_founder")) - flow(id.occ("firms_created")));
+      REQUIRE(olf == prev(id.occ("out_of_labour_force"), O0[o]) + flow(id.occ("exits")) - flow(id.occ("reentries")) -
+                         flow(id.occ("retirements_out_of_labour_force")));
       e_total += e;
       u_total += u;
     }
     // Persons change only by entrants and retirements.
-    REQUIRE(v.at(id.population, t) == population_prev + v.at(id.entrants, t) - v.at(id.retirements, t));
-    population_prev = v.at(id.population, t);
-    REQUIRE(e_total == v.at(id.employment, t));
-    REQUIRE(u_total == v.at(id.unemployment, t));
+    REQUIRE(v.at(id.series("population"), t) == population_prev + v.at(id.series("entrants"), t) - v.at(id.series("retirements"), t));
+    population_prev = v.at(id.series("population"), t);
+    REQUIRE(e_total == v.at(id.series("employment"), t));
+    REQUIRE(u_total == v.at(id.series("unemployment"), t));
     // Firm-side headcounts agree with the worker table.
     double head = 0;
-    for (std::size_t k = 0; k < model->class_names.size(); ++k) head += v.at(id.cls_headcount + k, t);
+    for (std::size_t k = 0; k < model->class_names.size(); ++k) head += v.at(id.cls("headcount") + k, t);
     REQUIRE(head == e_total);
     // Hires and job finds are the same people seen by destination and by origin.
     double hires = 0, finds = 0;
     for (std::size_t o = 0; o < O; ++o) {
-      hires += v.at(id.occ_hires + o, t);
-      finds += v.at(id.occ_job_finds + o, t);
+      hires += v.at(id.occ("hires") + o, t);
+      finds += v.at(id.occ("job_finds") + o, t);
     }
-    REQUIRE(hires == finds + v.at(id.job_to_job, t));  // hires = out of unemployment + job-to-job
-    REQUIRE(hires == v.at(id.hires, t));
+    REQUIRE(hires == finds + v.at(id.series("job_to_job"), t));  // hires = out of unemployment + job-to-job
+    REQUIRE(hires == v.at(id.series("hires"), t));
     // Layoffs by reason add up to all layoffs; AI-attributed = automation + capex_funding.
-    REQUIRE(v.at(id.layoffs, t) == v.at(id.layoffs_demand, t) + v.at(id.layoffs_automation, t) +
-                                       v.at(id.layoffs_capex_funding, t) + v.at(id.layoffs_firm_exit, t));
-    REQUIRE(v.at(id.layoffs_ai, t) == v.at(id.layoffs_automation, t) + v.at(id.layoffs_capex_funding, t));
+    REQUIRE(v.at(id.series("layoffs"), t) == v.at(id.series("layoffs_demand"), t) + v.at(id.series("layoffs_automation"), t) +
+                                       v.at(id.series("layoffs_capex_funding"), t) + v.at(id.series("layoffs_firm_exit"), t));
+    REQUIRE(v.at(id.series("layoffs_ai"), t) == v.at(id.series("layoffs_automation"), t) + v.at(id.series("layoffs_capex_funding"), t));
   }
   // The transition matrix adds up to all hires out of unemployment over the run.
   double all_hires = 0;
-  for (int t = 1; t <= model->scenario.run.months; ++t) all_hires += v.at(id.hires, t) - v.at(id.job_to_job, t);
-  const auto& T = r.statics[0][id.st_transitions];
+  for (int t = 1; t <= model->scenario.run.months; ++t) all_hires += v.at(id.series("hires"), t) - v.at(id.series("job_to_job"), t);
+  const auto& T = r.statics[0][id.statics("transitions")];
   CHECK(std::accumulate(T.begin(), T.end(), 0.0) == all_hires);
 }
 
@@ -138,9 +138,9 @@ TEST_CASE("with constant demand unemployment converges to s / (s + f)", "[labour
   const auto& id = model->ids;
   std::vector<double> u, s, f;
   for (int t = 121; t <= 240; ++t) {
-    u.push_back(v.at(id.unemployment_rate, t));
-    s.push_back(v.at(id.separation_rate, t));
-    f.push_back(v.at(id.job_finding_rate, t));
+    u.push_back(v.at(id.series("unemployment_rate"), t));
+    s.push_back(v.at(id.series("separation_rate"), t));
+    f.push_back(v.at(id.series("job_finding_rate"), t));
   }
   const double steady = mean(s) / (mean(s) + mean(f));
   INFO("u = " << mean(u) << ", s = " << mean(s) << ", f = " << mean(f) << ", s/(s+f) = " << steady);
@@ -161,8 +161,8 @@ TEST_CASE("a demand cycle traces a downward-sloping Beveridge curve", "[labour_m
   const auto& id = model->ids;
   std::vector<double> u, vr;
   for (int t = 25; t <= 168; ++t) {  // skip the approach to the cycle
-    u.push_back(v.at(id.unemployment_rate, t));
-    vr.push_back(v.at(id.vacancies, t) / v.at(id.labour_force, t));
+    u.push_back(v.at(id.series("unemployment_rate"), t));
+    vr.push_back(v.at(id.series("vacancies"), t) / v.at(id.series("labour_force"), t));
   }
   const double mu = mean(u), mv = mean(vr);
   double cov = 0, su = 0, sv = 0;
@@ -202,7 +202,7 @@ TEST_CASE("comparative statics: more separations, more unemployment", "[labour_m
     int n = 0;
     for (const auto& vals : r.values) {
       const View v{*m, vals};
-      for (int t = 25; t <= m->scenario.run.months; ++t, ++n) sum += v.at(m->ids.unemployment_rate, t);
+      for (int t = 25; t <= m->scenario.run.months; ++t, ++n) sum += v.at(m->ids.series("unemployment_rate"), t);
     }
     return sum / n;
   };
@@ -223,11 +223,11 @@ TEST_CASE("a recession raises layoffs and unemployment, then recovers", "[labour
   const auto r = run(model, 1);
   const View v{*model, r.values[0]};
   const auto& id = model->ids;
-  CHECK(v.at(id.layoffs, 24) > 3 * v.at(id.layoffs, 23));
-  CHECK(v.at(id.layoffs_ai, 24) == 0);  // no AI in this economy: every layoff is demand
-  CHECK(v.at(id.vacancies, 24) < 0.5 * v.at(id.vacancies, 23));
-  CHECK(v.at(id.unemployment_rate, 26) > v.at(id.unemployment_rate, 22) + 0.02);
-  CHECK(v.at(id.unemployment_rate, 72) < v.at(id.unemployment_rate, 26) - 0.015);
+  CHECK(v.at(id.series("layoffs"), 24) > 3 * v.at(id.series("layoffs"), 23));
+  CHECK(v.at(id.series("layoffs_ai"), 24) == 0);  // no AI in this economy: every layoff is demand
+  CHECK(v.at(id.series("vacancies"), 24) < 0.5 * v.at(id.series("vacancies"), 23));
+  CHECK(v.at(id.series("unemployment_rate"), 26) > v.at(id.series("unemployment_rate"), 22) + 0.02);
+  CHECK(v.at(id.series("unemployment_rate"), 72) < v.at(id.series("unemployment_rate"), 26) - 0.015);
 }
 
 TEST_CASE("firm sizes are heavy-tailed and the occupation mix follows the data", "[labour_market]") {
@@ -272,8 +272,8 @@ TEST_CASE("reported stocks equal a full recount of the worker table every month"
   for (int t = 1; t <= 24; ++t) {
     lm.step(t, out.data());
     const std::vector<double> recount = lm.recount_stocks();
-    const std::size_t offsets[] = {id.occ_employment, id.occ_unemployment, id.occ_long_term_unemployed,
-                                   id.occ_reskilling, id.occ_founders, id.occ_out_of_labour_force};
+    const std::size_t offsets[] = {id.occ("employment"), id.occ("unemployment"), id.occ("long_term_unemployed"),
+                                   id.occ("reskilling"), id.occ("founders"), id.occ("out_of_labour_force")};
     for (std::size_t k = 0; k < 6; ++k) {
       for (std::size_t o = 0; o < O; ++o) REQUIRE(out[offsets[k] + o] == recount[k * O + o]);
     }

@@ -31,50 +31,50 @@ TEST_CASE("each policy lever moves its target indicator", "[policy]") {
   SECTION("retraining mandate: more funded reskilling, fewer AI-attributed layoffs") {
     const auto m = scenario({set("policy.retraining_mandate", sim::Value{true})});
     const auto r = run(m, kReps);
-    CHECK(mean_of(m, r, id.mandated_reskilling) > 0);
-    CHECK(mean_of(m, r, id.reskilling_starts) > 1.2 * base_mean(id.reskilling_starts));
-    CHECK(mean_of(m, r, id.layoffs_ai) < 0.9 * base_mean(id.layoffs_ai));
-    CHECK(mean_of(m, r, id.layoff_costs) > 0);
+    CHECK(mean_of(m, r, id.series("mandated_reskilling")) > 0);
+    CHECK(mean_of(m, r, id.series("reskilling_starts")) > 1.2 * base_mean(id.series("reskilling_starts")));
+    CHECK(mean_of(m, r, id.series("layoffs_ai")) < 0.9 * base_mean(id.series("layoffs_ai")));
+    CHECK(mean_of(m, r, id.series("layoff_costs")) > 0);
   }
   SECTION("disclosure rule: fewer AI-attributed layoffs") {
     const auto m = scenario({set("policy.disclosure_rule", sim::Value{true})});
     const auto r = run(m, kReps);
-    CHECK(mean_of(m, r, id.layoffs_ai) < 0.9 * base_mean(id.layoffs_ai));
+    CHECK(mean_of(m, r, id.series("layoffs_ai")) < 0.9 * base_mean(id.series("layoffs_ai")));
   }
   SECTION("unemployment insurance extension: longer spells") {
     const auto m = scenario({set("policy.ui_months", i64(18))});
     const auto r = run(m, kReps);
-    CHECK(mean_of(m, r, id.job_finding_rate) < base_mean(id.job_finding_rate));
-    CHECK(mean_of(m, r, id.long_term_unemployment_share) > base_mean(id.long_term_unemployment_share));
+    CHECK(mean_of(m, r, id.series("job_finding_rate")) < base_mean(id.series("job_finding_rate")));
+    CHECK(mean_of(m, r, id.series("long_term_unemployment_share")) > base_mean(id.series("long_term_unemployment_share")));
   }
   SECTION("compute tax: less capex (real investment), some of it paid as tax") {
     const auto m = scenario({set("policy.compute_tax", real(0.5))});
     const auto r = run(m, kReps);
-    CHECK(mean_of(m, r, id.compute_capacity) < base_mean(id.compute_capacity));
-    CHECK(mean_of(m, r, id.capex) - mean_of(m, r, id.compute_tax) < base_mean(id.capex));
-    CHECK(mean_of(m, r, id.mean_adoption) < base_mean(id.mean_adoption));
+    CHECK(mean_of(m, r, id.series("compute_capacity")) < base_mean(id.series("compute_capacity")));
+    CHECK(mean_of(m, r, id.series("capex")) - mean_of(m, r, id.series("compute_tax")) < base_mean(id.series("capex")));
+    CHECK(mean_of(m, r, id.series("mean_adoption")) < base_mean(id.series("mean_adoption")));
   }
   SECTION("severance: fewer layoffs") {
     const auto m = scenario({set("policy.severance_months", real(6.0))});
     const auto r = run(m, kReps);
-    CHECK(mean_of(m, r, id.layoffs) < base_mean(id.layoffs));
+    CHECK(mean_of(m, r, id.series("layoffs")) < base_mean(id.series("layoffs")));
   }
   SECTION("hiring subsidy for AI-displaced workers: more of them re-employed quickly") {
     const auto m = scenario({set("policy.hiring_subsidy", real(1.0))});
     const auto r = run(m, kReps);
     double sub = 0, plain = 0;
-    for (const auto& st : r.statics) sub += st[id.st_reemployment_ai][0] + st[id.st_reemployment_ai][1];
-    for (const auto& st : base.statics) plain += st[id.st_reemployment_ai][0] + st[id.st_reemployment_ai][1];
+    for (const auto& st : r.statics) sub += st[id.statics("reemployment/ai")][0] + st[id.statics("reemployment/ai")][1];
+    for (const auto& st : base.statics) plain += st[id.statics("reemployment/ai")][0] + st[id.statics("reemployment/ai")][1];
     CHECK(sub > plain);
   }
   SECTION("internal mobility windows: more redeployments") {
     const auto m = scenario({set("policy.internal_mobility_boost", real(3.0))});
     const auto r = run(m, kReps);
-    CHECK(mean_of(m, r, id.redeployments) > 1.5 * base_mean(id.redeployments));
+    CHECK(mean_of(m, r, id.series("redeployments")) > 1.5 * base_mean(id.series("redeployments")));
   }
   SECTION("founder grants: more firms survive and are created") {
     const auto m = scenario({set("policy.founder_support", real(2.0)), set("policy.founder_grant_months", real(12.0))});
     const auto r = run(m, kReps);
-    CHECK(mean_of(m, r, id.firms_created) > base_mean(id.firms_created));
+    CHECK(mean_of(m, r, id.series("firms_created")) > base_mean(id.series("firms_created")));
   }
 }

@@ -25,7 +25,7 @@ TEST_CASE("reskilling moves people only along feasible routes of the mobility ma
   const std::size_t O = m->data.size();
   double moved = 0;
   for (const auto& st : r.statics) {
-    const auto& flows = st[m->ids.st_reskilling_flows];
+    const auto& flows = st[m->ids.statics("reskilling_flows")];
     for (std::size_t o = 0; o < O; ++o) {
       for (std::size_t d = 0; d < O; ++d) {
         const double n = flows[o * O + d];
@@ -51,29 +51,29 @@ TEST_CASE("comparative statics of worker responses", "[workers][statics]") {
     const auto m = baseline({set("policy.reskilling_subsidy", real(0.8)), set("policy.reskilling_uptake_boost", real(2.0))},
                             months);
     const auto r = run(m, reps);
-    CHECK(mean(*m, r, id.reskilling_starts, 1, months) > 1.5 * mean(*base_m, base, id.reskilling_starts, 1, months));
-    CHECK(mean(*m, r, id.long_term_unemployment_share, 13, months) <
-          mean(*base_m, base, id.long_term_unemployment_share, 13, months));
-    CHECK(mean(*m, r, id.reskilling_public_cost, 1, months) > 0);
+    CHECK(mean(*m, r, id.series("reskilling_starts"), 1, months) > 1.5 * mean(*base_m, base, id.series("reskilling_starts"), 1, months));
+    CHECK(mean(*m, r, id.series("long_term_unemployment_share"), 13, months) <
+          mean(*base_m, base, id.series("long_term_unemployment_share"), 13, months));
+    CHECK(mean(*m, r, id.series("reskilling_public_cost"), 1, months) > 0);
   }
   SECTION("longer unemployment insurance lengthens spells") {
     const auto m = baseline({set("policy.ui_months", i64(18))}, months);
     const auto r = run(m, reps);
-    CHECK(mean(*m, r, id.job_finding_rate, 13, months) < mean(*base_m, base, id.job_finding_rate, 13, months));
-    CHECK(mean(*m, r, id.long_term_unemployment_share, 13, months) >
-          mean(*base_m, base, id.long_term_unemployment_share, 13, months));
+    CHECK(mean(*m, r, id.series("job_finding_rate"), 13, months) < mean(*base_m, base, id.series("job_finding_rate"), 13, months));
+    CHECK(mean(*m, r, id.series("long_term_unemployment_share"), 13, months) >
+          mean(*base_m, base, id.series("long_term_unemployment_share"), 13, months));
   }
   SECTION("founder support raises founders") {
     const auto m = baseline({set("policy.founder_support", real(2.0))}, months);
     const auto r = run(m, reps);
-    CHECK(mean(*m, r, id.founder_starts, 1, months) > 1.5 * mean(*base_m, base, id.founder_starts, 1, months));
-    CHECK(mean(*m, r, id.founders, 25, months) > 1.3 * mean(*base_m, base, id.founders, 25, months));
+    CHECK(mean(*m, r, id.series("founder_starts"), 1, months) > 1.5 * mean(*base_m, base, id.series("founder_starts"), 1, months));
+    CHECK(mean(*m, r, id.series("founders"), 25, months) > 1.3 * mean(*base_m, base, id.series("founders"), 25, months));
   }
   SECTION("a tightening market raises re-entry") {
     const auto tight = baseline({set("macro.core_growth_per_year", real(0.06))}, months);
     const auto slack = baseline({set("macro.core_growth_per_year", real(-0.04))}, months);
-    CHECK(mean(*tight, run(tight, reps), id.reentries, 13, months) >
-          mean(*slack, run(slack, reps), id.reentries, 13, months));
+    CHECK(mean(*tight, run(tight, reps), id.series("reentries"), 13, months) >
+          mean(*slack, run(slack, reps), id.series("reentries"), 13, months));
   }
 }
 
@@ -85,7 +85,7 @@ TEST_CASE("with AI active, some displaced workers reskill into AI-amplified occu
   const std::size_t O = m->data.size();
   double into_ai = 0, all = 0, ai_months = 0, ai_n = 0, other_months = 0, other_n = 0;
   for (const auto& st : r.statics) {
-    const auto& flows = st[m->ids.st_reskilling_flows];
+    const auto& flows = st[m->ids.statics("reskilling_flows")];
     for (std::size_t o = 0; o < O; ++o) {
       for (std::size_t d = 0; d < O; ++d) {
         all += flows[o * O + d];
@@ -93,8 +93,8 @@ TEST_CASE("with AI active, some displaced workers reskill into AI-amplified occu
         if (occ.ai_role || occ.knowledge_role) into_ai += flows[o * O + d];
       }
     }
-    const auto& ai = st[m->ids.st_reemployment_ai];
-    const auto& other = st[m->ids.st_reemployment_other];
+    const auto& ai = st[m->ids.statics("reemployment/ai")];
+    const auto& other = st[m->ids.statics("reemployment/other")];
     for (std::size_t k = 0; k < ai.size(); ++k) {
       ai_months += static_cast<double>(k) * ai[k];
       ai_n += ai[k];
@@ -112,8 +112,8 @@ TEST_CASE("entrants follow employment, and the AI premium is positive once liter
   const auto m = baseline({}, 72);
   const auto r = run(m, 1);
   const auto& id = m->ids;
-  CHECK(mean(*m, r, id.entrants, 1, 72) > 0);
-  CHECK(mean(*m, r, id.retirements, 1, 72) > 0);
-  CHECK(mean(*m, r, id.ai_wage_premium, 61, 72) > 0.0);
-  CHECK(mean(*m, r, id.mean_ai_literacy, 61, 72) > mean(*m, r, id.mean_ai_literacy, 1, 12));
+  CHECK(mean(*m, r, id.series("entrants"), 1, 72) > 0);
+  CHECK(mean(*m, r, id.series("retirements"), 1, 72) > 0);
+  CHECK(mean(*m, r, id.series("ai_wage_premium"), 61, 72) > 0.0);
+  CHECK(mean(*m, r, id.series("mean_ai_literacy"), 61, 72) > mean(*m, r, id.series("mean_ai_literacy"), 1, 12));
 }

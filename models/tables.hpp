@@ -1,11 +1,15 @@
 // Agent tables: one contiguous array per field, rows addressed by their index. Worker rows are
-// regrouped once a year (LabourMarket::reorder_workers), so a row is an id within a month only.
+// regrouped once a year (regroup_workers), so a row is a position within a month only.
 // No per-agent objects, no strings in hot loops. A phase writes only the rows it owns.
+//
+// Each table lists its columns once (columns(), cell_columns()): resizing, regrouping and
+// appending go through that list, so a new column cannot be forgotten by one of them.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 namespace labourshift::models {
@@ -47,27 +51,55 @@ struct WorkerTable {
   std::vector<std::uint8_t> reskill_target;
   std::vector<std::uint8_t> reskill_months_left;
 
-  static constexpr std::size_t kBytesPerWorker = 4 * sizeof(std::uint8_t) + sizeof(std::uint32_t) +
-                                                 2 * sizeof(float) + 2 * sizeof(std::uint16_t) +
-                                                 2 * sizeof(std::uint8_t);
+  /// The column list: fn(column, value of a new row) for every column, in declaration order.
+  template <class Table, class Fn>
+  static void columns(Table& t, Fn&& fn) {
+    fn(t.status, std::uint8_t{0});
+    fn(t.occupation, std::uint8_t{0});
+    fn(t.reason, std::uint8_t{0});
+    fn(t.age, std::uint8_t{0});
+    fn(t.employer, kNoEmployer);
+    fn(t.wage, 0.0F);
+    fn(t.literacy, 0.0F);
+    fn(t.tenure, std::uint16_t{0});
+    fn(t.spell, std::uint16_t{0});
+    fn(t.reskill_target, std::uint8_t{0});
+    fn(t.reskill_months_left, std::uint8_t{0});
+  }
+
+  /// Bytes a worker takes in the table: the sum of the column widths.
+  static std::size_t bytes_per_worker() {
+    WorkerTable t;
+    std::size_t bytes = 0;
+    columns(t, [&](auto& column, auto) { bytes += sizeof(typename std::decay_t<decltype(column)>::value_type); });
+    return bytes;
+  }
 
   std::size_t size() const { return status.size(); }
+  /// New rows (n above the size) take each column's value for a new row.
   void resize(std::size_t n) {
-    status.resize(n);
-    occupation.resize(n);
-    reason.resize(n);
-    age.resize(n);
-    employer.resize(n, kNoEmployer);
-    wage.resize(n);
-    literacy.resize(n);
-    tenure.resize(n);
-    spell.resize(n);
-    reskill_target.resize(n);
-    reskill_months_left.resize(n);
+    columns(*this, [n](auto& column, auto blank) { column.resize(n, blank); });
   }
 };
 
-inline constexpr std::size_t kLayoffReasons = 4;  ///< demand, automation, capex_funding, firm_exit
+/// Layoff reasons as tallied per occupation, class and firm ([... * kLayoffReasons + r]); also
+/// the reason codes of the WARN table.
+enum LayoffReason : std::size_t {
+  kLayoffDemand = 0,
+  kLayoffAutomation = 1,
+  kLayoffCapexFunding = 2,
+  kLayoffFirmExit = 3,
+  kLayoffReasons = 4
+};
+
+/// AI-attributed layoffs: automation and capex funding.
+constexpr bool is_ai_attributed(std::size_t r) { return r == kLayoffAutomation || r == kLayoffCapexFunding; }
+constexpr bool is_ai_attributed(Reason r) { return r == Reason::kAutomation || r == Reason::kCapexFunding; }
+
+/// The tally index of a layoff for a worker's separation reason (demand .. firm exit; not a quit).
+constexpr std::size_t layoff_index(Reason r) {
+  return r == Reason::kFirmExit ? kLayoffFirmExit : static_cast<std::size_t>(r) - 1;
+}
 
 /// What the separation pass reads for a worker of cell (f, o), packed into 8 bytes so that the
 /// whole table stays in cache even when a firm's workers are scattered over the worker table.
@@ -157,6 +189,8 @@ struct FirmTable {
   std::vector<double> core_revenue, ai_demand, ai_revenue, incident_cost, capex_payment,
       capex_orders, opex, other_costs, arrivals, retirements, compute_used, cash_change, layoff_costs;
   std::vector<std::uint8_t> incident;
+  std::vector<double> payment_rate;     ///< instalments due this month, USD
+  std::vector<double> retiring_window;  ///< capacity retiring in the next capex_lag months
 
   // Per (firm, occupation) cell.
   std::vector<float> base_requirement;  ///< L0_fo: headcount wanted at the start
@@ -166,7 +200,6 @@ struct FirmTable {
   std::vector<float> requirement_no_ai; ///< what L*_fo would be with AI at its start level
   std::vector<float> budget_freeze;     ///< headcount removed by budget cuts, not to be rehired
   std::vector<std::int32_t> headcount;  ///< H_fo
-
   std::vector<CellOdds> odds;           ///< the separation pass's view of each cell
   std::vector<std::int32_t> vacancies;  ///< V_fo posted this month
 
@@ -179,8 +212,50 @@ struct FirmTable {
   FirmRing vintages;  ///< capacity arrived in a month (longer than the longest capacity life)
   FirmRing pipeline;  ///< orders arriving in a month (longer than the longest capex lag)
   FirmRing payments;  ///< instalments ending in a month (longer than the longest payment schedule)
-  std::vector<double> payment_rate;  ///< instalments due this month, USD
-  std::vector<double> retiring_window;  ///< capacity retiring in the next capex_lag months
+
+  /// The per-firm column list: fn(column, value of a new firm, entries per firm).
+  template <class Table, class Fn>
+  static void firm_columns(Table& t, Fn&& fn) {
+    fn(t.firm_class, std::uint8_t{0}, 1);
+    fn(t.active, std::uint8_t{0}, 1);
+    fn(t.exiting, std::uint8_t{0}, 1);
+    fn(t.log_demand_shock, 0.0F, 1);
+    fn(t.negative_cash_months, std::uint16_t{0}, 1);
+    fn(t.literacy_sum, std::int64_t{0}, 1);
+    fn(t.mean_literacy, 0.0F, 1);
+    fn(t.layoffs, std::int32_t{0}, kLayoffReasons);
+    fn(t.incident, std::uint8_t{0}, 1);
+    for (auto* column :
+         {&t.core_revenue0, &t.other_cost_share, &t.cash, &t.capacity, &t.pipeline_total, &t.growth_expectation,
+          &t.ai_demand_prev, &t.mean_adoption0, &t.nonmanager_base, &t.knowledge_capacity, &t.knowledge,
+          &t.knowledge0, &t.wage_bill, &t.compute_cost_share0, &t.ai_attraction, &t.load_ratio, &t.core_revenue,
+          &t.ai_demand, &t.ai_revenue, &t.incident_cost, &t.capex_payment, &t.capex_orders, &t.opex,
+          &t.other_costs, &t.arrivals, &t.retirements, &t.compute_used, &t.cash_change, &t.layoff_costs,
+          &t.payment_rate, &t.retiring_window}) {
+      fn(*column, 0.0, 1);
+    }
+  }
+  /// The per-cell column list: fn(column, value of a new cell).
+  template <class Table, class Fn>
+  static void cell_columns(Table& t, Fn&& fn) {
+    for (auto* column : {&t.base_requirement, &t.adoption, &t.adoption0, &t.requirement, &t.requirement_no_ai,
+                         &t.budget_freeze}) {
+      fn(*column, 0.0F);
+    }
+    fn(t.headcount, std::int32_t{0});
+    fn(t.odds, CellOdds{});
+    fn(t.vacancies, std::int32_t{0});
+  }
+
+  /// Room for firms [0, n): every per-firm, per-cell and ring column grows, new entries take the
+  /// column's value for a new firm (zero state, inactive). The live cells are the caller's.
+  void resize(std::size_t n) {
+    firm_columns(*this, [n](auto& column, auto blank, std::size_t width) { column.resize(n * width, blank); });
+    cell_columns(*this, [&](auto& column, auto blank) { column.resize(n * occupations, blank); });
+    vintages.grow(n);
+    pipeline.grow(n);
+    payments.grow(n);
+  }
 
   std::size_t size() const { return firm_class.size(); }
   std::size_t cell(std::size_t firm, std::size_t occ) const { return firm * occupations + occ; }

@@ -1,0 +1,79 @@
+// Firm accounts, each month: incidents (reliability), layoff costs, cash, and exit after months
+// of negative cash.
+#include "models/phases.hpp"
+#include "models/rules.hpp"
+#include "sim/parallel.hpp"
+#include "sim/random.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace labourshift::models {
+
+namespace {
+constexpr std::size_t kFirmGrain = 256;
+}  // namespace
+
+void account_firms(const Model& m, DrawKey key, const Environment& env, FirmTable& F, MonthFlows& flows) {
+  // Cash += revenue - wages - capex payments - opex - other costs - incident losses - layoff
+  // costs, and reliability: load ratio rho = used compute / (capacity Q_f can operate);
+  // incident hazard h0 rho^eta; an incident costs a share of the month's AI revenue.
+  const Scenario& sc = m.scenario;
+  const std::size_t O = m.data.size();
+  const auto& rel = sc.reliability;
+  const auto active_before = std::count(F.active.begin(), F.active.end(), std::uint8_t{1});
+  sim::for_each_index(F.size(), kFirmGrain, [&](std::size_t f) {
+    if (F.active[f] == 0) return;
+    const auto& c = sc.firms[F.firm_class[f]].value;
+    if (F.exiting[f] != 0) {
+      // Its staff were laid off this month; it holds nothing from now on.
+      F.active[f] = 0;
+      F.capacity[f] = 0;
+      F.pipeline_total[f] = 0;
+      for (std::size_t o = 0; o < O; ++o) {
+        const std::size_t cell = F.cell(f, o);
+        F.requirement[cell] = F.requirement_no_ai[cell] = F.budget_freeze[cell] = 0;
+        F.odds[cell] = CellOdds{};
+      }
+      return;
+    }
+    // Incidents hit AI services: firms that sell AI and had knowledge staff to run it.
+    if (c.ai_seller && F.knowledge_capacity[f] > 0 && F.ai_revenue[f] > 0) {
+      const double operable = F.knowledge[f] * F.knowledge_capacity[f] * env.operability;
+      const double load = operable > 0 ? std::min(F.compute_used[f] / operable, rules::kMaxLoadRatio) : rules::kMaxLoadRatio;
+      F.load_ratio[f] = load;
+      const double hazard = rules::incident_hazard(rel, load);
+      sim::Stream rng(key.seed, key.replication, static_cast<std::uint32_t>(env.month), stream::kIncident,
+                      static_cast<std::uint32_t>(f));
+      if (rng.uniform() < hazard) {
+        F.incident[f] = 1;
+        F.incident_cost[f] = rel.incident_cost_share * F.ai_revenue[f];
+      }
+    }
+    // Layoff costs of the month: severance on every layoff but firm exits, and for AI-attributed
+    // layoffs the disclosure (reputation) and retraining-mandate costs.
+    {
+      double staff = 0;
+      for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) staff += F.headcount[F.cell(f, F.live_occ[li])];
+      const std::int32_t* lay = F.layoffs.data() + f * kLayoffReasons;
+      const double ai_layoffs = lay[kLayoffAutomation] + lay[kLayoffCapexFunding];
+      const double mean_wage = staff > 0 ? F.wage_bill[f] / staff : 0.0;
+      F.layoff_costs[f] = sc.policy.severance_months * mean_wage * (lay[kLayoffDemand] + ai_layoffs) +
+                          rules::ai_layoff_cost_months(sc.policy, mean_wage) * mean_wage * ai_layoffs;
+    }
+    const double change = F.core_revenue[f] + F.ai_revenue[f] - F.incident_cost[f] - F.wage_bill[f] -
+                          F.capex_payment[f] - F.opex[f] - F.other_costs[f] - F.layoff_costs[f];
+    F.cash_change[f] = change;
+    F.cash[f] += change;
+    const double revenue = F.core_revenue[f] + F.ai_revenue[f];
+    if (F.cash[f] < -c.exit_cash_months * revenue) {
+      ++F.negative_cash_months[f];
+    } else {
+      F.negative_cash_months[f] = 0;
+    }
+    if (F.negative_cash_months[f] >= c.exit_after_months) F.exiting[f] = 1;
+  });
+  flows.firm_exits = active_before - std::count(F.active.begin(), F.active.end(), std::uint8_t{1});
+}
+
+}  // namespace labourshift::models

@@ -1,0 +1,225 @@
+// Hiring, each month: firms post vacancies for the gap between their requirement and their
+// staff, the unemployed and on-the-job seekers apply and are matched (matching.cpp), and the hires
+// are applied to the worker and firm tables.
+#include "models/matching.hpp"
+#include "models/phases.hpp"
+#include "models/rules.hpp"
+#include "sim/parallel.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+
+namespace labourshift::models {
+
+namespace {
+
+constexpr std::size_t kFirmBlock = 512;
+constexpr std::size_t kHireBlock = 2048;
+
+/// Vacancies V_fo = round(gamma_v max(0, L*_fo - H_fo)), the shortfall after this month's
+/// separations (which includes the replacement of quits), in a book of slots grouped by
+/// occupation, firms in ascending order within each. Built in parallel over blocks of firms:
+/// count per block and occupation, prefix-sum in block order, then each block fills its own
+/// ranges (the same book for any thread count). slot_occ: the occupation of each slot.
+VacancyBook post_vacancies(const Model& m, const OccupationState& occ, FirmTable& F, MonthFlows& flows,
+                           std::vector<std::uint8_t>& slot_occ) {
+  const std::size_t O = m.data.size(), K = m.class_names.size();
+  VacancyBook book;
+  book.occ_begin.assign(O + 1, 0);
+  const std::size_t n_firms = F.size();
+  const std::size_t nb = sim::block_count(n_firms, kFirmBlock);
+  std::vector<std::uint32_t> block_count(nb * O, 0);
+  std::vector<std::int64_t> block_class(nb * K, 0);
+  sim::for_blocks(n_firms, kFirmBlock, [&](std::size_t b, std::size_t begin, std::size_t end) {
+    std::uint32_t* cnt = block_count.data() + b * O;
+    std::int64_t* cls = block_class.data() + b * K;
+    for (std::size_t f = begin; f < end; ++f) {
+      const double gamma_v = m.scenario.firms[F.firm_class[f]].value.hiring_speed;
+      for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) {
+        const std::size_t o = F.live_occ[li];
+        const std::size_t c = F.cell(f, o);
+        const double gap = F.requirement[c] - F.headcount[c];
+        const std::int32_t v = rules::vacancies_to_post(gamma_v, gap);
+        F.vacancies[c] = v;
+        cnt[o] += static_cast<std::uint32_t>(v);
+        cls[F.firm_class[f]] += v;
+      }
+    }
+  });
+  std::fill(flows.vacancies_posted.begin(), flows.vacancies_posted.end(), 0);
+  std::fill(flows.cls_vacancies.begin(), flows.cls_vacancies.end(), 0);
+  for (std::size_t b = 0; b < nb; ++b) {
+    for (std::size_t o = 0; o < O; ++o) flows.vacancies_posted[o] += block_count[b * O + o];
+    for (std::size_t k = 0; k < K; ++k) flows.cls_vacancies[k] += block_class[b * K + k];
+  }
+  for (std::size_t o = 0; o < O; ++o) {
+    book.occ_begin[o + 1] = book.occ_begin[o] + static_cast<std::uint32_t>(flows.vacancies_posted[o]);
+  }
+  // Block b's first slot in occupation o: the occupation's start plus earlier blocks' counts.
+  std::vector<std::uint32_t> block_start(nb * O);
+  for (std::size_t o = 0; o < O; ++o) {
+    std::uint32_t at = book.occ_begin[o];
+    for (std::size_t b = 0; b < nb; ++b) {
+      block_start[b * O + o] = at;
+      at += block_count[b * O + o];
+    }
+  }
+  book.slot_firm.resize(book.occ_begin[O]);
+  book.slot_wage.resize(book.occ_begin[O]);
+  slot_occ.assign(book.occ_begin[O], 0);
+  sim::for_blocks(n_firms, kFirmBlock, [&](std::size_t b, std::size_t begin, std::size_t end) {
+    std::uint32_t* fill = block_start.data() + b * O;
+    for (std::size_t f = begin; f < end; ++f) {
+      const float premium = m.class_premium[F.firm_class[f]];
+      for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) {
+        const std::size_t o = F.live_occ[li];
+        for (std::int32_t k = 0; k < F.vacancies[F.cell(f, o)]; ++k) {
+          const std::uint32_t slot = fill[o]++;
+          book.slot_firm[slot] = static_cast<std::uint32_t>(f);
+          book.slot_wage[slot] = static_cast<float>(occ.wage[o]) * premium;
+          slot_occ[slot] = static_cast<std::uint8_t>(o);
+        }
+      }
+    }
+  });
+  return book;
+}
+
+/// The month's seekers: the unemployed (benefits lower their search intensity while they last; a
+/// hiring subsidy raises the score of those laid off for AI reasons), then on-the-job seekers, who
+/// take only offers above their pay: reservation wage = nominal wage x (1 + job_to_job_premium).
+std::vector<Seeker> gather_seekers(const Model& m, const Environment& env, const WorkerTable& w,
+                                   const MonthLists& lists, MonthFlows& flows) {
+  const Scenario& sc = m.scenario;
+  std::vector<Seeker> seekers(lists.seekers.size());
+  const auto on_benefits = static_cast<float>(1.0 - sc.policy.ui_search_effect * sc.policy.ui_replacement_rate);
+  sim::for_each_index(lists.seekers.size(), 2048, [&](std::size_t i) {
+    const std::uint32_t id = lists.seekers[i];
+    const float intensity = w.spell[id] <= sc.policy.ui_months ? on_benefits : 1.0F;
+    const bool ai_displaced = is_ai_attributed(static_cast<Reason>(w.reason[id]));
+    seekers[i] = Seeker{id, w.occupation[id], w.spell[id], w.literacy[id], 0.0F, intensity,
+                        ai_displaced ? static_cast<float>(sc.policy.hiring_subsidy) : 0.0F};
+  });
+  std::fill(flows.seekers_by_occ.begin(), flows.seekers_by_occ.end(), 0);
+  for (const Seeker& sk : seekers) ++flows.seekers_by_occ[sk.occupation];
+  const std::size_t n_unemployed = seekers.size();
+  seekers.resize(n_unemployed + lists.job_searchers.size());
+  const auto ojs_intensity = static_cast<float>(sc.search.on_the_job_intensity);
+  const double above = env.price_level * (1.0 + sc.search.job_to_job_premium);
+  sim::for_each_index(lists.job_searchers.size(), 2048, [&](std::size_t k) {
+    const std::uint32_t id = lists.job_searchers[k];
+    const auto reservation = static_cast<float>(w.wage[id] * above);
+    seekers[n_unemployed + k] = Seeker{id, w.occupation[id], 0, w.literacy[id], reservation, ojs_intensity, 0.0F};
+  });
+  return seekers;
+}
+
+/// Counts of one block of hires, joined in block order.
+struct HireTally {
+  std::vector<std::int64_t> hires, job_finds, job_to_job, ltu_hired, ui_expired_hired;  ///< [o]
+  std::vector<std::int64_t> cls_hires;                  ///< [k]
+  std::vector<std::int64_t> reemploy_ai, reemploy_other;  ///< by months unemployed
+  std::vector<std::int64_t> transitions;                ///< [from * O + to]
+
+  HireTally(std::size_t O, std::size_t K)
+      : hires(O, 0), job_finds(O, 0), job_to_job(O, 0), ltu_hired(O, 0), ui_expired_hired(O, 0), cls_hires(K, 0),
+        reemploy_ai(RunTotals::kSpellBins, 0), reemploy_other(RunTotals::kSpellBins, 0), transitions(O * O, 0) {}
+
+  void join_into(MonthFlows& flows, RunTotals& totals) const {
+    auto add = [](std::vector<std::int64_t>& to, const std::vector<std::int64_t>& from) {
+      for (std::size_t x = 0; x < to.size(); ++x) to[x] += from[x];
+    };
+    auto add_real = [](std::vector<double>& to, const std::vector<std::int64_t>& from) {
+      for (std::size_t x = 0; x < to.size(); ++x) to[x] += static_cast<double>(from[x]);
+    };
+    add(flows.hires, hires);
+    add(flows.job_finds, job_finds);
+    add(flows.job_to_job_out, job_to_job);
+    add(flows.ltu_hired, ltu_hired);
+    add(flows.ui_expired_hired, ui_expired_hired);
+    add(flows.cls_hires, cls_hires);
+    add_real(totals.reemploy_ai, reemploy_ai);
+    add_real(totals.reemploy_other, reemploy_other);
+    add_real(totals.transitions, transitions);
+  }
+};
+
+/// Applies the hires in parallel: each hire owns its worker's row and a firm's cell counts take
+/// commuting integer atomic adds (few hires share a cell). Tallies are per block, joined in
+/// block order: the same result for any schedule, and no cache line passed back and forth
+/// between threads on every hire.
+void apply_hires(const Model& m, const Environment& env, const std::vector<Hire>& hires,
+                 const std::vector<Seeker>& seekers, std::size_t n_unemployed, const VacancyBook& book,
+                 const std::vector<std::uint8_t>& slot_occ, FirmTable& F, WorkerTable& W, MonthFlows& flows,
+                 RunTotals& totals) {
+  const Scenario& sc = m.scenario;
+  const std::size_t O = m.data.size(), K = m.class_names.size();
+  const auto price = static_cast<float>(env.price_level);
+  std::vector<HireTally> tally(sim::block_count(hires.size(), kHireBlock), HireTally(O, K));
+  sim::for_blocks(hires.size(), kHireBlock, [&](std::size_t b, std::size_t begin, std::size_t end) {
+    HireTally& t = tally[b];
+    for (std::size_t k = begin; k < end; ++k) {
+      const Hire& h = hires[k];
+      const std::uint32_t id = seekers[h.seeker].worker;
+      const std::size_t from = W.occupation[id];
+      const std::size_t to = slot_occ[h.slot];
+      const std::uint32_t f = book.slot_firm[h.slot];
+      // AI premium: fluent workers in complemented occupations are paid more.
+      const float wage = book.slot_wage[h.slot] / price *
+                         static_cast<float>(1.0 + sc.workers.ai_wage_premium * W.literacy[id] *
+                                                      m.complementarity[to] / m.max_complementarity);
+      std::atomic_ref(F.headcount[F.cell(f, to)]).fetch_add(1, std::memory_order_relaxed);
+      std::atomic_ref(F.vacancies[F.cell(f, to)]).fetch_sub(1, std::memory_order_relaxed);
+      ++t.hires[to];
+      ++t.cls_hires[F.firm_class[f]];
+      if (h.seeker >= n_unemployed) {
+        // A job-to-job move: the worker quits the old employer for the new one.
+        std::atomic_ref(F.headcount[F.cell(W.employer[id], from)]).fetch_sub(1, std::memory_order_relaxed);
+        ++t.job_to_job[from];
+      } else {
+        W.status[id] = static_cast<std::uint8_t>(Status::kEmployed);
+        if (W.spell[id] >= sc.labour.long_term_months) ++t.ltu_hired[from];
+        if (W.spell[id] > sc.policy.ui_months) ++t.ui_expired_hired[from];
+        const auto reason = static_cast<Reason>(W.reason[id]);
+        const std::size_t bin = std::min<std::size_t>(W.spell[id], RunTotals::kSpellBins - 1);
+        if (is_ai_attributed(reason)) {
+          ++t.reemploy_ai[bin];
+        } else if (reason == Reason::kDemand || reason == Reason::kFirmExit) {
+          ++t.reemploy_other[bin];
+        }
+        W.spell[id] = 0;
+        ++t.job_finds[from];
+        ++t.transitions[from * O + to];
+      }
+      W.employer[id] = f;
+      W.occupation[id] = static_cast<std::uint8_t>(to);
+      W.wage[id] = wage;
+      W.tenure[id] = 0;
+    }
+  });
+  for (auto* v : {&flows.hires, &flows.job_finds, &flows.cls_hires, &flows.job_to_job_out}) {
+    std::fill(v->begin(), v->end(), 0);
+  }
+  for (const HireTally& t : tally) t.join_into(flows, totals);
+}
+
+}  // namespace
+
+void post_and_match(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ,
+                    const MonthLists& lists, FirmTable& F, WorkerTable& W, MonthFlows& flows, RunTotals& totals) {
+  std::vector<std::uint8_t> slot_occ;
+  const VacancyBook book = post_vacancies(m, occ, F, flows, slot_occ);
+  const std::vector<Seeker> seekers = gather_seekers(m, env, W, lists, flows);
+  const auto& sp = m.scenario.search;
+  const MatchParams params{sp.applications,      sp.discouragement, sp.min_search_share, sp.rounds,
+                           sp.similarity_weight, sp.noise_sd,       sp.hiring_standard,  sp.literacy_weight};
+  MatchStats stats;
+  const std::vector<Hire> hires =
+      match(seekers, book, m.data.mobility, m.similarity, params,
+            StreamKey{key.seed, key.replication, static_cast<std::uint32_t>(env.month)}, &stats, m.complementarity);
+  flows.applications = stats.applications;
+  apply_hires(m, env, hires, seekers, lists.seekers.size(), book, slot_occ, F, W, flows, totals);
+}
+
+}  // namespace labourshift::models

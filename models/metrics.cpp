@@ -1,0 +1,550 @@
+#include "models/metrics.hpp"
+
+#include "models/rules.hpp"
+#include "sim/parallel.hpp"
+
+#include <stdexcept>
+
+namespace labourshift::models {
+
+namespace {
+
+constexpr std::size_t kFirmBlock = 512;
+
+using View = const MonthView&;
+
+MetricDef series(const char* name, const char* unit, const char* description, double (*fn)(View)) {
+  return MetricDef{Shape::kScalar, name, unit, description, fn, nullptr};
+}
+MetricDef by_occupation(const char* name, const char* unit, const char* description,
+                        double (*fn)(View, std::size_t)) {
+  return MetricDef{Shape::kOccupation, name, unit, description, nullptr, fn};
+}
+MetricDef by_class(const char* name, const char* unit, const char* description, double (*fn)(View, std::size_t)) {
+  return MetricDef{Shape::kClass, name, unit, description, nullptr, fn};
+}
+
+template <class V>
+double sum(const V& v) {
+  double s = 0;
+  for (auto x : v) s += static_cast<double>(x);
+  return s;
+}
+
+double ratio(double num, double den, double otherwise = 0.0) { return den > 0 ? num / den : otherwise; }
+
+double class_layoffs(View v, std::size_t k, std::size_t r) {
+  return static_cast<double>(v.w.flows.cls_layoffs[k * kLayoffReasons + r]);
+}
+
+}  // namespace
+
+FirmTotals::FirmTotals(std::size_t classes, std::size_t occupations) {
+  for (auto* field : {&headcount, &capex, &capacity, &ai_revenue, &core_revenue, &wage_bill, &incidents, &cash,
+                      &adoption_weighted, &ai_role_headcount, &exposed_headcount}) {
+    field->assign(classes, 0.0);
+  }
+  occ_adoption_weighted.assign(occupations, 0.0);
+  occ_headcount.assign(occupations, 0.0);
+}
+
+void FirmTotals::add_firm(const Model& m, const FirmTable& F, std::size_t f) {
+  const std::size_t k = F.firm_class[f];
+  for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) {
+    const std::size_t o = F.live_occ[li];
+    const std::size_t c = F.cell(f, o);
+    const double h = F.headcount[c];
+    headcount[k] += h;
+    adoption_weighted[k] += h * F.adoption[c];
+    occ_adoption_weighted[o] += h * F.adoption[c];
+    occ_headcount[o] += h;
+    if (m.data.occupations[o].ai_role) ai_role_headcount[k] += h;
+    if (m.exposed[o] != 0) exposed_headcount[k] += h;
+    unfilled_vacancies += F.vacancies[c];  // unfilled after matching
+    labour_demand += F.requirement[c];
+  }
+  capex[k] += F.capex_payment[f];
+  capacity[k] += F.capacity[f];
+  ai_revenue[k] += F.ai_revenue[f];
+  core_revenue[k] += F.core_revenue[f];
+  wage_bill[k] += F.wage_bill[f];
+  incidents[k] += F.incident[f];
+  cash[k] += F.cash[f];
+  capex_total += F.capex_payment[f];
+  orders += F.capex_orders[f];
+  capacity_total += F.capacity[f];
+  arrivals += F.arrivals[f];
+  retirements += F.retirements[f];
+  compute_used += F.compute_used[f];
+  ai_demand += F.ai_demand[f];
+  ai_revenue_total += F.ai_revenue[f];
+  core_revenue_total += F.core_revenue[f];
+  wage_bill_total += F.wage_bill[f];
+  other_costs += F.other_costs[f];
+  opex += F.opex[f];
+  cash_total += F.cash[f];
+  incident_count += static_cast<double>(F.incident[f]);
+  incident_cost += F.incident_cost[f];
+  active += F.active[f];
+  if (m.scenario.firms[k].value.ai_seller && F.active[f] != 0) {
+    knowledge += F.knowledge[f];
+    load_weighted += F.load_ratio[f] * F.compute_used[f];
+    load_weight += F.compute_used[f];
+  }
+}
+
+void FirmTotals::join(const FirmTotals& o) {
+  auto add = [](std::vector<double>& to, const std::vector<double>& from) {
+    for (std::size_t i = 0; i < to.size(); ++i) to[i] += from[i];
+  };
+  add(headcount, o.headcount);
+  add(capex, o.capex);
+  add(capacity, o.capacity);
+  add(ai_revenue, o.ai_revenue);
+  add(core_revenue, o.core_revenue);
+  add(wage_bill, o.wage_bill);
+  add(incidents, o.incidents);
+  add(cash, o.cash);
+  add(adoption_weighted, o.adoption_weighted);
+  add(ai_role_headcount, o.ai_role_headcount);
+  add(exposed_headcount, o.exposed_headcount);
+  add(occ_adoption_weighted, o.occ_adoption_weighted);
+  add(occ_headcount, o.occ_headcount);
+  for (auto [to, from] : {std::pair{&capex_total, o.capex_total}, {&orders, o.orders},
+                          {&capacity_total, o.capacity_total}, {&arrivals, o.arrivals},
+                          {&retirements, o.retirements}, {&compute_used, o.compute_used},
+                          {&ai_demand, o.ai_demand}, {&ai_revenue_total, o.ai_revenue_total},
+                          {&core_revenue_total, o.core_revenue_total}, {&wage_bill_total, o.wage_bill_total},
+                          {&other_costs, o.other_costs}, {&opex, o.opex}, {&cash_total, o.cash_total},
+                          {&incident_count, o.incident_count}, {&incident_cost, o.incident_cost},
+                          {&active, o.active}, {&knowledge, o.knowledge}, {&load_weighted, o.load_weighted},
+                          {&load_weight, o.load_weight}, {&unfilled_vacancies, o.unfilled_vacancies},
+                          {&labour_demand, o.labour_demand}}) {
+    *to += from;
+  }
+}
+
+MonthView::MonthView(const Model& model, const World& world)
+    : m(model), w(world), firms(model.class_names.size(), world.occupations()) {
+  const std::size_t O = w.occupations();
+  const auto& F = w.firms;
+  const auto& st = w.stocks;
+  employed = sum(st.employed);
+  unemployed = sum(st.unemployed);
+  long_term = sum(st.long_term);
+  vacancies = sum(w.flows.vacancies_posted);
+  occ_layoffs.assign(O, 0.0);
+  occ_layoffs_ai.assign(O, 0.0);
+  for (std::size_t o = 0; o < O; ++o) {
+    for (std::size_t r = 0; r < kLayoffReasons; ++r) {
+      const auto x = static_cast<double>(w.flows.layoffs[o * kLayoffReasons + r]);
+      by_reason[r] += x;
+      occ_layoffs[o] += x;
+      if (is_ai_attributed(r)) occ_layoffs_ai[o] += x;
+    }
+  }
+  layoffs = sum(by_reason);
+  hires = sum(w.flows.hires);
+  quits = sum(w.flows.quits);
+  job_finds = sum(w.flows.job_finds);
+  for (std::size_t o = 0; o < O; ++o) {
+    wage_now += st.employed[o] * w.occ.wage[o];
+    wage_then += st.employed[o] * m.data.occupations[o].wage_month_usd;
+  }
+  // Firm aggregates: per-block partial sums in parallel, joined in block order (deterministic).
+  const std::size_t nb = sim::block_count(F.size(), kFirmBlock);
+  std::vector<FirmTotals> partial(nb, FirmTotals(m.class_names.size(), O));
+  sim::for_blocks(F.size(), kFirmBlock, [&](std::size_t b, std::size_t begin, std::size_t end) {
+    for (std::size_t f = begin; f < end; ++f) partial[b].add_firm(m, F, f);
+  });
+  for (const auto& p : partial) firms.join(p);
+  for (std::size_t o = 0; o < O; ++o) adoption_weighted += firms.occ_adoption_weighted[o];
+  for (std::size_t f = 0; f < F.size(); ++f) layoff_costs += F.layoff_costs[f];
+  reskilling = sum(st.reskilling);
+  founders = sum(st.founders);
+  out_of_labour_force = sum(st.out_of_labour_force);
+}
+
+double MonthView::flow_total(Flow which) const {
+  std::int64_t t = 0;
+  for (std::size_t o = 0; o < w.occupations(); ++o) t += w.flows.transitions[which * w.occupations() + o];
+  return static_cast<double>(t);
+}
+
+const std::vector<MetricDef>& metric_table() {
+  static const std::vector<MetricDef> table = {
+      // --- /series: one value a month ------------------------------------------------------
+      series("employment", "persons", "employed workers at the end of the month", [](View v) { return v.employed; }),
+      series("unemployment", "persons", "unemployed workers at the end of the month",
+             [](View v) { return v.unemployed; }),
+      series("labour_force", "persons", "employed plus unemployed",
+             [](View v) { return v.employed + v.unemployed; }),
+      series("unemployment_rate", "share", "unemployment / labour force",
+             [](View v) { return ratio(v.unemployed, v.employed + v.unemployed); }),
+      series("long_term_unemployed", "persons", "unemployed with a spell of labour.long_term_months or more",
+             [](View v) { return v.long_term; }),
+      series("long_term_unemployment_share", "share", "long-term unemployed / unemployed",
+             [](View v) { return ratio(v.long_term, v.unemployed); }),
+      series("vacancies", "jobs", "vacancies open for matching this month", [](View v) { return v.vacancies; }),
+      series("unfilled_vacancies", "jobs", "vacancies still open after matching",
+             [](View v) { return v.firms.unfilled_vacancies; }),
+      series("hires", "persons/month", "hires: out of unemployment (job_finds) plus job-to-job moves",
+             [](View v) { return v.hires; }),
+      series("layoffs", "persons/month", "employer-initiated separations, all reasons",
+             [](View v) { return v.layoffs; }),
+      series("quits", "persons/month", "worker-initiated separations into unemployment",
+             [](View v) { return v.quits; }),
+      series("job_finding_rate", "1/month", "hires out of unemployment / unemployed at the start of the month (f)",
+             [](View v) {
+               return v.w.lists.seekers.empty() ? 0 : v.job_finds / static_cast<double>(v.w.lists.seekers.size());
+             }),
+      series("separation_rate", "1/month", "(layoffs + quits) / employed at the start of the month (s)",
+             [](View v) { return ratio(v.layoffs + v.quits, static_cast<double>(v.w.flows.employment_start)); }),
+      series("wage_index", "index (start = 1)",
+             "sum_o E_o w_o(t) / sum_o E_o w_o(0): occupation wage indices at current weights",
+             [](View v) { return ratio(v.wage_now, v.wage_then, 1.0); }),
+      series("mean_wage", "USD/month", "mean wage of employed workers",
+             [](View v) { return ratio(v.w.stocks.wages_total, static_cast<double>(v.w.flows.employment_start)); }),
+      series("demand_index", "index (start = 1)", "core-demand index D(t)", [](View v) { return v.w.env.demand; }),
+      series("labour_demand", "jobs", "sum of firms' target headcounts L*",
+             [](View v) { return v.firms.labour_demand; }),
+      series("applications", "applications/month", "applications sent by the unemployed",
+             [](View v) { return static_cast<double>(v.w.flows.applications); }),
+      series("job_to_job", "persons/month", "employed workers hired away by another employer (on-the-job search)",
+             [](View v) { return sum(v.w.flows.job_to_job_out); }),
+      series("redeployments", "persons/month",
+             "workers due to be laid off who moved to another occupation in the same firm",
+             [](View v) { return sum(v.w.flows.redeployed_in); }),
+      series("layoffs_demand", "persons/month",
+             "layoffs from falling core demand and idiosyncratic match destruction",
+             [](View v) { return v.by_reason[kLayoffDemand]; }),
+      series("layoffs_automation", "persons/month",
+             "layoffs because automation and AI-fluent productivity cut the labour requirement",
+             [](View v) { return v.by_reason[kLayoffAutomation]; }),
+      series("layoffs_capex_funding", "persons/month", "layoffs to restore the target margin while paying for compute",
+             [](View v) { return v.by_reason[kLayoffCapexFunding]; }),
+      series("layoffs_firm_exit", "persons/month", "layoffs when a firm closes",
+             [](View v) { return v.by_reason[kLayoffFirmExit]; }),
+      series("layoffs_ai", "persons/month", "AI-attributed layoffs: automation + capex_funding",
+             [](View v) { return v.by_reason[kLayoffAutomation] + v.by_reason[kLayoffCapexFunding]; }),
+      series("ai_layoff_share", "share", "layoffs_ai / layoffs",
+             [](View v) { return ratio(v.by_reason[kLayoffAutomation] + v.by_reason[kLayoffCapexFunding], v.layoffs); }),
+      series("capex", "USD/month", "capital expenditure paid on compute (instalments due this month)",
+             [](View v) { return v.firms.capex_total; }),
+      series("capex_orders", "USD/month", "value of compute ordered this month", [](View v) { return v.firms.orders; }),
+      series("compute_capacity", "GPU-eq", "installed compute capacity K",
+             [](View v) { return v.firms.capacity_total; }),
+      series("compute_arrivals", "GPU-eq/month", "capacity that arrived this month",
+             [](View v) { return v.firms.arrivals; }),
+      series("compute_retirements", "GPU-eq/month", "capacity retired this month",
+             [](View v) { return v.firms.retirements; }),
+      series("compute_utilisation", "share", "compute used / installed",
+             [](View v) { return ratio(v.firms.compute_used, v.firms.capacity_total); }),
+      series("ai_demand", "USD/month", "AI service demand addressed to the firms",
+             [](View v) { return v.firms.ai_demand; }),
+      series("ai_revenue", "USD/month", "AI revenue served (before incident losses)",
+             [](View v) { return v.firms.ai_revenue_total; }),
+      series("core_revenue", "USD/month", "core (non-AI) revenue", [](View v) { return v.firms.core_revenue_total; }),
+      series("wage_bill", "USD/month", "wages paid by firms", [](View v) { return v.firms.wage_bill_total; }),
+      series("labour_share", "share", "wage bill / (core + AI revenue)",
+             [](View v) {
+               return ratio(v.firms.wage_bill_total, v.firms.core_revenue_total + v.firms.ai_revenue_total);
+             }),
+      series("other_costs", "USD/month", "non-labour, non-compute costs", [](View v) { return v.firms.other_costs; }),
+      series("compute_opex", "USD/month", "power and operations of installed compute",
+             [](View v) { return v.firms.opex; }),
+      series("cash", "USD", "firms' cash at the end of the month", [](View v) { return v.firms.cash_total; }),
+      series("layoff_costs", "USD/month", "severance, disclosure (reputation) and retraining-mandate costs of layoffs",
+             [](View v) { return v.layoff_costs; }),
+      series("compute_tax", "USD/month", "tax paid on compute (part of capex payments)",
+             [](View v) {
+               const double tax = v.m.scenario.policy.compute_tax;
+               return v.firms.capex_total * tax / (1.0 + tax);
+             }),
+      series("mandated_reskilling", "persons/month",
+             "AI-attributed layoffs enrolled in a funded programme by the retraining mandate",
+             [](View v) { return static_cast<double>(v.w.flows.mandated_enrolled); }),
+      series("new_firm_funding", "USD/month", "starting cash of firms founded this month (outside funding)",
+             [](View v) { return v.w.flows.new_firm_funding; }),
+      series("incidents", "incidents/month", "reliability incidents", [](View v) { return v.firms.incident_count; }),
+      series("incident_cost", "USD/month", "AI revenue lost to incidents", [](View v) { return v.firms.incident_cost; }),
+      series("warn_notices", "notices/month",
+             "firm-months with layoffs of workers.warn_threshold_persons or more (scaled)",
+             [](View v) { return static_cast<double>(v.w.warn_rows.size() / kWarnColumns); }),
+      series("mean_adoption", "share", "employment-weighted automation adoption theta",
+             [](View v) { return ratio(v.adoption_weighted, v.employed); }),
+      series("ai_capability", "share", "AI capability a(t)", [](View v) { return v.w.env.capability; }),
+      series("compute_price", "USD/GPU-eq-month", "compute price p(t)", [](View v) { return v.w.env.price; }),
+      series("firm_exits", "firms/month", "firms that closed this month",
+             [](View v) { return static_cast<double>(v.w.flows.firm_exits); }),
+      series("active_firms", "firms", "firms still operating", [](View v) { return v.firms.active; }),
+      series("mean_ai_literacy", "share", "mean AI literacy of the employed",
+             [](View v) {
+               return ratio(v.w.stocks.literacy_total, static_cast<double>(v.w.flows.employment_start));
+             }),
+      series("knowledge", "FTE",
+             "institutional knowledge Q of AI sellers: knowledge-role staff weighted by tenure, capped at "
+             "reliability.knowledge_tenure_cap_months",
+             [](View v) { return v.firms.knowledge; }),
+      series("load_ratio", "ratio",
+             "AI sellers' used compute / compute their knowledge staff can operate (compute-weighted mean)",
+             [](View v) { return ratio(v.firms.load_weighted, v.firms.load_weight); }),
+      series("reskilling", "persons", "workers in a reskilling programme", [](View v) { return v.reskilling; }),
+      series("reskilling_starts", "persons/month", "unemployed workers starting a programme",
+             [](View v) { return v.flow_total(kReskillStart); }),
+      series("reskilling_completions", "persons/month",
+             "programmes completed: the worker's occupation becomes the target",
+             [](View v) { return v.flow_total(kReskillComplete); }),
+      series("reskilling_dropouts", "persons/month", "programmes abandoned",
+             [](View v) { return v.flow_total(kReskillDropout); }),
+      series("founders", "persons", "founders and contractors (self-employed)", [](View v) { return v.founders; }),
+      series("founder_starts", "persons/month", "unemployed workers who start a business",
+             [](View v) { return v.flow_total(kFounderStart); }),
+      series("founder_failures", "persons/month", "founders returning to unemployment",
+             [](View v) { return v.flow_total(kFounderFail); }),
+      series("firms_created", "firms/month",
+             "firms created by founders (class founders.firm_class); the founder becomes its first employee",
+             [](View v) { return v.flow_total(kFounderFirm); }),
+      series("out_of_labour_force", "persons", "out of the labour force (may re-enter)",
+             [](View v) { return v.out_of_labour_force; }),
+      series("exits", "persons/month", "discouraged exits from unemployment out of the labour force",
+             [](View v) { return v.flow_total(kExit); }),
+      series("reentries", "persons/month", "re-entries into unemployment from out of the labour force",
+             [](View v) { return v.flow_total(kReentry); }),
+      series("entrants", "persons/month", "new entrants (graduates) into unemployment",
+             [](View v) { return v.flow_total(kEntrant); }),
+      series("retirements", "persons/month", "people leaving the population by retirement",
+             [](View v) {
+               return v.flow_total(kRetireE) + v.flow_total(kRetireU) + v.flow_total(kRetireR) +
+                      v.flow_total(kRetireF) + v.flow_total(kRetireO);
+             }),
+      series("population", "persons", "employed + unemployed + reskilling + founders + out of the labour force",
+             [](View v) { return v.employed + v.unemployed + v.reskilling + v.founders + v.out_of_labour_force; }),
+      series("participation_rate", "share",
+             "(employed + unemployed + founders) / population; reskilling counts as not participating",
+             [](View v) {
+               const double population = v.employed + v.unemployed + v.reskilling + v.founders + v.out_of_labour_force;
+               return ratio(v.employed + v.unemployed + v.founders, population);
+             }),
+      series("ai_wage_premium", "share",
+             "mean wage of AI-fluent (literacy >= 0.3) / non-fluent employed in complemented occupations "
+             "(c >= 0.3), minus 1",
+             [](View v) {
+               const Stocks& s = v.w.stocks;
+               return s.fluent_n > 0 && s.other_n > 0 && s.other_wage > 0
+                          ? (s.fluent_wage / s.fluent_n) / (s.other_wage / s.other_n) - 1.0
+                          : 0.0;
+             }),
+      series("ui_recipients", "persons", "unemployed within policy.ui_months of their spell",
+             [](View v) { return static_cast<double>(v.w.stocks.ui_recipients); }),
+      series("reskilling_public_cost", "USD/month",
+             "state share of the cost of programmes started (policy.reskilling_subsidy)",
+             [](View v) {
+               return v.flow_total(kReskillStart) * v.m.scenario.reskilling.cost_usd *
+                      v.m.scenario.policy.reskilling_subsidy;
+             }),
+
+      // --- /by_occupation: one value per occupation and month ---------------------------
+      by_occupation("employment", "persons", "employed, by occupation",
+                    [](View v, std::size_t o) { return v.w.stocks.employed[o]; }),
+      by_occupation("unemployment", "persons", "unemployed, by last occupation",
+                    [](View v, std::size_t o) { return v.w.stocks.unemployed[o]; }),
+      by_occupation("long_term_unemployed", "persons", "long-term unemployed, by last occupation",
+                    [](View v, std::size_t o) { return v.w.stocks.long_term[o]; }),
+      by_occupation("vacancies", "jobs", "vacancies open for matching",
+                    [](View v, std::size_t o) { return static_cast<double>(v.w.flows.vacancies_posted[o]); }),
+      by_occupation("hires", "persons/month", "hires, by occupation of the new job",
+                    [](View v, std::size_t o) { return static_cast<double>(v.w.flows.hires[o]); }),
+      by_occupation("job_finds", "persons/month", "hires out of unemployment, by the worker's previous occupation",
+                    [](View v, std::size_t o) { return static_cast<double>(v.w.flows.job_finds[o]); }),
+      by_occupation("layoffs", "persons/month", "layoffs, all reasons",
+                    [](View v, std::size_t o) { return v.occ_layoffs[o]; }),
+      by_occupation("quits", "persons/month", "quits into unemployment",
+                    [](View v, std::size_t o) { return static_cast<double>(v.w.flows.quits[o]); }),
+      by_occupation("wage", "USD/month", "occupation wage index w_o(t)",
+                    [](View v, std::size_t o) { return v.w.occ.wage[o]; }),
+      by_occupation("layoffs_ai", "persons/month", "AI-attributed layoffs (automation + capex_funding)",
+                    [](View v, std::size_t o) { return v.occ_layoffs_ai[o]; }),
+      by_occupation("job_to_job_out", "persons/month",
+                    "job-to-job moves, by the occupation left (the new job is in hires)",
+                    [](View v, std::size_t o) { return static_cast<double>(v.w.flows.job_to_job_out[o]); }),
+      by_occupation("redeployed_in", "persons/month", "internal moves into the occupation",
+                    [](View v, std::size_t o) { return static_cast<double>(v.w.flows.redeployed_in[o]); }),
+      by_occupation("redeployed_out", "persons/month", "internal moves out of the occupation",
+                    [](View v, std::size_t o) { return static_cast<double>(v.w.flows.redeployed_out[o]); }),
+      by_occupation("adoption", "share", "employment-weighted automation adoption theta",
+                    [](View v, std::size_t o) {
+                      return ratio(v.firms.occ_adoption_weighted[o], v.firms.occ_headcount[o]);
+                    }),
+      by_occupation("reskilling", "persons", "in a programme, by origin occupation",
+                    [](View v, std::size_t o) { return v.w.stocks.reskilling[o]; }),
+      by_occupation("founders", "persons", "founders, by last occupation",
+                    [](View v, std::size_t o) { return v.w.stocks.founders[o]; }),
+      by_occupation("out_of_labour_force", "persons", "out of the labour force, by last occupation",
+                    [](View v, std::size_t o) { return v.w.stocks.out_of_labour_force[o]; }),
+      by_occupation("reskilling_starts", "persons/month", "programme starts, by origin occupation",
+                    [](View v, std::size_t o) { return v.flow(kReskillStart, o); }),
+      by_occupation("reskilling_completions_from", "persons/month", "programme completions, by origin occupation",
+                    [](View v, std::size_t o) { return v.flow(kReskillComplete, o); }),
+      by_occupation("reskilling_completions", "persons/month", "programme completions, by target (new) occupation",
+                    [](View v, std::size_t o) { return v.flow(kReskillCompleteInto, o); }),
+      by_occupation("reskilling_dropouts", "persons/month", "dropouts, by origin occupation",
+                    [](View v, std::size_t o) { return v.flow(kReskillDropout, o); }),
+      by_occupation("founder_starts", "persons/month", "founder starts, by last occupation",
+                    [](View v, std::size_t o) { return v.flow(kFounderStart, o); }),
+      by_occupation("founder_failures", "persons/month", "founder failures, by last occupation",
+                    [](View v, std::size_t o) { return v.flow(kFounderFail, o); }),
+      by_occupation("firms_created", "firms/month", "firms created, by the founder's occupation (founder -> employed)",
+                    [](View v, std::size_t o) { return v.flow(kFounderFirm, o); }),
+      by_occupation("exits", "persons/month", "discouraged exits, by last occupation",
+                    [](View v, std::size_t o) { return v.flow(kExit, o); }),
+      by_occupation("reentries", "persons/month", "re-entries, by last occupation",
+                    [](View v, std::size_t o) { return v.flow(kReentry, o); }),
+      by_occupation("entrants", "persons/month", "entrants, by occupation trained for",
+                    [](View v, std::size_t o) { return v.flow(kEntrant, o); }),
+      by_occupation("retirements_employed", "persons/month", "retirements, by status and occupation",
+                    [](View v, std::size_t o) { return v.flow(kRetireE, o); }),
+      by_occupation("retirements_unemployed", "persons/month", "retirements, by status and occupation",
+                    [](View v, std::size_t o) { return v.flow(kRetireU, o); }),
+      by_occupation("retirements_reskilling", "persons/month", "retirements, by status and occupation",
+                    [](View v, std::size_t o) { return v.flow(kRetireR, o); }),
+      by_occupation("retirements_founder", "persons/month", "retirements, by status and occupation",
+                    [](View v, std::size_t o) { return v.flow(kRetireF, o); }),
+      by_occupation("retirements_out_of_labour_force", "persons/month", "retirements, by status and occupation",
+                    [](View v, std::size_t o) { return v.flow(kRetireO, o); }),
+
+      // --- /by_class: one value per firm class and month ---------------------------------
+      by_class("headcount", "persons", "employees of firms of the class",
+               [](View v, std::size_t k) { return v.firms.headcount[k]; }),
+      by_class("vacancies", "jobs", "vacancies open for matching",
+               [](View v, std::size_t k) { return static_cast<double>(v.w.flows.cls_vacancies[k]); }),
+      by_class("hires", "persons/month", "hires",
+               [](View v, std::size_t k) { return static_cast<double>(v.w.flows.cls_hires[k]); }),
+      by_class("layoffs", "persons/month", "layoffs, all reasons",
+               [](View v, std::size_t k) {
+                 double lay = 0;
+                 for (std::size_t r = 0; r < kLayoffReasons; ++r) lay += class_layoffs(v, k, r);
+                 return lay;
+               }),
+      by_class("layoffs_ai", "persons/month", "AI-attributed layoffs",
+               [](View v, std::size_t k) {
+                 const auto& lay = v.w.flows.cls_layoffs;
+                 return static_cast<double>(lay[k * kLayoffReasons + kLayoffAutomation] +
+                                            lay[k * kLayoffReasons + kLayoffCapexFunding]);
+               }),
+      by_class("quits", "persons/month", "quits into unemployment",
+               [](View v, std::size_t k) { return static_cast<double>(v.w.flows.cls_quits[k]); }),
+      by_class("capex", "USD/month", "capex paid on compute", [](View v, std::size_t k) { return v.firms.capex[k]; }),
+      by_class("compute_capacity", "GPU-eq", "installed compute capacity",
+               [](View v, std::size_t k) { return v.firms.capacity[k]; }),
+      by_class("ai_revenue", "USD/month", "AI revenue served",
+               [](View v, std::size_t k) { return v.firms.ai_revenue[k]; }),
+      by_class("core_revenue", "USD/month", "core revenue",
+               [](View v, std::size_t k) { return v.firms.core_revenue[k]; }),
+      by_class("wage_bill", "USD/month", "wages paid", [](View v, std::size_t k) { return v.firms.wage_bill[k]; }),
+      by_class("incidents", "incidents/month", "reliability incidents",
+               [](View v, std::size_t k) { return v.firms.incidents[k]; }),
+      by_class("cash", "USD", "cash at the end of the month", [](View v, std::size_t k) { return v.firms.cash[k]; }),
+      by_class("mean_adoption", "share", "employment-weighted adoption theta",
+               [](View v, std::size_t k) { return ratio(v.firms.adoption_weighted[k], v.firms.headcount[k]); }),
+      by_class("ai_role_headcount", "persons", "employees in ai_role occupations",
+               [](View v, std::size_t k) { return v.firms.ai_role_headcount[k]; }),
+      by_class("exposed_headcount", "persons",
+               "employees in high-exposure occupations (top fifth of employment by automatable share, AI roles "
+               "excepted; /occupations/exposed)",
+               [](View v, std::size_t k) { return v.firms.exposed_headcount[k]; }),
+  };
+  return table;
+}
+
+const std::vector<StaticDef>& static_table() {
+  static const std::vector<StaticDef> table = {
+      {"", "transitions", "persons", "hires out of unemployment over the run by (previous occupation, new occupation)",
+       StaticDef::kOccupationPairs, [](const RunTotals& t) -> const std::vector<double>& { return t.transitions; }},
+      {"initial", "employment", "persons", "employed by occupation at the start (month 0)", StaticDef::kOccupations,
+       [](const RunTotals& t) -> const std::vector<double>& { return t.initial_employment; }},
+      {"initial", "unemployment", "persons", "unemployed by last occupation at the start (month 0)",
+       StaticDef::kOccupations,
+       [](const RunTotals& t) -> const std::vector<double>& { return t.initial_unemployment; }},
+      {"initial", "out_of_labour_force", "persons", "out of the labour force at the start, by last occupation",
+       StaticDef::kOccupations, [](const RunTotals& t) -> const std::vector<double>& { return t.initial_olf; }},
+      {"", "reskilling_flows", "persons",
+       "reskilling completions over the run by (origin occupation, target occupation)", StaticDef::kOccupationPairs,
+       [](const RunTotals& t) -> const std::vector<double>& { return t.reskill_flows; }},
+      {"reemployment", "ai", "persons",
+       "hires of workers whose last separation was an AI-attributed layoff (automation, capex_funding), by months "
+       "of unemployment (last bin: 48+)",
+       StaticDef::kSpellBins, [](const RunTotals& t) -> const std::vector<double>& { return t.reemploy_ai; }},
+      {"reemployment", "other", "persons",
+       "hires of workers whose last separation was another layoff (demand, firm_exit), by months of unemployment "
+       "(last bin: 48+)",
+       StaticDef::kSpellBins, [](const RunTotals& t) -> const std::vector<double>& { return t.reemploy_other; }},
+  };
+  return table;
+}
+
+void declare_outputs(const Model& m, sim::MetricLayout& layout) {
+  const std::size_t O = m.data.size();
+  const std::size_t K = m.class_names.size();
+  for (const MetricDef& d : metric_table()) {
+    switch (d.shape) {
+      case Shape::kScalar: layout.scalar("series", d.name, d.unit, d.description); break;
+      case Shape::kOccupation: layout.vector("by_occupation", d.name, d.unit, d.description, O); break;
+      case Shape::kClass: layout.vector("by_class", d.name, d.unit, d.description, K); break;
+    }
+  }
+  for (const StaticDef& d : static_table()) {
+    std::vector<std::size_t> shape;
+    switch (d.extent) {
+      case StaticDef::kOccupations: shape = {O}; break;
+      case StaticDef::kOccupationPairs: shape = {O, O}; break;
+      case StaticDef::kSpellBins: shape = {RunTotals::kSpellBins}; break;
+    }
+    layout.add_static({d.group, d.name, d.unit, d.description, shape});
+  }
+  layout.add_events({"events", "warn", {"replication", "month", "firm", "class", "layoffs", "persons", "reason"},
+                     "WARN notices: firm-months whose layoffs (agents; persons = agents x persons per agent) reach "
+                     "workers.warn_threshold_persons; reason 0 demand, 1 automation, 2 capex_funding, 3 firm_exit "
+                     "(the firm-month's largest)"});
+}
+
+void record(const Model& m, const World& w, double* out) {
+  const MonthView view(m, w);
+  const auto& specs = m.layout.specs();
+  const auto& table = metric_table();
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    const MetricDef& d = table[i];
+    double* at = out + specs[i].offset;
+    if (d.shape == Shape::kScalar) {
+      *at = d.scalar(view);
+    } else {
+      for (std::size_t e = 0; e < specs[i].width; ++e) at[e] = d.entry(view, e);
+    }
+  }
+}
+
+std::size_t MetricIndex::offset(std::string_view group, std::string_view name) const {
+  for (const auto& s : layout_->specs()) {
+    if (s.group == group && s.name == name) return s.offset;
+  }
+  throw std::out_of_range("no metric /" + std::string(group) + "/" + std::string(name));
+}
+
+std::size_t MetricIndex::statics(std::string_view path) const {
+  const auto& st = layout_->statics();
+  for (std::size_t i = 0; i < st.size(); ++i) {
+    const std::string full = st[i].group.empty() ? st[i].name : st[i].group + "/" + st[i].name;
+    if (full == path) return i;
+  }
+  throw std::out_of_range("no static output " + std::string(path));
+}
+
+std::size_t MetricIndex::events(std::string_view path) const {
+  const auto& ev = layout_->events();
+  for (std::size_t i = 0; i < ev.size(); ++i) {
+    if (ev[i].group + "/" + ev[i].name == path) return i;
+  }
+  throw std::out_of_range("no event table " + std::string(path));
+}
+
+}  // namespace labourshift::models

@@ -1,0 +1,65 @@
+#include "models/model.hpp"
+
+#include "models/matching.hpp"
+#include "models/metrics.hpp"
+
+#include <algorithm>
+
+namespace labourshift::models {
+
+namespace {
+
+/// Automatable share x_o = e_o (1 - omega_a (1 - r_o)): exposure, less the non-routine exposed
+/// content that AI augments. "Exposed" occupations: the top fifth of employment ranked by x_o,
+/// AI roles excepted (they are the ones AI amplifies).
+void derive_exposure(Model& m) {
+  std::vector<std::pair<double, double>> by_x;
+  double total = 0;
+  for (const auto& o : m.data.occupations) {
+    const double x = o.exposure * (1.0 - m.scenario.ai.augmentation_weight * (1.0 - o.routine));
+    m.automatable.push_back(x);
+    by_x.emplace_back(x, o.employment);
+    total += o.employment;
+  }
+  std::sort(by_x.begin(), by_x.end(), [](const auto& l, const auto& r) { return l.first > r.first; });
+  double cum = 0, cutoff = by_x.front().first;
+  for (const auto& [x, e] : by_x) {
+    cutoff = x;
+    cum += e;
+    if (cum >= total / 5.0) break;
+  }
+  for (std::size_t o = 0; o < m.data.size(); ++o) {
+    m.exposed.push_back(m.automatable[o] >= cutoff && !m.data.occupations[o].ai_role ? 1 : 0);
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<const Model> Model::build(const Scenario& scenario) {
+  auto m = std::make_shared<Model>();
+  m->scenario = scenario;
+  m->data = load_occupation_data(resolve_data_path(scenario, scenario.data.occupations, "occupations.csv"),
+                                 resolve_data_path(scenario, scenario.data.mobility, "mobility.csv"));
+  m->similarity = similarity_matrix(m->data.mobility);
+  m->persons_per_agent =
+      scenario.population.represented_persons / static_cast<double>(scenario.population.workers);
+  for (const auto& c : scenario.firms) {
+    m->class_names.push_back(c.name);
+    m->class_premium.push_back(static_cast<float>(c.value.wage_premium));
+  }
+  for (std::size_t k = 0; k < scenario.firms.size(); ++k) {
+    if (scenario.firms[k].name == scenario.founders.firm_class) m->founder_class = static_cast<int>(k);
+  }
+  for (const auto& o : m->data.occupations) {
+    m->complementarity.push_back(o.complementarity);
+    m->knowledge_role.push_back(o.knowledge_role ? 1 : 0);
+  }
+  m->max_complementarity =
+      std::max(1e-9, *std::max_element(m->complementarity.begin(), m->complementarity.end()));
+  derive_exposure(*m);
+  declare_outputs(*m, m->layout);
+  m->ids = MetricIndex(&m->layout);
+  return m;
+}
+
+}  // namespace labourshift::models
