@@ -1,4 +1,4 @@
-// The exogenous environment (MODEL.md section 2): AI capability a(t), compute price p(t), AI
+// The exogenous environment: AI capability a(t), compute price p(t), AI
 // service demand M(t), and the core-demand index D(t). Pure functions of the scenario and the
 // month, except M(t), whose growth path is carried by AiMarket from month to month.
 #pragma once

@@ -125,11 +125,11 @@ double plan_requirements(const PlanContext& x, FirmTable& F, std::size_t f, cons
     if (occs[o].ai_role) ai_role_base += F.base_requirement[F.cell(f, o)];
     staff += F.headcount[F.cell(f, o)];
   }
-  // AI literacy of the firm's staff (a snapshot: the separation pass reads it while headcounts
+  // AI literacy of the firm's staff (a snapshot: the worker pass reads it while headcounts
   // change under it).
   F.mean_literacy[f] = staff > 0 ? static_cast<float>(static_cast<double>(F.literacy_sum[f]) * 1e-4 / staff) : 0.0F;
   // Knowledge staff needed to run the compute in use at the start-of-run load ratio; AI roles
-  // are hired to fill what the knowledge base lacks (MODEL.md 3.3 and 3.9).
+  // are hired to fill what the knowledge base lacks.
   double knowledge_gap = 0;
   if (F.knowledge_capacity[f] > 0) {
     const double needed = used_last_month / (F.knowledge_capacity[f] * env.operability * sc.reliability.initial_load);
@@ -163,7 +163,7 @@ double plan_requirements(const PlanContext& x, FirmTable& F, std::size_t f, cons
     if (!occs[o].manager) F.requirement[cell] = static_cast<float>(required);
     auto_compute += theta * workload * ai.compute_per_fte;
   }
-  // Managers: span s = s0 (1 + rho theta-bar) widens with adoption (MODEL.md 3.3).
+  // Managers: span s = s0 (1 + rho theta-bar) widens with adoption.
   const double theta_bar = theta_w > 0 ? theta_sum / theta_w : F.mean_adoption0[f];
   const double span_ratio = (1.0 + c.manager_span_elasticity * F.mean_adoption0[f]) /
                             (1.0 + c.manager_span_elasticity * theta_bar);

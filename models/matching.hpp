@@ -1,4 +1,4 @@
-// Job search and matching (MODEL.md section 5).
+// Job search and matching (docs/model.md, "The month": `matching`).
 //
 // Each seeker sends n applications; an application picks occupation o' with probability
 // proportional to A(o, o') V_o' (del Rio-Chanona et al. 2021), then one of the V_o' open

@@ -49,6 +49,9 @@ void update_environment(const Model& m, int month, const FirmTable& firms, const
                         Environment& env);
 /// Capacity, revenue, adoption, requirements, compute orders, the budget constraint, layoff odds.
 void plan_firms(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ, FirmTable& firms);
+/// The same plans firm by firm on one thread: the reference plan_firms is tested against.
+void plan_firms_reference(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ,
+                          FirmTable& firms);
 /// Reskilling targets and expected gains from last month's job finding; the re-entry factor.
 void plan_workers(const Model& m, int month, const MonthFlows& last_month, OccupationState& occ);
 /// The fused pass over every worker: ageing, retirement, separations, transitions, literacy,

@@ -44,7 +44,7 @@ struct MacroParams {
   double firm_shock_persistence = 0;
 };
 
-/// The AI environment (MODEL.md 2): capability, compute price, AI service demand.
+/// The AI environment: capability, compute price, AI service demand.
 struct AiParams {
   double capability_start = 0;
   double capability_max = 0;
@@ -148,7 +148,7 @@ struct FounderParams {
   std::string firm_class;
 };
 
-/// Policy levers (MODEL.md 7); every default is today's status quo.
+/// Policy levers; every default is today's status quo.
 struct PolicyParams {
   double ui_replacement_rate = 0;
   int ui_months = 0;

@@ -27,7 +27,7 @@ void set_up_workers(const Model& m, DrawKey key, const FirmTable& F, const Occup
       std::llround(static_cast<double>(n) * sc.workers.initial_out_of_labour_force_rate));
   W.resize(n + n_olf);
   const std::size_t n_firms = F.size();
-  // Rows of each firm are contiguous, so the separation pass reads firm data in order.
+  // Rows of each firm are contiguous, so the worker pass reads firm data in order.
   std::vector<std::size_t> first_row(n_firms + 1, 0);
   for (std::size_t f = 0; f < n_firms; ++f) {
     std::int64_t size = 0;

@@ -101,7 +101,7 @@ constexpr std::size_t layoff_index(Reason r) {
   return r == Reason::kFirmExit ? kLayoffFirmExit : static_cast<std::size_t>(r) - 1;
 }
 
-/// What the separation pass reads for a worker of cell (f, o), packed into 8 bytes so that the
+/// What the worker pass reads for a worker of cell (f, o), packed into 8 bytes so that the
 /// whole table stays in cache even when a firm's workers are scattered over the worker table.
 /// Probabilities are stored in steps of 1/65535 (see quantise_probability).
 struct CellOdds {
@@ -200,7 +200,7 @@ struct FirmTable {
   std::vector<float> requirement_no_ai; ///< what L*_fo would be with AI at its start level
   std::vector<float> budget_freeze;     ///< headcount removed by budget cuts, not to be rehired
   std::vector<std::int32_t> headcount;  ///< H_fo
-  std::vector<CellOdds> odds;           ///< the separation pass's view of each cell
+  std::vector<CellOdds> odds;           ///< the worker pass's view of each cell
   std::vector<std::int32_t> vacancies;  ///< V_fo posted this month
 
   // Live cells: occupations with a positive base requirement, [live_begin[f], live_begin[f+1]).

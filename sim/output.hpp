@@ -1,4 +1,4 @@
-// HDF5 output of a run (ARCHITECTURE.md "Output"). The file is written to "<path>.partial" month
+// HDF5 output of a run (docs/outputs.md). The file is written to "<path>.partial" month
 // by month (months are buffered and written at least every two seconds) and renamed to <path> by
 // finish(); an interrupted run is finished with complete = 0 and stays readable. If the writer is
 // destroyed without finish() (an exception), the partial file is removed, so no half-written

@@ -1,4 +1,4 @@
-// The AI reallocation (MODEL.md sections 2-3): the paradox, comparative statics, accounting and
+// The AI reallocation: the paradox, comparative statics, accounting and
 // capacity identities, reliability.
 #include "helpers.hpp"
 #include "models/ai_environment.hpp"

@@ -1,4 +1,4 @@
-// Policy levers (MODEL.md section 7): each moves its target indicator in the stated direction
+// Policy levers: each moves its target indicator in the stated direction
 // against baseline_2025, over fixed seeds and several replications.
 #include "helpers.hpp"
 

@@ -1,4 +1,4 @@
-// Worker responses (MODEL.md section 4): reskilling routes, comparative statics of the levers.
+// Worker responses: reskilling routes, comparative statics of the levers.
 #include "helpers.hpp"
 
 #include <catch2/catch.hpp>
