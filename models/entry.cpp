@@ -36,7 +36,7 @@ void enter_labour_force(const Model& m, DrawKey key, const Environment& env, con
     cdf[o] = acc;
   }
   const std::size_t first = W.size();
-  W.resize(first + n_new);
+  W.append(n_new);
   for (std::size_t row = first; row < first + n_new; ++row) {
     sim::Stream rng(seed, key.replication, static_cast<std::uint32_t>(month), stream::kEntry, static_cast<std::uint32_t>(row));
     const double u = rng.uniform() * acc;

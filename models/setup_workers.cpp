@@ -25,7 +25,7 @@ void set_up_workers(const Model& m, DrawKey key, const FirmTable& F, const Occup
   // Rows: the labour force, then the marginally attached out of it.
   const auto n_olf = static_cast<std::size_t>(
       std::llround(static_cast<double>(n) * sc.workers.initial_out_of_labour_force_rate));
-  W.resize(n + n_olf);
+  W.append(n + n_olf);  // ids 0 .. n + n_olf - 1, equal to the rows at the start
   const std::size_t n_firms = F.size();
   // Rows of each firm are contiguous, so the worker pass reads firm data in order.
   std::vector<std::size_t> first_row(n_firms + 1, 0);
@@ -96,9 +96,8 @@ void set_up_workers(const Model& m, DrawKey key, const FirmTable& F, const Occup
 
 void regroup_workers(const FirmTable& F, WorkerTable& W) {
   // A stable counting sort of the rows by employer, the not employed after them in their old
-  // order; retired rows go. The permutation depends only on the table, so the new order (and
-  // with it which random stream each worker draws from) is the same for any thread count. Row
-  // numbers are not identities across a regrouping: nothing keeps one from month to month.
+  // order; retired rows go. The permutation depends only on the table, so the new order is the
+  // same for any thread count. Rows are positions, not identities: a worker is its id.
   WorkerTable& w = W;
   const std::size_t n = w.size();
   const std::size_t n_firms = F.size();
@@ -132,17 +131,7 @@ void regroup_workers(const FirmTable& F, WorkerTable& W) {
       std::copy(sorted + begin, sorted + end, column.data() + begin);
     });
   };
-  gather(w.status);
-  gather(w.occupation);
-  gather(w.reason);
-  gather(w.age);
-  gather(w.employer);
-  gather(w.wage);
-  gather(w.literacy);
-  gather(w.tenure);
-  gather(w.spell);
-  gather(w.reskill_target);
-  gather(w.reskill_months_left);
+  WorkerTable::columns(w, [&](auto& column, auto) { gather(column); });
 }
 
 }  // namespace labourshift::models

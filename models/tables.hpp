@@ -1,5 +1,6 @@
 // Agent tables: one contiguous array per field, rows addressed by their index. Worker rows are
-// regrouped once a year (regroup_workers), so a row is a position within a month only.
+// regrouped once a year (regroup_workers), so a row is a position within a month only; a worker's
+// identity is its id, which survives the regrouping and keys the worker's random streams.
 // No per-agent objects, no strings in hot loops. A phase writes only the rows it owns.
 //
 // Each table lists its columns once (columns(), cell_columns()): resizing, regrouping and
@@ -37,8 +38,9 @@ enum class Reason : std::uint8_t {
 
 inline constexpr std::uint32_t kNoEmployer = std::numeric_limits<std::uint32_t>::max();
 
-/// Workers as a struct of arrays: 22 bytes per worker.
+/// Workers as a struct of arrays: 26 bytes per worker.
 struct WorkerTable {
+  std::vector<std::uint32_t> id;         ///< stable identity: 0, 1, ... in order of creation
   std::vector<std::uint8_t> status;      ///< Status
   std::vector<std::uint8_t> occupation;  ///< current or last occupation
   std::vector<std::uint8_t> reason;      ///< Reason of the last separation
@@ -54,6 +56,7 @@ struct WorkerTable {
   /// The column list: fn(column, value of a new row) for every column, in declaration order.
   template <class Table, class Fn>
   static void columns(Table& t, Fn&& fn) {
+    fn(t.id, std::uint32_t{0});
     fn(t.status, std::uint8_t{0});
     fn(t.occupation, std::uint8_t{0});
     fn(t.reason, std::uint8_t{0});
@@ -75,10 +78,14 @@ struct WorkerTable {
     return bytes;
   }
 
+  std::uint32_t next_id = 0;  ///< id of the next worker created
+
   std::size_t size() const { return status.size(); }
-  /// New rows (n above the size) take each column's value for a new row.
-  void resize(std::size_t n) {
-    columns(*this, [n](auto& column, auto blank) { column.resize(n, blank); });
+  /// Appends n new workers, each with the next id and every other column at its value for a new row.
+  void append(std::size_t n) {
+    const std::size_t first = size();
+    columns(*this, [&](auto& column, auto blank) { column.resize(first + n, blank); });
+    for (std::size_t row = first; row < first + n; ++row) id[row] = next_id++;
   }
 };
 
