@@ -38,7 +38,7 @@ void enter_labour_force(const Model& m, DrawKey key, const Environment& env, con
   const std::size_t first = W.size();
   W.append(n_new);
   for (std::size_t row = first; row < first + n_new; ++row) {
-    sim::Stream rng(seed, key.replication, static_cast<std::uint32_t>(month), stream::kEntry, static_cast<std::uint32_t>(row));
+    sim::Stream rng(seed, key.replication, static_cast<std::uint32_t>(month), stream::kEntry, W.id[row]);
     const double u = rng.uniform() * acc;
     const auto o = std::min(static_cast<std::size_t>(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin()), O - 1);
     W.status[row] = static_cast<std::uint8_t>(Status::kUnemployed);

@@ -95,11 +95,11 @@ std::vector<Seeker> gather_seekers(const Model& m, const Environment& env, const
   std::vector<Seeker> seekers(lists.seekers.size());
   const auto on_benefits = static_cast<float>(1.0 - sc.policy.ui_search_effect * sc.policy.ui_replacement_rate);
   sim::for_each_index(lists.seekers.size(), 2048, [&](std::size_t i) {
-    const std::uint32_t id = lists.seekers[i];
-    const float intensity = w.spell[id] <= sc.policy.ui_months ? on_benefits : 1.0F;
-    const bool ai_displaced = is_ai_attributed(static_cast<Reason>(w.reason[id]));
-    seekers[i] = Seeker{id, w.occupation[id], w.spell[id], w.literacy[id], 0.0F, intensity,
-                        ai_displaced ? static_cast<float>(sc.policy.hiring_subsidy) : 0.0F};
+    const std::uint32_t row = lists.seekers[i];
+    const float intensity = w.spell[row] <= sc.policy.ui_months ? on_benefits : 1.0F;
+    const bool ai_displaced = is_ai_attributed(static_cast<Reason>(w.reason[row]));
+    seekers[i] = Seeker{w.id[row], w.occupation[row], w.spell[row], w.literacy[row], 0.0F, intensity,
+                        ai_displaced ? static_cast<float>(sc.policy.hiring_subsidy) : 0.0F, row};
   });
   std::fill(flows.seekers_by_occ.begin(), flows.seekers_by_occ.end(), 0);
   for (const Seeker& sk : seekers) ++flows.seekers_by_occ[sk.occupation];
@@ -108,9 +108,10 @@ std::vector<Seeker> gather_seekers(const Model& m, const Environment& env, const
   const auto ojs_intensity = static_cast<float>(sc.search.on_the_job_intensity);
   const double above = env.price_level * (1.0 + sc.search.job_to_job_premium);
   sim::for_each_index(lists.job_searchers.size(), 2048, [&](std::size_t k) {
-    const std::uint32_t id = lists.job_searchers[k];
-    const auto reservation = static_cast<float>(w.wage[id] * above);
-    seekers[n_unemployed + k] = Seeker{id, w.occupation[id], 0, w.literacy[id], reservation, ojs_intensity, 0.0F};
+    const std::uint32_t row = lists.job_searchers[k];
+    const auto reservation = static_cast<float>(w.wage[row] * above);
+    seekers[n_unemployed + k] =
+        Seeker{w.id[row], w.occupation[row], 0, w.literacy[row], reservation, ojs_intensity, 0.0F, row};
   });
   return seekers;
 }
@@ -161,7 +162,7 @@ void apply_hires(const Model& m, const Environment& env, const std::vector<Hire>
     HireTally& t = tally[b];
     for (std::size_t k = begin; k < end; ++k) {
       const Hire& h = hires[k];
-      const std::uint32_t id = seekers[h.seeker].worker;
+      const std::uint32_t id = seekers[h.seeker].row;
       const std::size_t from = W.occupation[id];
       const std::size_t to = slot_occ[h.slot];
       const std::uint32_t f = book.slot_firm[h.slot];

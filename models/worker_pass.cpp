@@ -6,7 +6,6 @@
 // firm's reasons ask for internal redeployment. The rules are rules.hpp's; what is particular to
 // this kernel is only how it is fast (each trick has its own test):
 // - rows in fixed blocks joined in block order (BlockTally), per-thread integer firm sums;
-// - Philox words for 64 rows computed together before any row is skipped;
 // - the stayer threshold, which lets most employed workers skip the chain of comparisons;
 // - cell data prefetched a few rows ahead, restrict-qualified columns.
 // worker_pass_reference.cpp runs the same rules one worker at a time.
@@ -22,7 +21,6 @@ namespace labourshift::models {
 namespace {
 
 constexpr std::size_t kWorkerBlock = std::size_t{1} << 15;
-constexpr std::size_t kDrawBatch = 64;  ///< rows whose random words are drawn at once
 constexpr std::size_t kPrefetch = 32;   ///< rows ahead whose cell data is prefetched
 
 using pass::BlockTally;
@@ -40,6 +38,7 @@ struct Kernel {
   FirmSums& mine;
   DrawKey key;
   double price_level;
+  const std::uint32_t* __restrict ids;
   std::uint8_t* __restrict status;
   std::uint8_t* __restrict occupation;
   std::uint8_t* __restrict why;
@@ -61,7 +60,7 @@ struct Kernel {
   Kernel(const Model& model, const MonthRules& rules, const OccupationState& o, FirmTable& firms, WorkerTable& w,
          BlockTally& tally, FirmSums& sums, DrawKey k, double prices)
       : m(model), r(rules), occ(o), F(firms), t(tally), mine(sums), key(k), price_level(prices),
-        status(w.status.data()), occupation(w.occupation.data()), why(w.reason.data()), age(w.age.data()),
+        ids(w.id.data()), status(w.status.data()), occupation(w.occupation.data()), why(w.reason.data()), age(w.age.data()),
         employer(w.employer.data()), pay(w.wage.data()), literacy(w.literacy.data()), tenure(w.tenure.data()),
         spell(w.spell.data()), reskill_target(w.reskill_target.data()),
         reskill_months_left(w.reskill_months_left.data()), cell_odds(firms.odds.data()),
@@ -157,8 +156,7 @@ inline void Kernel::founder(std::size_t i, std::size_t o, double v) {
 
 inline void Kernel::separate(std::size_t i, std::size_t o, std::uint32_t f, Reason reason, bool firm_reason) {
   const std::size_t k = F.firm_class[f];
-  sim::Stream rng(key.seed, key.replication, static_cast<std::uint32_t>(r.month), stream::kMobility,
-                  static_cast<std::uint32_t>(i));
+  sim::Stream rng(key.seed, key.replication, static_cast<std::uint32_t>(r.month), stream::kMobility, ids[i]);
   if (firm_reason && rng.uniform() < r.mobility[k]) {
     why[i] = static_cast<std::uint8_t>(reason);  // provisional; redeploy() decides
     t.candidates.push_back(static_cast<std::uint32_t>(i));
@@ -235,7 +233,7 @@ inline void Kernel::employed(std::size_t i, bool retires, double u) {
 void Kernel::run(std::size_t begin, std::size_t end) {
   const std::size_t O = r.O;  // a local: int64 stores may alias a size_t member
   const auto month = static_cast<std::uint32_t>(r.month);
-  std::array<std::uint32_t, kDrawBatch> words{};
+  const sim::KeyedWords words(key.seed, key.replication, month, stream::kWorkerPass);
   for (std::size_t i = begin; i < end; ++i) {
     // Between the yearly regroupings, hires scatter a firm's workers over the table, so the
     // cell data is read at random for them: fetch it a few workers ahead.
@@ -246,24 +244,14 @@ void Kernel::run(std::size_t begin, std::size_t end) {
         __builtin_prefetch(mine.firm.data() + ahead, 1);
       }
     }
-    // Row i takes word i % 4 of the Philox block keyed by i / 4. The blocks of the next 64 rows
-    // are computed together, before any row is skipped: independent Philox rounds overlap in
-    // the pipeline, where one block at a time would wait on its own chain.
-    if ((i & (kDrawBatch - 1)) == 0 || i == begin) {
-      const std::size_t first = (i & ~(kDrawBatch - 1)) >> 2U;
-      for (std::size_t g = 0; g < kDrawBatch / 4; ++g) {
-        const auto block = sim::Stream::first_block(key.seed, key.replication, month, stream::kWorkerPass,
-                                                    static_cast<std::uint32_t>(first + g));
-        for (std::size_t k = 0; k < 4; ++k) words[g * 4 + k] = block.v[k];
-      }
-    }
     const auto st = static_cast<Status>(status[i]);
     if (st == Status::kRetired) continue;
     const std::size_t o = occupation[i];
     ++t.start_stock[static_cast<std::size_t>(st) * O + o];
     if (r.birthday && age[i] < pass::kMaxAge) ++age[i];
     const double h_retire = r.retire_hazard[age[i]];
-    const double draw = pass::uniform_from_word(words[i & (kDrawBatch - 1)]);
+    // The worker's uniform of the month: a function of its id alone, whatever its row.
+    const double draw = pass::uniform_from_word(words(ids[i]));
     const bool retires = draw < h_retire;
     const double u = pass::rest_of_uniform(draw, h_retire, retires);
     switch (st) {

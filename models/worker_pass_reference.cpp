@@ -1,7 +1,6 @@
 // The reference worker pass: the rules of the month for one worker at a time, in row order, on one
-// thread, written for reading rather than speed. No block batches of random words (each worker's
-// word comes from its own sim::Stream), no stayer threshold (every comparison is made), no
-// prefetch, no restrict pointers, no atomics. Tests run it against the fast pass
+// thread, written for reading rather than speed. No blocks of rows, no stayer threshold (every
+// comparison is made), no prefetch, no restrict pointers, no atomics. Tests run it against the fast pass
 // (worker_pass.cpp) and require identical stocks, flows and tables.
 #include "models/worker_pass.hpp"
 
@@ -11,13 +10,10 @@ namespace labourshift::models {
 
 namespace {
 
-/// The worker's uniform of the month: word i % 4 of the stream keyed by i / 4.
-double monthly_uniform(DrawKey key, int month, std::size_t row) {
-  sim::Stream s(key.seed, key.replication, static_cast<std::uint32_t>(month), stream::kWorkerPass,
-                static_cast<std::uint32_t>(row / 4));
-  std::uint32_t word = 0;
-  for (std::size_t k = 0; k <= row % 4; ++k) word = s();
-  return pass::uniform_from_word(word);
+/// The worker's uniform of the month, from its id.
+double monthly_uniform(DrawKey key, int month, std::uint32_t id) {
+  return pass::uniform_from_word(
+      sim::KeyedWords(key.seed, key.replication, static_cast<std::uint32_t>(month), stream::kWorkerPass)(id));
 }
 
 /// Everything the reference pass touches, and what it tallies.
@@ -154,8 +150,7 @@ struct Reference {
       return;
     }
     const std::size_t k = F.firm_class[f];
-    sim::Stream rng(key.seed, key.replication, static_cast<std::uint32_t>(r.month), stream::kMobility,
-                    static_cast<std::uint32_t>(i));
+    sim::Stream rng(key.seed, key.replication, static_cast<std::uint32_t>(r.month), stream::kMobility, W.id[i]);
     if (firm_reason && rng.uniform() < r.mobility[k]) {
       W.reason[i] = static_cast<std::uint8_t>(reason);
       t.candidates.push_back(static_cast<std::uint32_t>(i));
@@ -194,7 +189,7 @@ void worker_pass_reference(const Model& m, DrawKey key, const Environment& env, 
     if (st == Status::kRetired) continue;
     ++tally.start_stock[static_cast<std::size_t>(st) * r.O + W.occupation[i]];
     if (r.birthday && W.age[i] < pass::kMaxAge) ++W.age[i];
-    const double draw = monthly_uniform(key, env.month, i);
+    const double draw = monthly_uniform(key, env.month, W.id[i]);
     const double h_retire = r.retire_hazard[W.age[i]];
     const bool retires = draw < h_retire;
     const double u = pass::rest_of_uniform(draw, h_retire, retires);

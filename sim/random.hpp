@@ -66,4 +66,32 @@ class Stream {
   unsigned pos_ = 4;
 };
 
+/// One 32-bit word for each of many agents in the same (seed, replication, month, phase), at a
+/// fraction of the cost of a Philox block per agent. The key K is the first two words of the
+/// Philox block of (seed, replication, month, phase, agent 0xffffffff); agent a's word is the high
+/// half of SplitMix64's output at state K + (a + 1) gamma (Steele, Lea and Flood 2014, the
+/// generator of java.util.SplittableRandom, which passes TestU01's BigCrush). Each month's words
+/// are thus one SplitMix64 sequence started at a Philox-random point, and a word is a function of
+/// the key and the agent alone: the same for any order, row or thread.
+class KeyedWords {
+ public:
+  static constexpr std::uint32_t kKeyAgent = 0xffffffffU;  ///< the agent word of K's Philox block
+
+  KeyedWords(std::uint64_t seed, std::uint32_t replication, std::uint32_t month, std::uint32_t phase) noexcept {
+    const auto block = Stream::first_block(seed, replication, month, phase, kKeyAgent);
+    key_ = (static_cast<std::uint64_t>(block.v[1]) << 32U) | block.v[0];
+  }
+
+  std::uint32_t operator()(std::uint32_t agent) const noexcept {
+    std::uint64_t z = key_ + (static_cast<std::uint64_t>(agent) + 1U) * 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30U)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27U)) * 0x94D049BB133111EBULL;
+    z ^= z >> 31U;
+    return static_cast<std::uint32_t>(z >> 32U);
+  }
+
+ private:
+  std::uint64_t key_ = 0;
+};
+
 }  // namespace labourshift::sim

@@ -140,16 +140,39 @@ TEST_CASE("firm planning in parallel equals the serial reference", "[firms][dete
   CHECK(a.firms.odds.size() == w.firms.odds.size());
 }
 
-TEST_CASE("block keying: a row's batched Philox word is word row % 4 of the stream keyed by row / 4",
-          "[worker_pass][random]") {
-  const std::uint64_t seed = 2025;
-  for (std::uint32_t row = 0; row < 4096; row += 7) {
-    const auto block = sim::Stream::first_block(seed, 3, 17, models::stream::kWorkerPass, row / 4);
-    sim::Stream plain(seed, 3, 17, models::stream::kWorkerPass, row / 4);
-    std::uint32_t word = 0;
-    for (std::uint32_t k = 0; k <= row % 4; ++k) word = plain();
-    REQUIRE(block.v[row % 4] == word);
+TEST_CASE("a worker's draws follow its id across the yearly regrouping, not its row", "[worker_pass][random]") {
+  // Run to the end of month 12, regroup a copy of the table by hand, and check that every worker
+  // (by id) keeps every column, and that a regrouped table gives every worker the same uniform.
+  const auto model = three_blocks(13);
+  std::vector<double> out(model->layout.size());
+  LabourMarket lm(model, 0);
+  for (int t = 1; t <= 12; ++t) lm.step(t, out.data());
+  const models::WorkerTable& before = lm.workers();
+  models::WorkerTable after = before;
+  models::regroup_workers(lm.firms(), after);
+  REQUIRE(after.size() < before.size());  // retired rows went
+  std::vector<std::int64_t> row_of(before.next_id, -1);
+  for (std::size_t r = 0; r < before.size(); ++r) row_of[before.id[r]] = static_cast<std::int64_t>(r);
+  std::size_t moved = 0;
+  const sim::KeyedWords words(31, 0, 13, models::stream::kWorkerPass);
+  for (std::size_t r = 0; r < after.size(); ++r) {
+    const std::int64_t old = row_of[after.id[r]];
+    REQUIRE(old >= 0);
+    const auto o = static_cast<std::size_t>(old);
+    moved += o != r ? 1 : 0;
+    REQUIRE(after.status[r] == before.status[o]);
+    REQUIRE(after.occupation[r] == before.occupation[o]);
+    REQUIRE(after.employer[r] == before.employer[o]);
+    REQUIRE(after.age[r] == before.age[o]);
+    REQUIRE(after.wage[r] == before.wage[o]);
+    REQUIRE(after.spell[r] == before.spell[o]);
+    REQUIRE(words(after.id[r]) == words(before.id[o]));
   }
+  CHECK(moved > after.size() / 10);  // the regrouping really moved rows
+  // Ids are unique.
+  std::vector<std::uint32_t> ids(after.id);
+  std::sort(ids.begin(), ids.end());
+  CHECK(std::adjacent_find(ids.begin(), ids.end()) == ids.end());
   // The uniform lies strictly inside (0, 1) at both ends of the word range.
   CHECK(models::pass::uniform_from_word(0) > 0.0);
   CHECK(models::pass::uniform_from_word(0xffffffffU) < 1.0);

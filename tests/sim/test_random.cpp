@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <set>
+#include <vector>
 
 using labourshift::sim::Stream;
 
@@ -65,4 +66,40 @@ TEST_CASE("below(n) is uniform over 0 to n - 1", "[random]") {
     ++counts[k];
   }
   for (int c : counts) CHECK(std::abs(c - 10000) < 450);  // ~4.8 sd
+}
+
+TEST_CASE("keyed words: a pure function of key and agent, and every key component matters", "[random]") {
+  using labourshift::sim::KeyedWords;
+  const KeyedWords w(42, 1, 7, 4);
+  CHECK(w(1000) == KeyedWords(42, 1, 7, 4)(1000));
+  std::set<std::uint32_t> firsts{w(1000), KeyedWords(43, 1, 7, 4)(1000), KeyedWords(42, 2, 7, 4)(1000),
+                                 KeyedWords(42, 1, 8, 4)(1000), KeyedWords(42, 1, 7, 5)(1000), w(1001),
+                                 KeyedWords(42ULL | (1ULL << 40U), 1, 7, 4)(1000)};
+  CHECK(firsts.size() == 7);
+}
+
+TEST_CASE("keyed words are uniform and uncorrelated across agents and across months", "[random]") {
+  using labourshift::sim::KeyedWords;
+  const int n = 1000000;
+  const KeyedWords month1(2025, 0, 1, 4), month2(2025, 0, 2, 4);
+  std::vector<int> bins(256, 0);
+  double sum = 0, sum_next = 0, sum_month = 0;
+  auto u = [](std::uint32_t x) { return (static_cast<double>(x) + 0.5) * 0x1p-32 - 0.5; };
+  for (int a = 0; a < n; ++a) {
+    const auto id = static_cast<std::uint32_t>(a);
+    const std::uint32_t x = month1(id);
+    ++bins[x >> 24U];
+    sum += u(x);
+    sum_next += u(x) * u(month1(id + 1));  // neighbouring ids, the same month
+    sum_month += u(x) * u(month2(id));     // the same id, the next month
+  }
+  double chi2 = 0;
+  const double expected = n / 256.0;
+  for (int b : bins) chi2 += (b - expected) * (b - expected) / expected;
+  // 255 degrees of freedom: mean 255, sd 22.6; five sd above.
+  CHECK(chi2 < 255 + 5 * 22.6);
+  CHECK(std::fabs(sum / n) < 5 * std::sqrt(1.0 / 12.0 / n));
+  // Correlations of centred uniforms: sd 1/sqrt(n) after dividing by the variance 1/12.
+  CHECK(std::fabs(12.0 * sum_next / n) < 5.0 / std::sqrt(n));
+  CHECK(std::fabs(12.0 * sum_month / n) < 5.0 / std::sqrt(n));
 }
