@@ -1,15 +1,16 @@
 # Two commands on a fresh Debian 12 machine:
-#   make run    install what is missing, build, run the default scenario, print a summary,
-#               build the HTML report (out/report/index.html)
+#   make run    install what is missing, build the executable (not the tests), run the default
+#               scenario, print a summary, build the HTML report (out/report/index.html)
 #   make test   install what is missing, build, run every test
 BUILD ?= build
 JOBS ?= $(shell nproc)
 SCENARIO ?= scenarios/baseline_2025.toml
 OUT ?= out/baseline_2025.h5
 
-.PHONY: run test deps build bench clean
+.PHONY: run test deps configure build bench clean
 
-run: build
+run: configure
+	cmake --build $(BUILD) -j $(JOBS) --target labourshift
 	./$(BUILD)/labourshift run $(SCENARIO) -o $(OUT) --overwrite
 	./$(BUILD)/labourshift report $(OUT) -o out/report
 	@echo "report: $(abspath out/report/index.html)"
@@ -20,8 +21,10 @@ test: build
 deps:
 	./scripts/install-deps.sh
 
-build: deps
+configure: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+
+build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 bench: build

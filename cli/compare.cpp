@@ -137,6 +137,7 @@ int cmd_compare(const std::vector<std::string>& files, const std::string& window
     }
   }
   std::vector<Run> runs;
+  runs.reserve(files.size());
   for (const auto& f : files) runs.push_back(read_run(f, first, last));
   // Two runs of the same scenario (a what-if made with --set) are told apart by file name.
   for (const auto& a : runs) {

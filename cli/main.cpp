@@ -267,7 +267,9 @@ int cmd_describe(const std::string& format) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+
+int run_main(int argc, char** argv) {
   CLI::App app{"labourshift: an agent-based labour-market simulator of the AI reallocation"};
   app.set_version_flag("--version", std::string(LABOURSHIFT_VERSION));
   app.require_subcommand(1);
@@ -355,4 +357,18 @@ int main(int argc, char** argv) {
     return 1;
   }
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Setting up the command line can throw too (out of memory, a CLI11 construction error).
+  try {
+    return run_main(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "labourshift: internal error: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "labourshift: internal error\n");
+  }
+  return 1;
 }

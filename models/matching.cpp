@@ -353,6 +353,7 @@ std::vector<Hire> match_reference(const std::vector<Seeker>& seekers, const Vaca
     }
   }
   std::vector<Hire> hires;
+  hires.reserve(winner.size());
   for (const auto& [slot, seeker] : winner) hires.push_back(Hire{seeker, slot});
   return hires;
 }

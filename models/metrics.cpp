@@ -270,7 +270,7 @@ const std::vector<MetricDef>& metric_table() {
       series("incident_cost", "USD/month", "AI revenue lost to incidents", [](View v) { return v.firms.incident_cost; }),
       series("warn_notices", "notices/month",
              "firm-months with layoffs of workers.warn_threshold_persons or more (scaled)",
-             [](View v) { return static_cast<double>(v.w.warn_rows.size() / kWarnColumns); }),
+             [](View v) { return static_cast<double>(v.w.warn_rows.size()) / kWarnColumns; }),  // whole rows
       series("mean_adoption", "share", "employment-weighted automation adoption theta",
              [](View v) { return ratio(v.adoption_weighted, v.employed); }),
       series("ai_capability", "share", "AI capability a(t)", [](View v) { return v.w.env.capability; }),

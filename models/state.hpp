@@ -127,9 +127,10 @@ struct FirmSums {
   void add(std::size_t f, double wage, double literacy, double tenure, bool knowledge, double cap) {
     auto& sum = firm[f];
     // Non-negative values: truncating x + 0.5 rounds, without a libm call.
+    // NOLINTNEXTLINE(bugprone-incorrect-roundings): non-negative, so x + 0.5 truncated rounds
     sum[0] += static_cast<std::int64_t>(wage * 100.0 + 0.5);
-    sum[1] += static_cast<std::int64_t>(literacy * 1e4 + 0.5);
-    if (knowledge) sum[2] += static_cast<std::int64_t>(std::min(tenure, cap) / cap * 1000.0 + 0.5);
+    sum[1] += static_cast<std::int64_t>(literacy * 1e4 + 0.5);  // NOLINT(bugprone-incorrect-roundings)
+    if (knowledge) sum[2] += static_cast<std::int64_t>(std::min(tenure, cap) / cap * 1000.0 + 0.5);  // NOLINT(bugprone-incorrect-roundings)
   }
 };
 using ThreadFirmSums = tbb::enumerable_thread_specific<FirmSums>;

@@ -123,7 +123,7 @@ inline constexpr double kOddsScale = 65535.0;
 /// A probability in [0, 1] as the nearest multiple of 1/65535.
 inline std::uint16_t quantise_probability(double p) {
   const double x = p <= 0 ? 0.0 : (p >= 1 ? 1.0 : p);
-  return static_cast<std::uint16_t>(x * kOddsScale + 0.5);
+  return static_cast<std::uint16_t>(x * kOddsScale + 0.5);  // NOLINT(bugprone-incorrect-roundings): x >= 0
 }
 
 /// A ring buffer of doubles per firm, indexed by month modulo its length and stored month-major

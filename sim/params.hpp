@@ -101,7 +101,7 @@ class Schema {
   template <class F>
   Schema& real(std::string key, F field, double def, std::string unit, double lo, double hi,
                std::string description, std::string source = "") {
-    ParamInfo info{key, "real", format_number(def), std::move(unit),
+    ParamInfo info{std::move(key), "real", format_number(def), std::move(unit),
                    interval(format_number(lo), format_number(hi)), std::move(description),
                    std::move(source)};
     defaults_.push_back([field, def](T& t) { field(t) = def; });
@@ -128,7 +128,7 @@ class Schema {
   template <class F>
   Schema& integer(std::string key, F field, std::int64_t def, std::string unit, std::int64_t lo,
                   std::int64_t hi, std::string description, std::string source = "") {
-    ParamInfo info{key, "integer", std::to_string(def), std::move(unit),
+    ParamInfo info{std::move(key), "integer", std::to_string(def), std::move(unit),
                    interval(std::to_string(lo), std::to_string(hi)),
                    std::move(description), std::move(source)};
     using Field = std::remove_reference_t<decltype(field(std::declval<T&>()))>;
@@ -150,7 +150,7 @@ class Schema {
   template <class F>
   Schema& boolean(std::string key, F field, bool def, std::string description,
                   std::string source = "") {
-    ParamInfo info{key, "boolean", def ? "true" : "false", "", "true | false",
+    ParamInfo info{std::move(key), "boolean", def ? "true" : "false", "", "true | false",
                    std::move(description), std::move(source)};
     defaults_.push_back([field, def](T& t) { field(t) = def; });
     entries_.push_back(Entry{info,
@@ -168,9 +168,9 @@ class Schema {
   /// Free text (file paths, names). `check` may throw a message for invalid text.
   template <class F>
   Schema& text(std::string key, F field, std::string def, std::string unit,
-               std::string description, std::function<std::string(const std::string&)> check = {},
+               std::string description, const std::function<std::string(const std::string&)>& check = {},
                std::string source = "") {
-    ParamInfo info{key, "string", toml_literal(Value{def}), std::move(unit), "text",
+    ParamInfo info{std::move(key), "string", toml_literal(Value{def}), std::move(unit), "text",
                    std::move(description), std::move(source)};
     defaults_.push_back([field, def](T& t) { field(t) = def; });
     entries_.push_back(Entry{info,
@@ -194,11 +194,11 @@ class Schema {
 
   /// One of a fixed list of words.
   template <class F>
-  Schema& choice(std::string key, F field, std::string def, std::vector<std::string> allowed,
+  Schema& choice(std::string key, F field, std::string def, const std::vector<std::string>& allowed,
                  std::string description, std::string source = "") {
     std::string range;
     for (const auto& a : allowed) range += (range.empty() ? "" : " | ") + a;
-    ParamInfo info{key, "choice", toml_literal(Value{def}), "", range, std::move(description),
+    ParamInfo info{std::move(key), "choice", toml_literal(Value{def}), "", range, std::move(description),
                    std::move(source)};
     defaults_.push_back([field, def](T& t) { field(t) = def; });
     entries_.push_back(Entry{info,
@@ -225,12 +225,12 @@ class Schema {
   /// Named elements under `prefix`: "prefix.<name>.<key>" sets `key` of element <name>, creating
   /// it from `fresh` (schema defaults) when it does not exist yet.
   template <class E, class F>
-  Schema& collection(std::string prefix, F field, std::shared_ptr<const Schema<E>> element,
-                     std::vector<Named<E>> initial, std::string description) {
+  Schema& collection(const std::string& prefix, F field, std::shared_ptr<const Schema<E>> element,
+                     std::vector<Named<E>> initial, const std::string& description) {
     defaults_.push_back([field, initial](T& t) { field(t) = initial; });
     Collection c;
     c.prefix = prefix;
-    c.description = std::move(description);
+    c.description = description;
     c.keys = element->keys();
     c.info = element->params();
     c.apply = [field, element, prefix](T& t, const std::string& name, const std::string& key,
