@@ -3,8 +3,8 @@
 #include "models/scenario.hpp"
 #include "sim/error.hpp"
 
-#include <nlopt.hpp>
 #include <toml++/toml.h>
+#include <nlopt.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -32,14 +32,16 @@ double number(const std::string& file, const std::string& key, const toml::node&
   throw InputError(where(file, node) + ": " + key + " must be a number");
 }
 
-std::int64_t integer(const std::string& file, const std::string& key, const toml::node& node, std::int64_t lo,
-                     std::int64_t hi) {
+std::int64_t integer(const std::string& file, const std::string& key, const toml::node& node,
+                     std::int64_t lo, std::int64_t hi) {
   const auto* i = node.as_integer();
-  if (i == nullptr) throw InputError(where(file, node) + ": " + key + " must be an integer in [" +
-                                     std::to_string(lo) + ", " + std::to_string(hi) + "]");
-  if (i->get() < lo || i->get() > hi) {
-    throw InputError(where(file, node) + ": " + key + " = " + std::to_string(i->get()) + " is out of range: allowed [" +
+  if (i == nullptr)
+    throw InputError(where(file, node) + ": " + key + " must be an integer in [" +
                      std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  if (i->get() < lo || i->get() > hi) {
+    throw InputError(where(file, node) + ": " + key + " = " + std::to_string(i->get()) +
+                     " is out of range: allowed [" + std::to_string(lo) + ", " +
+                     std::to_string(hi) + "]");
   }
   return i->get();
 }
@@ -51,9 +53,11 @@ std::string text(const std::string& file, const std::string& key, const toml::no
 }
 
 /// Per-replication value of a statistic over months [a, b] (1-based) of one flat metric.
-double statistic(const Target& t, const std::vector<double>& v, std::size_t stride, std::size_t offset,
-                 std::size_t denominator_offset) {
-  auto at = [&](int month, std::size_t off) { return v[static_cast<std::size_t>(month - 1) * stride + off]; };
+double statistic(const Target& t, const std::vector<double>& v, std::size_t stride,
+                 std::size_t offset, std::size_t denominator_offset) {
+  auto at = [&](int month, std::size_t off) {
+    return v[static_cast<std::size_t>(month - 1) * stride + off];
+  };
   auto window_sum = [&](int a, int b, std::size_t off) {
     double s = 0;
     for (int m = a; m <= b; ++m) s += at(m, off);
@@ -88,22 +92,28 @@ std::size_t indicator_offset(const models::Model& m, const std::string& indicato
     name = name.substr(0, second);
     const std::size_t base = m.layout.offset_of("by_class", name);
     const auto it = std::find(m.class_names.begin(), m.class_names.end(), cls);
-    if (base == sim::MetricLayout::npos || it == m.class_names.end()) return sim::MetricLayout::npos;
+    if (base == sim::MetricLayout::npos || it == m.class_names.end())
+      return sim::MetricLayout::npos;
     return base + static_cast<std::size_t>(it - m.class_names.begin());
   }
   return sim::MetricLayout::npos;
 }
 
-models::Scenario candidate(const CalibrationSpec& spec, const models::Scenario& base, const std::vector<double>& x) {
+models::Scenario candidate(const CalibrationSpec& spec, const models::Scenario& base,
+                           const std::vector<double>& x) {
   models::Scenario s = base;
   std::vector<sim::Setting> settings;
   for (std::size_t i = 0; i < spec.parameters.size(); ++i) {
     settings.push_back({spec.parameters[i].key, sim::Value{x[i]}, sim::Origin{spec.file, 0}});
   }
-  settings.push_back({"run.months", sim::Value{static_cast<std::int64_t>(spec.months)}, {spec.file, 0}});
-  settings.push_back({"run.replications", sim::Value{static_cast<std::int64_t>(spec.replications)}, {spec.file, 0}});
+  settings.push_back(
+      {"run.months", sim::Value{static_cast<std::int64_t>(spec.months)}, {spec.file, 0}});
+  settings.push_back({"run.replications",
+                      sim::Value{static_cast<std::int64_t>(spec.replications)},
+                      {spec.file, 0}});
   settings.push_back({"run.seed", sim::Value{spec.seed}, {spec.file, 0}});
-  if (spec.workers > 0) settings.push_back({"population.workers", sim::Value{spec.workers}, {spec.file, 0}});
+  if (spec.workers > 0)
+    settings.push_back({"population.workers", sim::Value{spec.workers}, {spec.file, 0}});
   models::scenario_schema().apply(s, settings);
   models::validate(s);
   return s;
@@ -132,13 +142,18 @@ std::vector<Target> load_targets(const std::string& path) {
     const auto cells = models::split_csv_line(line);
     if (header.empty()) {
       header = cells;
-      const std::vector<std::string> expected = {"id", "indicator", "statistic", "denominator", "from_month",
-                                                 "to_month", "value", "se", "source"};
-      if (header != expected) throw InputError(path + ":" + std::to_string(n) + ": expected the columns id,indicator,statistic,denominator,from_month,to_month,value,se,source");
+      const std::vector<std::string> expected = {"id",          "indicator",  "statistic",
+                                                 "denominator", "from_month", "to_month",
+                                                 "value",       "se",         "source"};
+      if (header != expected)
+        throw InputError(path + ":" + std::to_string(n) +
+                         ": expected the columns "
+                         "id,indicator,statistic,denominator,from_month,to_month,value,se,source");
       continue;
     }
     if (cells.size() != header.size()) {
-      throw InputError(path + ":" + std::to_string(n) + ": expected " + std::to_string(header.size()) + " columns");
+      throw InputError(path + ":" + std::to_string(n) + ": expected " +
+                       std::to_string(header.size()) + " columns");
     }
     Target t;
     t.id = cells[0];
@@ -161,10 +176,12 @@ std::vector<Target> load_targets(const std::string& path) {
     }
     if (t.se <= 0) throw InputError(path + ":" + std::to_string(n) + ": se must be positive");
     if (t.from_month < 1 || t.to_month < t.from_month) {
-      throw InputError(path + ":" + std::to_string(n) + ": months must satisfy 1 <= from_month <= to_month");
+      throw InputError(path + ":" + std::to_string(n) +
+                       ": months must satisfy 1 <= from_month <= to_month");
     }
     if (t.statistic == "growth" && t.from_month - (t.to_month - t.from_month + 1) < 1) {
-      throw InputError(path + ":" + std::to_string(n) + ": growth needs as many months before from_month as in the window");
+      throw InputError(path + ":" + std::to_string(n) +
+                       ": growth needs as many months before from_month as in the window");
     }
     out.push_back(std::move(t));
   }
@@ -179,14 +196,15 @@ CalibrationSpec load_calibration(const std::string& path) {
   try {
     table = toml::parse_file(path);
   } catch (const toml::parse_error& e) {
-    throw InputError(path + ":" + std::to_string(e.source().begin.line) + ": TOML syntax error: " +
-                     std::string(e.description()));
+    throw InputError(path + ":" + std::to_string(e.source().begin.line) +
+                     ": TOML syntax error: " + std::string(e.description()));
   }
   CalibrationSpec spec;
   spec.file = path;
   const fs::path folder = fs::path(path).parent_path();
-  const std::vector<std::string> keys = {"scenario", "targets", "replications", "months", "workers", "seed",
-                                         "max_evaluations", "global_share", "output", "parameters"};
+  const std::vector<std::string> keys = {"scenario", "targets",   "replications",    "months",
+                                         "workers",  "seed",      "max_evaluations", "global_share",
+                                         "output",   "parameters"};
   for (const auto& [k, node] : table) {
     const std::string key(k.str());
     if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
@@ -195,14 +213,19 @@ CalibrationSpec load_calibration(const std::string& path) {
       if (!near.empty()) msg += "; did you mean '" + near + "'?";
       throw InputError(msg);
     }
-    if (key == "scenario") spec.scenario = (folder / text(path, key, node)).lexically_normal().string();
-    if (key == "targets") spec.targets = (folder / text(path, key, node)).lexically_normal().string();
+    if (key == "scenario")
+      spec.scenario = (folder / text(path, key, node)).lexically_normal().string();
+    if (key == "targets")
+      spec.targets = (folder / text(path, key, node)).lexically_normal().string();
     if (key == "output") spec.output = text(path, key, node);
-    if (key == "replications") spec.replications = static_cast<int>(integer(path, key, node, 1, 1000));
+    if (key == "replications")
+      spec.replications = static_cast<int>(integer(path, key, node, 1, 1000));
     if (key == "months") spec.months = static_cast<int>(integer(path, key, node, 1, 1200));
     if (key == "workers") spec.workers = integer(path, key, node, 10, 2000000000);
-    if (key == "seed") spec.seed = integer(path, key, node, 0, std::numeric_limits<std::int64_t>::max());
-    if (key == "max_evaluations") spec.max_evaluations = static_cast<int>(integer(path, key, node, 2, 1000000));
+    if (key == "seed")
+      spec.seed = integer(path, key, node, 0, std::numeric_limits<std::int64_t>::max());
+    if (key == "max_evaluations")
+      spec.max_evaluations = static_cast<int>(integer(path, key, node, 2, 1000000));
     if (key == "global_share") {
       spec.global_share = number(path, key, node);
       if (spec.global_share < 0 || spec.global_share > 1) {
@@ -215,12 +238,15 @@ CalibrationSpec load_calibration(const std::string& path) {
   const models::Scenario base = models::load_scenario(spec.scenario);
   const auto* params = table["parameters"].as_table();
   if (params == nullptr || params->empty()) {
-    throw InputError(path + ": needs [parameters.\"<scenario key>\"] tables with lower and upper bounds");
+    throw InputError(path +
+                     ": needs [parameters.\"<scenario key>\"] tables with lower and upper bounds");
   }
   for (const auto& [k, node] : *params) {
     const std::string key(k.str());
     const auto* p = node.as_table();
-    if (p == nullptr) throw InputError(where(path, node) + ": parameters.\"" + key + "\" must be a table with lower, upper");
+    if (p == nullptr)
+      throw InputError(where(path, node) + ": parameters.\"" + key +
+                       "\" must be a table with lower, upper");
     FreeParameter fp;
     fp.key = key;
     bool has_lower = false, has_upper = false, has_start = false;
@@ -240,16 +266,18 @@ CalibrationSpec load_calibration(const std::string& path) {
                          "\"; allowed: lower, upper, start");
       }
     }
-    if (!has_lower || !has_upper) throw InputError(where(path, node) + ": parameters.\"" + key + "\" needs lower and upper");
+    if (!has_lower || !has_upper)
+      throw InputError(where(path, node) + ": parameters.\"" + key + "\" needs lower and upper");
     if (!(fp.lower < fp.upper)) {
-      throw InputError(where(path, node) + ": parameters.\"" + key + "\": lower = " + format(fp.lower) +
-                       " is not below upper = " + format(fp.upper));
+      throw InputError(where(path, node) + ": parameters.\"" + key + "\": lower = " +
+                       format(fp.lower) + " is not below upper = " + format(fp.upper));
     }
     // The key must be a real scenario parameter, and both bounds inside its declared range:
     // applying them through the schema gives the same errors a scenario file would.
     models::Scenario probe = base;
     for (double v : {fp.lower, fp.upper}) {
-      models::scenario_schema().apply(probe, {{key, sim::Value{v}, sim::Origin{where(path, node), 0}}});
+      models::scenario_schema().apply(probe,
+                                      {{key, sim::Value{v}, sim::Origin{where(path, node), 0}}});
     }
     if (!has_start) fp.start = 0.5 * (fp.lower + fp.upper);
     spec.parameters.push_back(fp);
@@ -262,15 +290,19 @@ CalibrationSpec load_calibration(const std::string& path) {
   }()));
   for (const auto& t : spec.moments) {
     if (indicator_offset(*model, t.indicator) == sim::MetricLayout::npos) {
-      throw InputError(spec.targets + ": target '" + t.id + "': indicator '" + t.indicator +
-                       "' does not exist (series/NAME or by_class/NAME/CLASS, see docs/outputs.md)");
+      throw InputError(
+          spec.targets + ": target '" + t.id + "': indicator '" + t.indicator +
+          "' does not exist (series/NAME or by_class/NAME/CLASS, see docs/outputs.md)");
     }
-    if (t.statistic == "ratio" && indicator_offset(*model, t.denominator) == sim::MetricLayout::npos) {
-      throw InputError(spec.targets + ": target '" + t.id + "': denominator '" + t.denominator + "' does not exist");
+    if (t.statistic == "ratio" &&
+        indicator_offset(*model, t.denominator) == sim::MetricLayout::npos) {
+      throw InputError(spec.targets + ": target '" + t.id + "': denominator '" + t.denominator +
+                       "' does not exist");
     }
     if (t.to_month > spec.months) {
-      throw InputError(spec.targets + ": target '" + t.id + "' needs month " + std::to_string(t.to_month) +
-                       " but the calibration simulates " + std::to_string(spec.months));
+      throw InputError(spec.targets + ": target '" + t.id + "' needs month " +
+                       std::to_string(t.to_month) + " but the calibration simulates " +
+                       std::to_string(spec.months));
     }
   }
   return spec;
@@ -289,13 +321,15 @@ std::vector<double> simulated_moments(const models::Model& model, const sim::Ens
   return out;
 }
 
-std::vector<double> evaluate(const CalibrationSpec& spec, const models::Scenario& base, const std::vector<double>& x) {
+std::vector<double> evaluate(const CalibrationSpec& spec, const models::Scenario& base,
+                             const std::vector<double>& x) {
   const auto model = models::Model::build(candidate(spec, base, x));
   sim::EnsembleOptions o;
   o.replications = spec.replications;
   o.months = spec.months;
   const auto result = sim::run_ensemble(
-      [&](std::uint32_t r) { return std::make_unique<models::LabourMarket>(model, r); }, model->layout, o, nullptr);
+      [&](std::uint32_t r) { return std::make_unique<models::LabourMarket>(model, r); },
+      model->layout, o, nullptr);
   return simulated_moments(*model, result, spec.moments);
 }
 
@@ -316,7 +350,8 @@ CalibrationResult calibrate(const CalibrationSpec& spec, bool quiet) {
   auto to_params = [&](const std::vector<double>& u) {
     std::vector<double> x(n);
     for (std::size_t i = 0; i < n; ++i) {
-      x[i] = spec.parameters[i].lower + std::clamp(u[i], 0.0, 1.0) * (spec.parameters[i].upper - spec.parameters[i].lower);
+      x[i] = spec.parameters[i].lower +
+             std::clamp(u[i], 0.0, 1.0) * (spec.parameters[i].upper - spec.parameters[i].lower);
     }
     return x;
   };
@@ -339,7 +374,8 @@ CalibrationResult calibrate(const CalibrationSpec& spec, bool quiet) {
       best.moments = m;
     }
     if (!quiet) {
-      std::fprintf(stderr, "\r%s evaluation %d: J = %.4g (best %.4g)   ", stage.c_str(), evaluations, j, best.objective);
+      std::fprintf(stderr, "\r%s evaluation %d: J = %.4g (best %.4g)   ", stage.c_str(),
+                   evaluations, j, best.objective);
     }
     return j;
   };
@@ -402,13 +438,16 @@ CalibrationResult calibrate(const CalibrationSpec& spec, bool quiet) {
   for (std::size_t k = 0; k < spec.moments.size(); ++k) {
     const auto& t = spec.moments[k];
     const double z = (best.moments[k] - t.value) / t.se;
-    std::printf("%-30s %12.5g %10.4g %12.5g %10.2f%s\n", t.id.c_str(), t.value, t.se, best.moments[k], z,
-                std::fabs(z) <= 2 ? "" : "  (outside 2 se)");
-    fit << t.id << "," << format(t.value) << "," << format(t.se) << "," << format(best.moments[k]) << ","
-        << format(z) << "," << (std::fabs(z) <= 2 ? "yes" : "no") << ",\"" << t.source << "\"\n";
+    std::printf("%-30s %12.5g %10.4g %12.5g %10.2f%s\n", t.id.c_str(), t.value, t.se,
+                best.moments[k], z, std::fabs(z) <= 2 ? "" : "  (outside 2 se)");
+    fit << t.id << "," << format(t.value) << "," << format(t.se) << "," << format(best.moments[k])
+        << "," << format(z) << "," << (std::fabs(z) <= 2 ? "yes" : "no") << ",\"" << t.source
+        << "\"\n";
   }
-  std::printf("objective J = %.4g after %d evaluations in %.1f s\n", best.objective, best.evaluations, best.seconds);
-  for (std::size_t i = 0; i < n; ++i) std::printf("  %s = %.6g\n", spec.parameters[i].key.c_str(), best.best[i]);
+  std::printf("objective J = %.4g after %d evaluations in %.1f s\n", best.objective,
+              best.evaluations, best.seconds);
+  for (std::size_t i = 0; i < n; ++i)
+    std::printf("  %s = %.6g\n", spec.parameters[i].key.c_str(), best.best[i]);
 
   if (!spec.output.empty()) {
     const fs::path dir(spec.output);
@@ -423,10 +462,12 @@ CalibrationResult calibrate(const CalibrationSpec& spec, bool quiet) {
       tables[key.substr(0, dot)].push_back(key.substr(dot + 1) + " = " + format(best.best[i]));
     }
     std::ofstream toml(dir / "calibrated.toml");
-    toml << "# Calibrated by the method of simulated moments:\n#   labourshift calibrate " << spec.file
-         << "\n# objective J = " << format(best.objective) << " after " << best.evaluations << " evaluations ("
-         << format(std::round(best.seconds)) << " s); fit in fit.csv, every evaluation in evaluations.csv.\n"
-         << "extends = \"" << fs::relative(fs::absolute(spec.scenario), fs::absolute(dir)).string() << "\"\n";
+    toml << "# Calibrated by the method of simulated moments:\n#   labourshift calibrate "
+         << spec.file << "\n# objective J = " << format(best.objective) << " after "
+         << best.evaluations << " evaluations (" << format(std::round(best.seconds))
+         << " s); fit in fit.csv, every evaluation in evaluations.csv.\n"
+         << "extends = \"" << fs::relative(fs::absolute(spec.scenario), fs::absolute(dir)).string()
+         << "\"\n";
     for (const auto& [table, lines] : tables) {
       toml << "\n[" << table << "]\n";
       for (const auto& l : lines) toml << l << "\n";

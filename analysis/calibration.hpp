@@ -63,7 +63,8 @@ std::vector<double> simulated_moments(const models::Model& model, const sim::Ens
                                       const std::vector<Target>& targets);
 
 /// Simulated moments of `scenario` with parameter values `x` (one per spec.parameters).
-std::vector<double> evaluate(const CalibrationSpec& spec, const models::Scenario& base, const std::vector<double>& x);
+std::vector<double> evaluate(const CalibrationSpec& spec, const models::Scenario& base,
+                             const std::vector<double>& x);
 
 struct CalibrationResult {
   std::vector<double> best;

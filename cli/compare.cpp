@@ -55,7 +55,8 @@ double quantile(std::vector<double> v, double q) {
 
 Run read_run(const std::string& path, int first, int last) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) throw sim::InputError(path + ": no such output file");
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw sim::InputError(path + ": no such output file");
   h5::File file;
   try {
     file = h5::File::open_read(path);
@@ -64,19 +65,23 @@ Run read_run(const std::string& path, int first, int last) {
   }
   auto root = file.root();
   if (!root.exists("series") || !root.has_attr("months")) {
-    throw sim::InputError(path + ": not a labourshift output file (no /series or months attribute)");
+    throw sim::InputError(path +
+                          ": not a labourshift output file (no /series or months attribute)");
   }
   Run run;
   run.path = path;
-  run.label = root.has_attr("scenario") ? root.attr_string("scenario") : std::filesystem::path(path).stem().string();
+  run.label = root.has_attr("scenario") ? root.attr_string("scenario")
+                                        : std::filesystem::path(path).stem().string();
   run.months = root.attr_int("months");
   run.complete = !root.has_attr("complete") || root.attr_int("complete") == 1;
   auto series = root.open_group("series");
   const int a = std::max(1, first);
-  const int b = last > 0 ? std::min<int>(last, static_cast<int>(run.months)) : static_cast<int>(run.months);
+  const int b =
+      last > 0 ? std::min<int>(last, static_cast<int>(run.months)) : static_cast<int>(run.months);
   if (a > b) {
-    throw sim::InputError(path + ": the window " + std::to_string(first) + ":" + std::to_string(last) +
-                          " holds no month (the run has " + std::to_string(run.months) + ")");
+    throw sim::InputError(path + ": the window " + std::to_string(first) + ":" +
+                          std::to_string(last) + " holds no month (the run has " +
+                          std::to_string(run.months) + ")");
   }
   for (const auto& ind : kIndicators) {
     std::vector<double> per_rep;
@@ -130,7 +135,8 @@ int cmd_compare(const std::vector<std::string>& files, const std::string& window
         last = colon + 1 < window.size() ? std::stoi(window.substr(colon + 1)) : 0;
       }
     } catch (const std::exception&) {
-      throw sim::InputError("--months " + window + ": expected M (one month) or A:B (months A to B, 1-based)");
+      throw sim::InputError("--months " + window +
+                            ": expected M (one month) or A:B (months A to B, 1-based)");
     }
     if (first < 1 || (last != 0 && last < first)) {
       throw sim::InputError("--months " + window + ": months are 1-based and A <= B");
@@ -148,10 +154,13 @@ int cmd_compare(const std::vector<std::string>& files, const std::string& window
       }
     }
   }
-  std::printf("months %d to %s; mean over the window, then over replications [5%%, 95%% across replications]\n",
-              first, last > 0 ? std::to_string(last).c_str() : "the end");
+  std::printf(
+      "months %d to %s; mean over the window, then over replications [5%%, 95%% across "
+      "replications]\n",
+      first, last > 0 ? std::to_string(last).c_str() : "the end");
   std::printf("%-44s", "indicator");
-  for (const auto& r : runs) std::printf(" | %-34s", (r.label + (r.complete ? "" : " (INCOMPLETE)")).c_str());
+  for (const auto& r : runs)
+    std::printf(" | %-34s", (r.label + (r.complete ? "" : " (INCOMPLETE)")).c_str());
   std::printf("\n");
   for (std::size_t i = 0; i < std::size(kIndicators); ++i) {
     std::printf("%-44s", kIndicators[i].label);

@@ -1,7 +1,7 @@
 // labourshift inspect: what an output file holds, without Python. Root attributes, whether the
 // run completed, every dataset with its shape and unit, and headline numbers.
-#include "cli/format.hpp"
 #include "cli/commands.hpp"
+#include "cli/format.hpp"
 
 #include "sim/error.hpp"
 #include "sim/h5.hpp"
@@ -175,10 +175,11 @@ int cmd_inspect(const std::string& path) {
 
   std::printf("%s: labourshift output, scenario %s\n", path.c_str(), scenario.c_str());
   std::string done_text;
-  for (std::size_t i = 0; i < done.size(); ++i) done_text += (i ? ", " : "") + std::to_string(done[i]);
+  for (std::size_t i = 0; i < done.size(); ++i)
+    done_text += (i ? ", " : "") + std::to_string(done[i]);
   if (complete) {
-    std::printf("complete: yes, %lld months in each of %zu replication(s)\n", static_cast<long long>(months),
-                done.size());
+    std::printf("complete: yes, %lld months in each of %zu replication(s)\n",
+                static_cast<long long>(months), done.size());
   } else {
     std::printf("complete: NO (interrupted run): months completed per replication %s of %lld\n",
                 done_text.c_str(), static_cast<long long>(months));
@@ -193,8 +194,8 @@ int cmd_inspect(const std::string& path) {
   for (const auto& e : entries) width = std::max(width, e.path.size());
   std::printf("\ndatasets (%zu)\n", entries.size());
   for (const auto& e : entries) {
-    std::printf("  %-*s  %-16s %s\n", static_cast<int>(width), e.path.c_str(), shape_text(e.shape).c_str(),
-                e.unit.empty() ? "-" : e.unit.c_str());
+    std::printf("  %-*s  %-16s %s\n", static_cast<int>(width), e.path.c_str(),
+                shape_text(e.shape).c_str(), e.unit.empty() ? "-" : e.unit.c_str());
   }
 
   const Series u = read_series(root, "unemployment_rate");
@@ -214,17 +215,21 @@ int cmd_inspect(const std::string& path) {
     for (std::int64_t m : {std::int64_t{1}, last}) {
       const std::string label = std::string(what) + ", month " + std::to_string(m) + " (" +
                                 month_label(start, static_cast<int>(m - 1)) + ")";
-      std::printf("  %-44s %.4f%%\n", label.c_str(), 100.0 * s.month_mean(static_cast<std::size_t>(m - 1)));
+      std::printf("  %-44s %.4f%%\n", label.c_str(),
+                  100.0 * s.month_mean(static_cast<std::size_t>(m - 1)));
     }
   };
   pct(u, "unemployment rate");
   pct(lt, "long-term share");
   const std::string over = " over the run";
-  if (lay.ok) std::printf("  %-44s %s\n", ("layoffs, total" + over).c_str(), grouped(lay.total()).c_str());
+  if (lay.ok)
+    std::printf("  %-44s %s\n", ("layoffs, total" + over).c_str(), grouped(lay.total()).c_str());
   if (lay_ai.ok) {
-    std::printf("  %-44s %s\n", ("AI-attributed layoffs, total" + over).c_str(), grouped(lay_ai.total()).c_str());
+    std::printf("  %-44s %s\n", ("AI-attributed layoffs, total" + over).c_str(),
+                grouped(lay_ai.total()).c_str());
   }
-  if (hires.ok) std::printf("  %-44s %s\n", ("hires, total" + over).c_str(), grouped(hires.total()).c_str());
+  if (hires.ok)
+    std::printf("  %-44s %s\n", ("hires, total" + over).c_str(), grouped(hires.total()).c_str());
   std::printf("  (counts in agents; rates and shares need no scaling)\n");
   return 0;
 }

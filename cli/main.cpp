@@ -1,7 +1,7 @@
 // labourshift command line: run, validate, describe, report, inspect.
-#include "cli/format.hpp"
-#include "cli/commands.hpp"
 #include "analysis/calibration.hpp"
+#include "cli/commands.hpp"
+#include "cli/format.hpp"
 #include "models/labour_market.hpp"
 #include "models/scenario.hpp"
 #include "sim/error.hpp"
@@ -9,10 +9,11 @@
 #include "sim/output.hpp"
 #include "sim/runner.hpp"
 
-#include <CLI/CLI.hpp>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
+#include <CLI/CLI.hpp>
 
+#include <sys/resource.h>
 #include <algorithm>
 #include <atomic>
 #include <csignal>
@@ -20,7 +21,6 @@
 #include <filesystem>
 #include <iostream>
 #include <sstream>
-#include <sys/resource.h>
 
 #ifndef LABOURSHIFT_VERSION
 #define LABOURSHIFT_VERSION "0.0.0"
@@ -67,7 +67,8 @@ using labourshift::cli::month_label;
 using labourshift::cli::with_commas;
 
 /// Mean over replications of metric `offset` at month m (1-based), over finished replications.
-double ensemble_mean(const ls::sim::EnsembleResult& r, std::size_t size, std::size_t offset, int m) {
+double ensemble_mean(const ls::sim::EnsembleResult& r, std::size_t size, std::size_t offset,
+                     int m) {
   double sum = 0;
   int n = 0;
   for (std::size_t k = 0; k < r.values.size(); ++k) {
@@ -85,8 +86,9 @@ void print_summary(const ls::models::Model& model, const ls::sim::EnsembleResult
   const auto& L = model.layout;
   const auto& id = model.ids;
   const std::string& start = model.scenario.run.start;
-  std::printf("\n%-28s %18s %18s\n", "", ("month 1 (" + month_label(start, 0) + ")").c_str(),
-              ("month " + std::to_string(last) + " (" + month_label(start, last - 1) + ")").c_str());
+  std::printf(
+      "\n%-28s %18s %18s\n", "", ("month 1 (" + month_label(start, 0) + ")").c_str(),
+      ("month " + std::to_string(last) + " (" + month_label(start, last - 1) + ")").c_str());
   auto pct = [&](const char* label, std::size_t off) {
     std::printf("%-28s %17.2f%% %17.2f%%\n", label, 100 * ensemble_mean(r, L.size(), off, 1),
                 100 * ensemble_mean(r, L.size(), off, last));
@@ -133,12 +135,14 @@ void write_tables(ls::sim::OutputWriter& out, const ls::models::Model& model) {
   const auto n = static_cast<ls::h5::hsize>(model.data.mobility.rows());
   std::vector<double> a;
   for (Eigen::Index i = 0; i < model.data.mobility.rows(); ++i) {
-    for (Eigen::Index j = 0; j < model.data.mobility.cols(); ++j) a.push_back(model.data.mobility(i, j));
+    for (Eigen::Index j = 0; j < model.data.mobility.cols(); ++j)
+      a.push_back(model.data.mobility(i, j));
   }
   auto mob = occ.create_dataset("mobility", {n, n}, {n, n}, 0.0);
   mob.write({0, 0}, {n, n}, a.data());
   mob.set_attr("unit", std::string("probability per year"));
-  mob.set_attr("description", std::string("A(o, o'): rows origin, columns destination; rows sum to 1"));
+  mob.set_attr("description",
+               std::string("A(o, o'): rows origin, columns destination; rows sum to 1"));
   auto cls = out.root().create_group("firm_classes");
   std::vector<double> share, seller;
   for (const auto& c : model.scenario.firms) {
@@ -160,7 +164,8 @@ int cmd_run(const RunArgs& a) {
   const ls::models::Scenario sc = ls::models::load_scenario(a.scenario, overrides_of(a));
   const std::string out_path = a.output.empty() ? "out/" + sc.run.name + ".h5" : a.output;
   if (fs::exists(out_path) && !a.overwrite) {
-    throw ls::sim::InputError(out_path + ": the output file exists; choose another -o or pass "
+    throw ls::sim::InputError(out_path +
+                              ": the output file exists; choose another -o or pass "
                               "--overwrite to replace it");
   }
   if (fs::is_directory(out_path)) throw ls::sim::InputError(out_path + ": is a directory");
@@ -187,9 +192,11 @@ int cmd_run(const RunArgs& a) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   if (!a.quiet) {
-    std::fprintf(stderr, "labourshift %s: %s, %s workers x %d months x %d replication(s), %d thread(s)\n",
-                 LABOURSHIFT_VERSION, sc.run.name.c_str(), with_commas(static_cast<double>(sc.population.workers)).c_str(),
-                 sc.run.months, sc.run.replications, threads);
+    std::fprintf(stderr,
+                 "labourshift %s: %s, %s workers x %d months x %d replication(s), %d thread(s)\n",
+                 LABOURSHIFT_VERSION, sc.run.name.c_str(),
+                 with_commas(static_cast<double>(sc.population.workers)).c_str(), sc.run.months,
+                 sc.run.replications, threads);
   }
   ls::sim::EnsembleOptions opts;
   opts.replications = sc.run.replications;
@@ -204,7 +211,8 @@ int cmd_run(const RunArgs& a) {
   std::signal(SIGTERM, SIG_DFL);
 
   long long worker_months = 0;
-  for (int m : result.months_done) worker_months += static_cast<long long>(m) * sc.population.workers;
+  for (int m : result.months_done)
+    worker_months += static_cast<long long>(m) * sc.population.workers;
   if (!a.quiet) print_summary(*model, result);
   std::printf("\n%s %s in %.2f s (%.1f M worker-months/s, peak memory %ld MB, %zu bytes/worker)\n",
               result.complete ? "wrote" : "INTERRUPTED: wrote partial results to", out_path.c_str(),
@@ -213,8 +221,10 @@ int cmd_run(const RunArgs& a) {
   if (!result.complete) {
     int done = result.months_done.empty() ? 0 : result.months_done.front();
     for (int m : result.months_done) done = std::min(done, m);
-    std::fprintf(stderr, "labourshift: interrupted after month %d of %d; %s is readable and marked "
-                         "complete = 0\n", done, sc.run.months, out_path.c_str());
+    std::fprintf(stderr,
+                 "labourshift: interrupted after month %d of %d; %s is readable and marked "
+                 "complete = 0\n",
+                 done, sc.run.months, out_path.c_str());
     return kExitInterrupted;
   }
   return 0;
@@ -223,9 +233,10 @@ int cmd_run(const RunArgs& a) {
 int cmd_validate(const std::string& path, const std::vector<std::string>& sets) {
   const ls::models::Scenario sc = ls::models::load_scenario(path, sets);
   auto model = ls::models::Model::build(sc);  // checks the data files too
-  std::printf("%s: valid (%s: %zu occupations, %zu firm classes, %lld workers, %d months from %s)\n",
-              path.c_str(), sc.run.name.c_str(), model->data.size(), model->class_names.size(),
-              static_cast<long long>(sc.population.workers), sc.run.months, sc.run.start.c_str());
+  std::printf(
+      "%s: valid (%s: %zu occupations, %zu firm classes, %lld workers, %d months from %s)\n",
+      path.c_str(), sc.run.name.c_str(), model->data.size(), model->class_names.size(),
+      static_cast<long long>(sc.population.workers), sc.run.months, sc.run.start.c_str());
   return 0;
 }
 
@@ -236,11 +247,12 @@ int cmd_describe(const std::string& format) {
     std::cout << defaults;
     return 0;
   }
-  std::cout << "# Scenario parameters\n\n"
-               "Generated by `labourshift describe` from the one declaration of every parameter in\n"
-               "models/scenario.cpp; a test fails when this file and the code drift apart. Regenerate\n"
-               "with `build/labourshift describe > docs/parameters.md`. Units: 1/month and 1/year are\n"
-               "rates; share is a fraction in [0, 1]; agents are simulated workers.\n";
+  std::cout
+      << "# Scenario parameters\n\n"
+         "Generated by `labourshift describe` from the one declaration of every parameter in\n"
+         "models/scenario.cpp; a test fails when this file and the code drift apart. Regenerate\n"
+         "with `build/labourshift describe > docs/parameters.md`. Units: 1/month and 1/year are\n"
+         "rates; share is a fraction in [0, 1]; agents are simulated workers.\n";
   // One table per scenario block, blocks in order of first declaration.
   const auto params = schema.params();
   std::vector<std::string> tables;
@@ -250,15 +262,18 @@ int cmd_describe(const std::string& format) {
   }
   for (const auto& table : tables) {
     std::cout << "\n## [" << (table == "firms" ? "firms.<name>" : table) << "]\n\n"
-              << "| key | type | default | unit | range | meaning | source |\n|---|---|---|---|---|---|---|\n";
+              << "| key | type | default | unit | range | meaning | source "
+                 "|\n|---|---|---|---|---|---|---|\n";
     for (const auto& p : params) {
       if (p.key.substr(0, p.key.find('.')) != table) continue;
-      std::cout << "| `" << p.key << "` | " << p.type << " | `" << p.default_text << "` | " << p.unit << " | "
-                << p.range << " | " << p.description << " | " << p.source << " |\n";
+      std::cout << "| `" << p.key << "` | " << p.type << " | `" << p.default_text << "` | "
+                << p.unit << " | " << p.range << " | " << p.description << " | " << p.source
+                << " |\n";
     }
   }
   // Each default firm class overrides some of the class defaults above.
-  std::cout << "\n## Default firm classes\n\nA scenario's `[firms.<name>]` table changes the class of that "
+  std::cout << "\n## Default firm classes\n\nA scenario's `[firms.<name>]` table changes the class "
+               "of that "
                "name, or adds one. The defaults:\n\n```toml";
   const auto at = defaults.find("\n[firms.");
   std::cout << (at == std::string::npos ? std::string("\n") : defaults.substr(at)) << "```\n";
@@ -278,10 +293,13 @@ int run_main(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand("run", "run a scenario and write monthly series to HDF5");
   run_cmd->add_option("scenario", run.scenario, "scenario file (TOML)")->required();
   run_cmd->add_option("-o,--output", run.output, "output file (default: out/<scenario name>.h5)");
-  run_cmd->add_option("--seed", run.seed, "random seed (overrides run.seed)")->check(CLI::NonNegativeNumber);
-  run_cmd->add_option("--replications", run.replications, "replications (overrides run.replications)")
+  run_cmd->add_option("--seed", run.seed, "random seed (overrides run.seed)")
+      ->check(CLI::NonNegativeNumber);
+  run_cmd
+      ->add_option("--replications", run.replications, "replications (overrides run.replications)")
       ->check(CLI::PositiveNumber);
-  run_cmd->add_option("--threads", run.threads, "worker threads (default: all cores)")->check(CLI::PositiveNumber);
+  run_cmd->add_option("--threads", run.threads, "worker threads (default: all cores)")
+      ->check(CLI::PositiveNumber);
   run_cmd->add_option("--months", run.months, "months to simulate (overrides run.months)")
       ->check(CLI::PositiveNumber);
   run_cmd->add_option("--set", run.sets, "override a parameter: key.path=value (repeatable)");
@@ -290,7 +308,8 @@ int run_main(int argc, char** argv) {
 
   std::string validate_path;
   std::vector<std::string> validate_sets;
-  auto* val_cmd = app.add_subcommand("validate", "check a scenario and its data files; write nothing");
+  auto* val_cmd =
+      app.add_subcommand("validate", "check a scenario and its data files; write nothing");
   val_cmd->add_option("scenario", validate_path, "scenario file (TOML)")->required();
   val_cmd->add_option("--set", validate_sets, "override a parameter: key.path=value (repeatable)");
 
@@ -301,27 +320,34 @@ int run_main(int argc, char** argv) {
 
   std::vector<std::string> report_inputs;
   std::string report_dir;
-  auto* rep_cmd = app.add_subcommand("report", "figures and an HTML report of output files (several: compared)");
+  auto* rep_cmd = app.add_subcommand(
+      "report", "figures and an HTML report of output files (several: compared)");
   rep_cmd->add_option("inputs", report_inputs, "output files (HDF5)")->required();
-  rep_cmd->add_option("-o,--output", report_dir, "report folder (default: report/<stem of the first input>)");
+  rep_cmd->add_option("-o,--output", report_dir,
+                      "report folder (default: report/<stem of the first input>)");
 
   std::string inspect_path;
-  auto* ins_cmd = app.add_subcommand("inspect", "an output file's metadata, datasets and headline numbers");
+  auto* ins_cmd =
+      app.add_subcommand("inspect", "an output file's metadata, datasets and headline numbers");
   ins_cmd->add_option("file", inspect_path, "output file (HDF5)")->required();
 
   std::string calibration_file;
   std::string calibration_out;
   bool calibration_quiet = false;
-  auto* cal_cmd = app.add_subcommand("calibrate", "fit scenario parameters to targets (method of simulated moments)");
+  auto* cal_cmd = app.add_subcommand(
+      "calibrate", "fit scenario parameters to targets (method of simulated moments)");
   cal_cmd->add_option("calibration", calibration_file, "calibration file (TOML)")->required();
-  cal_cmd->add_option("-o,--output", calibration_out, "folder for calibrated.toml, fit.csv, evaluations.csv");
+  cal_cmd->add_option("-o,--output", calibration_out,
+                      "folder for calibrated.toml, fit.csv, evaluations.csv");
   cal_cmd->add_flag("--quiet", calibration_quiet, "no progress line");
   bool calibration_overwrite = false;
-  cal_cmd->add_flag("--overwrite", calibration_overwrite, "replace calibrated.toml, fit.csv and evaluations.csv");
+  cal_cmd->add_flag("--overwrite", calibration_overwrite,
+                    "replace calibrated.toml, fit.csv and evaluations.csv");
 
   std::vector<std::string> compare_files;
   std::string compare_window;
-  auto* cmp_cmd = app.add_subcommand("compare", "key indicators of several output files side by side");
+  auto* cmp_cmd =
+      app.add_subcommand("compare", "key indicators of several output files side by side");
   cmp_cmd->add_option("files", compare_files, "output files (HDF5)")->required()->expected(1, -1);
   cmp_cmd->add_option("--months", compare_window,
                       "window of months, 1-based: M (one month) or A:B (default: the whole run)");
@@ -342,9 +368,11 @@ int run_main(int argc, char** argv) {
     if (*cal_cmd) {
       auto spec = ls::analysis::load_calibration(calibration_file);
       if (!calibration_out.empty()) spec.output = calibration_out;
-      if (!spec.output.empty() && std::filesystem::exists(std::filesystem::path(spec.output) / "calibrated.toml") &&
+      if (!spec.output.empty() &&
+          std::filesystem::exists(std::filesystem::path(spec.output) / "calibrated.toml") &&
           !calibration_overwrite) {
-        throw ls::sim::InputError(spec.output + "/calibrated.toml exists; choose another -o or pass --overwrite");
+        throw ls::sim::InputError(spec.output +
+                                  "/calibrated.toml exists; choose another -o or pass --overwrite");
       }
       (void)ls::analysis::calibrate(spec, calibration_quiet);
       return 0;

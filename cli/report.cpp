@@ -40,7 +40,8 @@ void require_hdf5_file(const std::string& path) {
     h5::File f = h5::File::open_read(path);
     f.close();
   } catch (const h5::Error&) {
-    throw InputError(path + ": not an HDF5 file (expected an output file written by 'labourshift run')");
+    throw InputError(path +
+                     ": not an HDF5 file (expected an output file written by 'labourshift run')");
   }
 }
 
@@ -55,8 +56,10 @@ void check_report_dir(const fs::path& dir) {
   if (!fs::is_directory(dir, ec)) {
     throw InputError(dir.string() + ": exists and is not a folder; choose another -o");
   }
-  if (fs::is_empty(dir, ec) || fs::is_regular_file(dir / labourshift::cli::kReportMarker, ec)) return;
-  throw InputError(dir.string() + ": the folder exists and was not made by 'labourshift report' (no " +
+  if (fs::is_empty(dir, ec) || fs::is_regular_file(dir / labourshift::cli::kReportMarker, ec))
+    return;
+  throw InputError(dir.string() +
+                   ": the folder exists and was not made by 'labourshift report' (no " +
                    labourshift::cli::kReportMarker +
                    " marker); choose another -o or remove it, so nothing you wrote is overwritten");
 }
@@ -91,13 +94,15 @@ int run_process(const std::vector<std::string>& args, const std::vector<std::str
   pid_t pid = 0;
   const int rc = posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), envp.data());
   if (rc != 0) {
-    std::fprintf(stderr, "labourshift: error: cannot start %s: %s\n", args[0].c_str(), std::strerror(rc));
+    std::fprintf(stderr, "labourshift: error: cannot start %s: %s\n", args[0].c_str(),
+                 std::strerror(rc));
     return 1;
   }
   int status = 0;
   while (waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) {
-      std::fprintf(stderr, "labourshift: error: waiting for %s: %s\n", args[0].c_str(), std::strerror(errno));
+      std::fprintf(stderr, "labourshift: error: waiting for %s: %s\n", args[0].c_str(),
+                   std::strerror(errno));
       return 1;
     }
   }
@@ -111,7 +116,8 @@ int run_process(const std::vector<std::string>& args, const std::vector<std::str
 int cmd_report(const std::vector<std::string>& inputs, const std::string& out_dir) {
   if (inputs.empty()) throw InputError("report: give at least one output file");
   for (const auto& in : inputs) labourshift::cli::require_hdf5_file(in);
-  const fs::path dir = out_dir.empty() ? fs::path("report") / fs::path(inputs.front()).stem() : fs::path(out_dir);
+  const fs::path dir =
+      out_dir.empty() ? fs::path("report") / fs::path(inputs.front()).stem() : fs::path(out_dir);
   check_report_dir(dir);
 
   const std::string python = LABOURSHIFT_PYTHON;
@@ -126,11 +132,13 @@ int cmd_report(const std::vector<std::string>& inputs, const std::string& out_di
     return 1;
   }
   if (!fs::is_directory(fs::path(analysis) / "labourshift_analysis")) {
-    std::fprintf(stderr, "labourshift: error: %s/labourshift_analysis: the report package is missing\n",
+    std::fprintf(stderr,
+                 "labourshift: error: %s/labourshift_analysis: the report package is missing\n",
                  analysis.c_str());
     return 1;
   }
-  std::vector<std::string> args = {python, "-m", "labourshift_analysis.report", "-o", dir.string(), "--"};
+  std::vector<std::string> args = {python, "-m",         "labourshift_analysis.report",
+                                   "-o",   dir.string(), "--"};
   args.insert(args.end(), inputs.begin(), inputs.end());
   return run_process(args, child_environment(analysis));
 }

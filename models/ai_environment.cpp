@@ -27,8 +27,8 @@ double core_demand_index(const MacroParams& m, int month) {
   const double t = static_cast<double>(month);
   double level = std::pow(1.0 + m.core_growth_per_year, t / 12.0);
   if (m.path == "cycle") {
-    level *= 1.0 + m.cycle_amplitude *
-                       std::sin(2.0 * std::numbers::pi * t / static_cast<double>(m.cycle_period_months));
+    level *= 1.0 + m.cycle_amplitude * std::sin(2.0 * std::numbers::pi * t /
+                                                static_cast<double>(m.cycle_period_months));
   } else if (m.path == "recession" && month >= m.recession_month) {
     const double since = t - static_cast<double>(m.recession_month);
     const double left =
@@ -44,7 +44,8 @@ double ai_growth_per_year(const AiParams& ai, int month) {
   if (ai.bust_month > 0 && month >= ai.bust_month) return ai.post_bust_growth_per_year;
   return ai.growth_long_run_per_year +
          (ai.growth_start_per_year - ai.growth_long_run_per_year) *
-             std::pow(0.5, static_cast<double>(month) / static_cast<double>(ai.growth_halflife_months));
+             std::pow(0.5,
+                      static_cast<double>(month) / static_cast<double>(ai.growth_halflife_months));
 }
 
 double ai_market_index(const AiParams& ai, int month) {

@@ -8,19 +8,22 @@
 
 namespace labourshift::models {
 
-void enter_labour_force(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ,
-                        const Stocks& stocks, WorkerTable& W, MonthFlows& flows) {
+void enter_labour_force(const Model& m, DrawKey key, const Environment& env,
+                        const OccupationState& occ, const Stocks& stocks, WorkerTable& W,
+                        MonthFlows& flows) {
   const Scenario& sc = m.scenario;
   const std::size_t O = m.data.size();
   const int month = env.month;
   // Graduates join unemployment every month, trained in proportion to
   // employment `lag` months ago, tilted toward occupations that were growing then.
   const auto& wp = sc.workers;
-  const double labour_force = std::accumulate(stocks.employed.begin(), stocks.employed.end(), 0.0) +
-                              std::accumulate(stocks.unemployed.begin(), stocks.unemployed.end(), 0.0) +
-                              std::accumulate(stocks.founders.begin(), stocks.founders.end(), 0.0);
+  const double labour_force =
+      std::accumulate(stocks.employed.begin(), stocks.employed.end(), 0.0) +
+      std::accumulate(stocks.unemployed.begin(), stocks.unemployed.end(), 0.0) +
+      std::accumulate(stocks.founders.begin(), stocks.founders.end(), 0.0);
   const std::uint64_t seed = key.seed;
-  sim::Stream count_rng(seed, key.replication, static_cast<std::uint32_t>(month), stream::kEntry, 0xffffffffU);
+  sim::Stream count_rng(seed, key.replication, static_cast<std::uint32_t>(month), stream::kEntry,
+                        0xffffffffU);
   const double expected = labour_force * wp.entrant_rate_per_year / 12.0;
   const auto n_new = static_cast<std::size_t>(std::floor(expected + count_rng.uniform()));
   if (n_new == 0) return;
@@ -38,9 +41,11 @@ void enter_labour_force(const Model& m, DrawKey key, const Environment& env, con
   const std::size_t first = W.size();
   W.append(n_new);
   for (std::size_t row = first; row < first + n_new; ++row) {
-    sim::Stream rng(seed, key.replication, static_cast<std::uint32_t>(month), stream::kEntry, W.id[row]);
+    sim::Stream rng(seed, key.replication, static_cast<std::uint32_t>(month), stream::kEntry,
+                    W.id[row]);
     const double u = rng.uniform() * acc;
-    const auto o = std::min(static_cast<std::size_t>(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin()), O - 1);
+    const auto o = std::min(
+        static_cast<std::size_t>(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin()), O - 1);
     W.status[row] = static_cast<std::uint8_t>(Status::kUnemployed);
     W.occupation[row] = static_cast<std::uint8_t>(o);
     W.age[row] = static_cast<std::uint8_t>(wp.entrant_age);

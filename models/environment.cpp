@@ -8,7 +8,8 @@
 
 namespace labourshift::models {
 
-void update_environment(const Model& m, int month, const FirmTable& F, const OccupationState& occ, Environment& env) {
+void update_environment(const Model& m, int month, const FirmTable& F, const OccupationState& occ,
+                        Environment& env) {
   const Scenario& sc = m.scenario;
   const auto& ai = sc.ai;
   env.month = month;
@@ -21,9 +22,11 @@ void update_environment(const Model& m, int month, const FirmTable& F, const Occ
   env.operability = std::pow(1.0 + sc.reliability.operability_growth_per_year, month / 12.0);
   // AI services exist only while AI can do something: with zero capability there is no market.
   const double a0 = ai_capability(ai, 0);
-  const double capability_factor = a0 > 0 ? std::min(1.0, env.capability / a0) : (env.capability > 0 ? 1.0 : 0.0);
+  const double capability_factor =
+      a0 > 0 ? std::min(1.0, env.capability / a0) : (env.capability > 0 ? 1.0 : 0.0);
   env.market = env.market0 * ai_market_index(ai, month) * capability_factor;
-  env.adoption_target = adoption_targets(m, occ, env.capability, env.price * (1.0 + sc.policy.compute_tax));
+  env.adoption_target =
+      adoption_targets(m, occ, env.capability, env.price * (1.0 + sc.policy.compute_tax));
   // AI demand is shared in proportion to K^phi over active sellers (last month's capacity);
   // a serial sum in firm order keeps it deterministic.
   env.share_denominator = 0;

@@ -14,7 +14,8 @@ namespace {
 constexpr std::size_t kFirmGrain = 256;
 }  // namespace
 
-void account_firms(const Model& m, DrawKey key, const Environment& env, FirmTable& F, MonthFlows& flows) {
+void account_firms(const Model& m, DrawKey key, const Environment& env, FirmTable& F,
+                   MonthFlows& flows) {
   // Cash += revenue - wages - capex payments - opex - other costs - incident losses - layoff
   // costs, and reliability: load ratio rho = used compute / (capacity Q_f can operate);
   // incident hazard h0 rho^eta; an incident costs a share of the month's AI revenue.
@@ -40,11 +41,13 @@ void account_firms(const Model& m, DrawKey key, const Environment& env, FirmTabl
     // Incidents hit AI services: firms that sell AI and had knowledge staff to run it.
     if (c.ai_seller && F.knowledge_capacity[f] > 0 && F.ai_revenue[f] > 0) {
       const double operable = F.knowledge[f] * F.knowledge_capacity[f] * env.operability;
-      const double load = operable > 0 ? std::min(F.compute_used[f] / operable, rules::kMaxLoadRatio) : rules::kMaxLoadRatio;
+      const double load = operable > 0
+                              ? std::min(F.compute_used[f] / operable, rules::kMaxLoadRatio)
+                              : rules::kMaxLoadRatio;
       F.load_ratio[f] = load;
       const double hazard = rules::incident_hazard(rel, load);
-      sim::Stream rng(key.seed, key.replication, static_cast<std::uint32_t>(env.month), stream::kIncident,
-                      static_cast<std::uint32_t>(f));
+      sim::Stream rng(key.seed, key.replication, static_cast<std::uint32_t>(env.month),
+                      stream::kIncident, static_cast<std::uint32_t>(f));
       if (rng.uniform() < hazard) {
         F.incident[f] = 1;
         F.incident_cost[f] = rel.incident_cost_share * F.ai_revenue[f];
@@ -54,15 +57,18 @@ void account_firms(const Model& m, DrawKey key, const Environment& env, FirmTabl
     // layoffs the disclosure (reputation) and retraining-mandate costs.
     {
       double staff = 0;
-      for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) staff += F.headcount[F.cell(f, F.live_occ[li])];
+      for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li)
+        staff += F.headcount[F.cell(f, F.live_occ[li])];
       const std::int32_t* lay = F.layoffs.data() + f * kLayoffReasons;
       const double ai_layoffs = lay[kLayoffAutomation] + lay[kLayoffCapexFunding];
       const double mean_wage = staff > 0 ? F.wage_bill[f] / staff : 0.0;
-      F.layoff_costs[f] = sc.policy.severance_months * mean_wage * (lay[kLayoffDemand] + ai_layoffs) +
-                          rules::ai_layoff_cost_months(sc.policy, mean_wage) * mean_wage * ai_layoffs;
+      F.layoff_costs[f] =
+          sc.policy.severance_months * mean_wage * (lay[kLayoffDemand] + ai_layoffs) +
+          rules::ai_layoff_cost_months(sc.policy, mean_wage) * mean_wage * ai_layoffs;
     }
-    const double change = F.core_revenue[f] + F.ai_revenue[f] - F.incident_cost[f] - F.wage_bill[f] -
-                          F.capex_payment[f] - F.opex[f] - F.other_costs[f] - F.layoff_costs[f];
+    const double change = F.core_revenue[f] + F.ai_revenue[f] - F.incident_cost[f] -
+                          F.wage_bill[f] - F.capex_payment[f] - F.opex[f] - F.other_costs[f] -
+                          F.layoff_costs[f];
     F.cash_change[f] = change;
     F.cash[f] += change;
     const double revenue = F.core_revenue[f] + F.ai_revenue[f];

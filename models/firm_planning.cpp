@@ -42,17 +42,18 @@ struct PlanContext {
   std::vector<Slots> slots;     ///< by class
 };
 
-PlanContext plan_context(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ,
-                         FirmTable& F) {
+PlanContext plan_context(const Model& m, DrawKey key, const Environment& env,
+                         const OccupationState& occ, FirmTable& F) {
   const Scenario& sc = m.scenario;
   const std::size_t O = m.data.size(), K = m.class_names.size();
-  PlanContext x{m, sc, key, env, occ, O, rules::layoff_kept_share(sc.policy.severance_months), {}, {}};
+  PlanContext x{m,  sc, key, env, occ, O, rules::layoff_kept_share(sc.policy.severance_months),
+                {}, {}};
   const double sev = sc.policy.severance_months;
   x.ai_kept.resize(K * O);
   for (std::size_t k = 0; k < K; ++k) {
     for (std::size_t o = 0; o < O; ++o) {
-      x.ai_kept[k * O + o] =
-          rules::layoff_kept_share(sev, rules::ai_layoff_cost_months(sc.policy, occ.wage[o] * m.class_premium[k]));
+      x.ai_kept[k * O + o] = rules::layoff_kept_share(
+          sev, rules::ai_layoff_cost_months(sc.policy, occ.wage[o] * m.class_premium[k]));
     }
   }
   const auto t = static_cast<std::size_t>(env.month);
@@ -61,8 +62,9 @@ PlanContext plan_context(const Model& m, DrawKey key, const Environment& env, co
     const std::size_t ring = F.vintages.months();
     const auto life = static_cast<std::size_t>(c.capacity_life_months) % ring;
     const auto lag = static_cast<std::size_t>(std::max(1, c.capex_lag_months));
-    x.slots.push_back(Slots{F.pipeline.row(t), F.vintages.row(t + ring - life), F.vintages.row(t + lag + ring - life),
-                            F.vintages.row(t), F.payments.row(t), F.pipeline.row(t + lag),
+    x.slots.push_back(Slots{F.pipeline.row(t), F.vintages.row(t + ring - life),
+                            F.vintages.row(t + lag + ring - life), F.vintages.row(t),
+                            F.payments.row(t), F.pipeline.row(t + lag),
                             F.payments.row(t + static_cast<std::size_t>(c.payment_months))});
   }
   return x;
@@ -91,7 +93,8 @@ void advance_capacity(FirmTable& F, std::size_t f, const Slots& ring) {
 
 /// 2. Revenue: core demand D(t) exp(z_f) with an AR(1) firm shock; AI demand shared by K^phi.
 /// Returns the core workload scale D(t) exp(z_f).
-double firm_revenue(const PlanContext& x, FirmTable& F, std::size_t f, const FirmClassParams& c, sim::Stream& rng) {
+double firm_revenue(const PlanContext& x, FirmTable& F, std::size_t f, const FirmClassParams& c,
+                    sim::Stream& rng) {
   const Environment& env = x.env;
   const double rho_z = x.sc.macro.firm_shock_persistence;
   const double sd_z = x.sc.macro.firm_shock_sd;
@@ -102,7 +105,8 @@ double firm_revenue(const PlanContext& x, FirmTable& F, std::size_t f, const Fir
   F.core_revenue[f] = F.core_revenue0[f] * scale;
   double demand_ai = 0;
   if (c.ai_seller && env.share_denominator > 0) {
-    demand_ai = env.market * F.ai_attraction[f] * std::pow(F.capacity[f], x.sc.ai.share_elasticity) / env.share_denominator;
+    demand_ai = env.market * F.ai_attraction[f] *
+                std::pow(F.capacity[f], x.sc.ai.share_elasticity) / env.share_denominator;
   }
   F.ai_demand[f] = demand_ai;
   return scale;
@@ -111,8 +115,8 @@ double firm_revenue(const PlanContext& x, FirmTable& F, std::size_t f, const Fir
 /// 3. Adoption theta moves toward its target; labour requirements L* from the workload, adoption
 /// and AI-fluent productivity; AI roles for the knowledge the compute needs; manager spans widen
 /// with adoption. Returns the compute automation uses.
-double plan_requirements(const PlanContext& x, FirmTable& F, std::size_t f, const FirmClassParams& c, double scale,
-                         double used_last_month) {
+double plan_requirements(const PlanContext& x, FirmTable& F, std::size_t f,
+                         const FirmClassParams& c, double scale, double used_last_month) {
   const Scenario& sc = x.sc;
   const auto& ai = sc.ai;
   const auto& occs = x.m.data.occupations;
@@ -127,12 +131,14 @@ double plan_requirements(const PlanContext& x, FirmTable& F, std::size_t f, cons
   }
   // AI literacy of the firm's staff (a snapshot: the worker pass reads it while headcounts
   // change under it).
-  F.mean_literacy[f] = staff > 0 ? static_cast<float>(static_cast<double>(F.literacy_sum[f]) * 1e-4 / staff) : 0.0F;
+  F.mean_literacy[f] =
+      staff > 0 ? static_cast<float>(static_cast<double>(F.literacy_sum[f]) * 1e-4 / staff) : 0.0F;
   // Knowledge staff needed to run the compute in use at the start-of-run load ratio; AI roles
   // are hired to fill what the knowledge base lacks.
   double knowledge_gap = 0;
   if (F.knowledge_capacity[f] > 0) {
-    const double needed = used_last_month / (F.knowledge_capacity[f] * env.operability * sc.reliability.initial_load);
+    const double needed =
+        used_last_month / (F.knowledge_capacity[f] * env.operability * sc.reliability.initial_load);
     knowledge_gap = std::max(0.0, needed - F.knowledge0[f]);
   }
   for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) {
@@ -172,16 +178,18 @@ double plan_requirements(const PlanContext& x, FirmTable& F, std::size_t f, cons
     const std::size_t o = F.live_occ[li];
     if (!occs[o].manager) continue;
     const std::size_t cell = F.cell(f, o);
-    F.requirement[cell] = static_cast<float>(F.base_requirement[cell] * nonmgr_req / base * span_ratio);
-    F.requirement_no_ai[cell] = static_cast<float>(F.base_requirement[cell] * nonmgr_req_no_ai / base);
+    F.requirement[cell] =
+        static_cast<float>(F.base_requirement[cell] * nonmgr_req / base * span_ratio);
+    F.requirement_no_ai[cell] =
+        static_cast<float>(F.base_requirement[cell] * nonmgr_req_no_ai / base);
   }
   return auto_compute;
 }
 
 /// 4-5. AI serving and utilisation; the compute target and orders (adaptive expectations
 /// extrapolate recent growth), paid in equal instalments; opex and other costs.
-void serve_and_order(const PlanContext& x, FirmTable& F, std::size_t f, const FirmClassParams& c, const Slots& ring,
-                     double auto_compute) {
+void serve_and_order(const PlanContext& x, FirmTable& F, std::size_t f, const FirmClassParams& c,
+                     const Slots& ring, double auto_compute) {
   const Scenario& sc = x.sc;
   const auto& ai = sc.ai;
   const Environment& env = x.env;
@@ -189,25 +197,28 @@ void serve_and_order(const PlanContext& x, FirmTable& F, std::size_t f, const Fi
   const auto life = static_cast<std::size_t>(c.capacity_life_months);
   const double serving = std::max(0.0, F.capacity[f] - auto_compute) * ai.revenue_per_gpu_month;
   F.ai_revenue[f] = std::min(demand_ai, serving);
-  F.compute_used[f] = std::min(auto_compute, F.capacity[f]) + F.ai_revenue[f] / ai.revenue_per_gpu_month;
+  F.compute_used[f] =
+      std::min(auto_compute, F.capacity[f]) + F.ai_revenue[f] / ai.revenue_per_gpu_month;
   if (F.ai_demand_prev[f] > 0 && demand_ai > 0) {
     const double observed = demand_ai / F.ai_demand_prev[f] - 1.0;
-    F.growth_expectation[f] = c.expectation_weight * F.growth_expectation[f] +
-                              (1.0 - c.expectation_weight) * observed;
+    F.growth_expectation[f] =
+        c.expectation_weight * F.growth_expectation[f] + (1.0 - c.expectation_weight) * observed;
   }
   F.ai_demand_prev[f] = demand_ai;
   const auto lag = std::max(1, c.capex_lag_months);
   double growth_factor = 1.0;  // (1 + g)^lag by multiplication: lag is a small integer
   for (int j = 0; j < lag; ++j) growth_factor *= 1.0 + F.growth_expectation[f];
   const double expected = demand_ai * growth_factor;
-  const double target_k = (auto_compute + expected / ai.revenue_per_gpu_month) * (1.0 + c.capacity_headroom);
+  const double target_k =
+      (auto_compute + expected / ai.revenue_per_gpu_month) * (1.0 + c.capacity_headroom);
   // Supply line: capacity at arrival = K + pipeline - retirements due before then.
   const double gap = target_k - (F.capacity[f] + F.pipeline_total[f] - F.retiring_window[f]);
   const double order = std::max(0.0, c.order_speed * gap);
   if (order > 0) {
     ring.ordered[f] += order;
     F.pipeline_total[f] += order;
-    const double cost = order * env.price * static_cast<double>(life) * (1.0 + sc.policy.compute_tax);
+    const double cost =
+        order * env.price * static_cast<double>(life) * (1.0 + sc.policy.compute_tax);
     // Equal instalments over `pay` months from now: the firm's instalment rate rises now and
     // falls back when the schedule ends (a difference array, O(1) per order).
     const auto pay = static_cast<std::size_t>(c.payment_months);
@@ -223,19 +234,21 @@ void serve_and_order(const PlanContext& x, FirmTable& F, std::size_t f, const Fi
 
 /// 6. Budget constraint: when the projected cash margin falls below target, cut the most exposed
 /// headcount (exposure x wage) to fund compute; AI roles are kept. capex_cut[o]: the cut.
-void budget_cuts(const PlanContext& x, FirmTable& F, std::size_t f, const FirmClassParams& c, sim::Stream& rng,
-                 std::array<float, 256>& capex_cut) {
+void budget_cuts(const PlanContext& x, FirmTable& F, std::size_t f, const FirmClassParams& c,
+                 sim::Stream& rng, std::array<float, 256>& capex_cut) {
   const auto& occs = x.m.data.occupations;
   const Model& m = x.m;
   const OccupationState& occ = x.occ;
   const double revenue = F.core_revenue[f] + F.ai_revenue[f];
-  const double cash_flow = revenue - F.wage_bill[f] - F.capex_payment[f] - F.opex[f] - F.other_costs[f];
+  const double cash_flow =
+      revenue - F.wage_bill[f] - F.capex_payment[f] - F.opex[f] - F.other_costs[f];
   // Only the squeeze that compute spending above its start share of revenue causes is funded
   // by cuts; a shortfall from weak core demand is the demand gap's business.
   const double compute_cost = F.capex_payment[f] + F.opex[f];
   const double compute_excess = compute_cost - F.compute_cost_share0[f] * revenue;
   const double shortfall = std::min(c.target_margin * revenue - cash_flow, compute_excess);
-  for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) capex_cut[F.live_occ[li]] = 0.0F;
+  for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li)
+    capex_cut[F.live_occ[li]] = 0.0F;
   if (shortfall > 0) {
     double budget = std::min(shortfall, c.max_budget_cut_share * F.wage_bill[f]);
     std::array<std::pair<double, std::size_t>, 256> order_cells;  // no heap allocation per firm
@@ -252,7 +265,8 @@ void budget_cuts(const PlanContext& x, FirmTable& F, std::size_t f, const FirmCl
       const std::size_t cell = F.cell(f, o);
       const double w = occ.wage[o] * m.class_premium[F.firm_class[f]];
       // Random rounding keeps small firms from cutting a whole worker for a cent of shortfall.
-      const double n = std::min(static_cast<double>(F.headcount[cell]), std::floor(budget / w + rng.uniform()));
+      const double n =
+          std::min(static_cast<double>(F.headcount[cell]), std::floor(budget / w + rng.uniform()));
       capex_cut[o] = static_cast<float>(n);
       F.budget_freeze[cell] += static_cast<float>(n);
       budget -= n * w;
@@ -274,12 +288,15 @@ void set_layoff_odds(const PlanContext& x, FirmTable& F, std::size_t f, const Fi
     const std::size_t o = F.live_occ[li];
     const std::size_t cell = F.cell(f, o);
     const double h = F.headcount[cell];
-    const double required = std::max(0.0, static_cast<double>(F.requirement[cell]) - F.budget_freeze[cell] + capex_cut[o]);
-    F.requirement[cell] = static_cast<float>(std::max(0.0, static_cast<double>(F.requirement[cell]) - F.budget_freeze[cell]));
+    const double required = std::max(
+        0.0, static_cast<double>(F.requirement[cell]) - F.budget_freeze[cell] + capex_cut[o]);
+    F.requirement[cell] = static_cast<float>(
+        std::max(0.0, static_cast<double>(F.requirement[cell]) - F.budget_freeze[cell]));
     double n_demand = 0, n_auto = 0;
     if (h > required) {
       const double n = std::floor(c.layoff_speed * (h - required) + 0.5);
-      const double excess_demand = std::max(0.0, h - std::max(required, static_cast<double>(F.requirement_no_ai[cell])));
+      const double excess_demand =
+          std::max(0.0, h - std::max(required, static_cast<double>(F.requirement_no_ai[cell])));
       n_demand = std::floor(n * excess_demand / (h - required) + 0.5);
       n_auto = n - n_demand;
     }
@@ -288,7 +305,8 @@ void set_layoff_odds(const PlanContext& x, FirmTable& F, std::size_t f, const Fi
     n_demand *= x.demand_kept;
     n_auto *= x.ai_kept[F.firm_class[f] * O + o];
     n_capex *= x.ai_kept[F.firm_class[f] * O + o];
-    F.odds[cell] = CellOdds{quantise_probability(F.adoption[cell]), quantise_probability(h > 0 ? n_demand / h : 0.0),
+    F.odds[cell] = CellOdds{quantise_probability(F.adoption[cell]),
+                            quantise_probability(h > 0 ? n_demand / h : 0.0),
                             quantise_probability(h > 0 ? n_auto / h : 0.0),
                             quantise_probability(h > 0 ? n_capex / h : 0.0)};
   }
@@ -315,8 +333,8 @@ void plan_firm(const PlanContext& x, FirmTable& F, std::size_t f) {
   }
   const Slots& ring = x.slots[F.firm_class[f]];
   advance_capacity(F, f, ring);
-  sim::Stream rng(x.key.seed, x.key.replication, static_cast<std::uint32_t>(x.env.month), stream::kFirmPlan,
-                  static_cast<std::uint32_t>(f));
+  sim::Stream rng(x.key.seed, x.key.replication, static_cast<std::uint32_t>(x.env.month),
+                  stream::kFirmPlan, static_cast<std::uint32_t>(f));
   const double scale = firm_revenue(x, F, f, c, rng);
   const double auto_compute = plan_requirements(x, F, f, c, scale, used_last_month);
   serve_and_order(x, F, f, c, ring, auto_compute);
@@ -327,13 +345,14 @@ void plan_firm(const PlanContext& x, FirmTable& F, std::size_t f) {
 
 }  // namespace
 
-void plan_firms(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ, FirmTable& F) {
+void plan_firms(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ,
+                FirmTable& F) {
   const PlanContext x = plan_context(m, key, env, occ, F);
   sim::for_each_index(F.size(), kFirmGrain, [&](std::size_t f) { plan_firm(x, F, f); });
 }
 
-void plan_firms_reference(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ,
-                          FirmTable& F) {
+void plan_firms_reference(const Model& m, DrawKey key, const Environment& env,
+                          const OccupationState& occ, FirmTable& F) {
   const PlanContext x = plan_context(m, key, env, occ, F);
   for (std::size_t f = 0; f < F.size(); ++f) plan_firm(x, F, f);
 }

@@ -6,8 +6,8 @@
 
 namespace labourshift::models {
 
-void create_founder_firms(const Model& m, const Environment& env, const OccupationState& occ, FirmTable& F,
-                          WorkerTable& W, MonthFlows& flows, MonthLists& lists) {
+void create_founder_firms(const Model& m, const Environment& env, const OccupationState& occ,
+                          FirmTable& F, WorkerTable& W, MonthFlows& flows, MonthLists& lists) {
   // Serial, in row order. The rest of `firm_size` are vacancies in the founder's occupation and
   // the class's largest occupation.
   const Scenario& sc = m.scenario;
@@ -17,7 +17,8 @@ void create_founder_firms(const Model& m, const Environment& env, const Occupati
   const auto& c = sc.firms[k].value;
   // The class's largest occupation, by the same mix its firms were staffed with at the start.
   const std::vector<double> mix = class_mix(m.data, c);
-  const auto main_occ = static_cast<std::size_t>(std::max_element(mix.begin(), mix.end()) - mix.begin());
+  const auto main_occ =
+      static_cast<std::size_t>(std::max_element(mix.begin(), mix.end()) - mix.begin());
   const double buffer = 1.0 + sc.labour.vacancy_rate;
   WorkerTable& w = W;
   for (const std::uint32_t i : lists.founders_creating) {

@@ -22,8 +22,8 @@ constexpr std::size_t kHireBlock = 2048;
 /// occupation, firms in ascending order within each. Built in parallel over blocks of firms:
 /// count per block and occupation, prefix-sum in block order, then each block fills its own
 /// ranges (the same book for any thread count). slot_occ: the occupation of each slot.
-VacancyBook post_vacancies(const Model& m, const OccupationState& occ, FirmTable& F, MonthFlows& flows,
-                           std::vector<std::uint8_t>& slot_occ) {
+VacancyBook post_vacancies(const Model& m, const OccupationState& occ, FirmTable& F,
+                           MonthFlows& flows, std::vector<std::uint8_t>& slot_occ) {
   const std::size_t O = m.data.size(), K = m.class_names.size();
   VacancyBook book;
   book.occ_begin.assign(O + 1, 0);
@@ -54,7 +54,8 @@ VacancyBook post_vacancies(const Model& m, const OccupationState& occ, FirmTable
     for (std::size_t k = 0; k < K; ++k) flows.cls_vacancies[k] += block_class[b * K + k];
   }
   for (std::size_t o = 0; o < O; ++o) {
-    book.occ_begin[o + 1] = book.occ_begin[o] + static_cast<std::uint32_t>(flows.vacancies_posted[o]);
+    book.occ_begin[o + 1] =
+        book.occ_begin[o] + static_cast<std::uint32_t>(flows.vacancies_posted[o]);
   }
   // Block b's first slot in occupation o: the occupation's start plus earlier blocks' counts.
   std::vector<std::uint32_t> block_start(nb * O);
@@ -93,13 +94,20 @@ std::vector<Seeker> gather_seekers(const Model& m, const Environment& env, const
                                    const MonthLists& lists, MonthFlows& flows) {
   const Scenario& sc = m.scenario;
   std::vector<Seeker> seekers(lists.seekers.size());
-  const auto on_benefits = static_cast<float>(1.0 - sc.policy.ui_search_effect * sc.policy.ui_replacement_rate);
+  const auto on_benefits =
+      static_cast<float>(1.0 - sc.policy.ui_search_effect * sc.policy.ui_replacement_rate);
   sim::for_each_index(lists.seekers.size(), 2048, [&](std::size_t i) {
     const std::uint32_t row = lists.seekers[i];
     const float intensity = w.spell[row] <= sc.policy.ui_months ? on_benefits : 1.0F;
     const bool ai_displaced = is_ai_attributed(static_cast<Reason>(w.reason[row]));
-    seekers[i] = Seeker{w.id[row], w.occupation[row], w.spell[row], w.literacy[row], 0.0F, intensity,
-                        ai_displaced ? static_cast<float>(sc.policy.hiring_subsidy) : 0.0F, row};
+    seekers[i] = Seeker{w.id[row],
+                        w.occupation[row],
+                        w.spell[row],
+                        w.literacy[row],
+                        0.0F,
+                        intensity,
+                        ai_displaced ? static_cast<float>(sc.policy.hiring_subsidy) : 0.0F,
+                        row};
   });
   std::fill(flows.seekers_by_occ.begin(), flows.seekers_by_occ.end(), 0);
   for (const Seeker& sk : seekers) ++flows.seekers_by_occ[sk.occupation];
@@ -110,8 +118,8 @@ std::vector<Seeker> gather_seekers(const Model& m, const Environment& env, const
   sim::for_each_index(lists.job_searchers.size(), 2048, [&](std::size_t k) {
     const std::uint32_t row = lists.job_searchers[k];
     const auto reservation = static_cast<float>(w.wage[row] * above);
-    seekers[n_unemployed + k] =
-        Seeker{w.id[row], w.occupation[row], 0, w.literacy[row], reservation, ojs_intensity, 0.0F, row};
+    seekers[n_unemployed + k] = Seeker{w.id[row],   w.occupation[row], 0,    w.literacy[row],
+                                       reservation, ojs_intensity,     0.0F, row};
   });
   return seekers;
 }
@@ -119,13 +127,20 @@ std::vector<Seeker> gather_seekers(const Model& m, const Environment& env, const
 /// Counts of one block of hires, joined in block order.
 struct HireTally {
   std::vector<std::int64_t> hires, job_finds, job_to_job, ltu_hired, ui_expired_hired;  ///< [o]
-  std::vector<std::int64_t> cls_hires;                  ///< [k]
+  std::vector<std::int64_t> cls_hires;                                                  ///< [k]
   std::vector<std::int64_t> reemploy_ai, reemploy_other;  ///< by months unemployed
-  std::vector<std::int64_t> transitions;                ///< [from * O + to]
+  std::vector<std::int64_t> transitions;                  ///< [from * O + to]
 
   HireTally(std::size_t O, std::size_t K)
-      : hires(O, 0), job_finds(O, 0), job_to_job(O, 0), ltu_hired(O, 0), ui_expired_hired(O, 0), cls_hires(K, 0),
-        reemploy_ai(RunTotals::kSpellBins, 0), reemploy_other(RunTotals::kSpellBins, 0), transitions(O * O, 0) {}
+      : hires(O, 0),
+        job_finds(O, 0),
+        job_to_job(O, 0),
+        ltu_hired(O, 0),
+        ui_expired_hired(O, 0),
+        cls_hires(K, 0),
+        reemploy_ai(RunTotals::kSpellBins, 0),
+        reemploy_other(RunTotals::kSpellBins, 0),
+        transitions(O * O, 0) {}
 
   void join_into(MonthFlows& flows, RunTotals& totals) const {
     auto add = [](std::vector<std::int64_t>& to, const std::vector<std::int64_t>& from) {
@@ -151,9 +166,9 @@ struct HireTally {
 /// block order: the same result for any schedule, and no cache line passed back and forth
 /// between threads on every hire.
 void apply_hires(const Model& m, const Environment& env, const std::vector<Hire>& hires,
-                 const std::vector<Seeker>& seekers, std::size_t n_unemployed, const VacancyBook& book,
-                 const std::vector<std::uint8_t>& slot_occ, FirmTable& F, WorkerTable& W, MonthFlows& flows,
-                 RunTotals& totals) {
+                 const std::vector<Seeker>& seekers, std::size_t n_unemployed,
+                 const VacancyBook& book, const std::vector<std::uint8_t>& slot_occ, FirmTable& F,
+                 WorkerTable& W, MonthFlows& flows, RunTotals& totals) {
   const Scenario& sc = m.scenario;
   const std::size_t O = m.data.size(), K = m.class_names.size();
   const auto price = static_cast<float>(env.price_level);
@@ -167,16 +182,18 @@ void apply_hires(const Model& m, const Environment& env, const std::vector<Hire>
       const std::size_t to = slot_occ[h.slot];
       const std::uint32_t f = book.slot_firm[h.slot];
       // AI premium: fluent workers in complemented occupations are paid more.
-      const float wage = book.slot_wage[h.slot] / price *
-                         static_cast<float>(1.0 + sc.workers.ai_wage_premium * W.literacy[id] *
-                                                      m.complementarity[to] / m.max_complementarity);
+      const float wage =
+          book.slot_wage[h.slot] / price *
+          static_cast<float>(1.0 + sc.workers.ai_wage_premium * W.literacy[id] *
+                                       m.complementarity[to] / m.max_complementarity);
       std::atomic_ref(F.headcount[F.cell(f, to)]).fetch_add(1, std::memory_order_relaxed);
       std::atomic_ref(F.vacancies[F.cell(f, to)]).fetch_sub(1, std::memory_order_relaxed);
       ++t.hires[to];
       ++t.cls_hires[F.firm_class[f]];
       if (h.seeker >= n_unemployed) {
         // A job-to-job move: the worker quits the old employer for the new one.
-        std::atomic_ref(F.headcount[F.cell(W.employer[id], from)]).fetch_sub(1, std::memory_order_relaxed);
+        std::atomic_ref(F.headcount[F.cell(W.employer[id], from)])
+            .fetch_sub(1, std::memory_order_relaxed);
         ++t.job_to_job[from];
       } else {
         W.status[id] = static_cast<std::uint8_t>(Status::kEmployed);
@@ -208,17 +225,20 @@ void apply_hires(const Model& m, const Environment& env, const std::vector<Hire>
 }  // namespace
 
 void post_and_match(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ,
-                    const MonthLists& lists, FirmTable& F, WorkerTable& W, MonthFlows& flows, RunTotals& totals) {
+                    const MonthLists& lists, FirmTable& F, WorkerTable& W, MonthFlows& flows,
+                    RunTotals& totals) {
   std::vector<std::uint8_t> slot_occ;
   const VacancyBook book = post_vacancies(m, occ, F, flows, slot_occ);
   const std::vector<Seeker> seekers = gather_seekers(m, env, W, lists, flows);
   const auto& sp = m.scenario.search;
-  const MatchParams params{sp.applications,      sp.discouragement, sp.min_search_share, sp.rounds,
-                           sp.similarity_weight, sp.noise_sd,       sp.hiring_standard,  sp.literacy_weight};
+  const MatchParams params{sp.applications,    sp.discouragement,    sp.min_search_share,
+                           sp.rounds,          sp.similarity_weight, sp.noise_sd,
+                           sp.hiring_standard, sp.literacy_weight};
   MatchStats stats;
   const std::vector<Hire> hires =
       match(seekers, book, m.data.mobility, m.similarity, params,
-            StreamKey{key.seed, key.replication, static_cast<std::uint32_t>(env.month)}, &stats, m.complementarity);
+            StreamKey{key.seed, key.replication, static_cast<std::uint32_t>(env.month)}, &stats,
+            m.complementarity);
   flows.applications = stats.applications;
   apply_hires(m, env, hires, seekers, lists.seekers.size(), book, slot_occ, F, W, flows, totals);
 }

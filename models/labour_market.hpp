@@ -44,7 +44,8 @@ class LabourMarket : public sim::Replication {
   LabourMarket(const LabourMarket&) = delete;
   LabourMarket& operator=(const LabourMarket&) = delete;
 
-  /// Advance one month (month = 1, 2, ...) and write that month's metrics into out[0, layout.size()).
+  /// Advance one month (month = 1, 2, ...) and write that month's metrics into out[0,
+  /// layout.size()).
   void step(int month, double* out) override;
 
   /// Values of a per-replication static output (flattened, row-major).
@@ -57,7 +58,9 @@ class LabourMarket : public sim::Replication {
   const Model& model() const { return *model_; }
 
   /// A full recount of end-of-month stocks from the worker table (see models::recount_stocks).
-  std::vector<double> recount_stocks() const { return models::recount_stocks(*model_, world_.workers); }
+  std::vector<double> recount_stocks() const {
+    return models::recount_stocks(*model_, world_.workers);
+  }
 
  private:
   friend struct MonthSteps;  // the phase table's adapters (step.cpp)
@@ -65,7 +68,8 @@ class LabourMarket : public sim::Replication {
   DrawKey key_;
   WorkerPass pass_;
   World world_;
-  std::vector<double> phase_seconds_;  ///< wall time per phase of month_phases() (LABOURSHIFT_PHASE_TIMES)
+  std::vector<double>
+      phase_seconds_;  ///< wall time per phase of month_phases() (LABOURSHIFT_PHASE_TIMES)
 };
 
 }  // namespace labourshift::models

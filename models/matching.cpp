@@ -32,9 +32,9 @@ struct Application {
 /// the column, the low 32 bits decide between the column and its alias.
 struct DestinationTable {
   std::size_t occupations = 0;
-  std::vector<std::uint32_t> keep;   ///< [o * O + j]: keep column j if the low bits are below this
-  std::vector<std::uint8_t> alias;   ///< [o * O + j]: the destination taken otherwise
-  std::vector<std::uint8_t> any;     ///< [o]: 1 if some reachable occupation has vacancies
+  std::vector<std::uint32_t> keep;  ///< [o * O + j]: keep column j if the low bits are below this
+  std::vector<std::uint8_t> alias;  ///< [o * O + j]: the destination taken otherwise
+  std::vector<std::uint8_t> any;    ///< [o]: 1 if some reachable occupation has vacancies
 
   std::size_t draw(std::size_t origin, std::uint32_t u) const {
     const std::uint64_t x = static_cast<std::uint64_t>(u) * occupations;
@@ -139,12 +139,14 @@ void draw_applications(std::uint32_t seeker_index, const Seeker& s, std::uint32_
     const std::size_t d = dest.draw(s.occupation, rng());
     const std::uint32_t v = book.occ_begin[d + 1] - book.occ_begin[d];
     const std::uint32_t slot = book.occ_begin[d] + rng.below(std::max<std::uint32_t>(v, 1));
-    const double fluency = complementarity.empty() ? 0.0 : p.literacy_weight * s.literacy * complementarity[d];
+    const double fluency =
+        complementarity.empty() ? 0.0 : p.literacy_weight * s.literacy * complementarity[d];
     const double score =
-        p.similarity_weight * similarity(s.occupation, static_cast<Eigen::Index>(d)) + fluency + s.bonus +
-        p.noise_sd * static_cast<double>(normal(rng));
+        p.similarity_weight * similarity(s.occupation, static_cast<Eigen::Index>(d)) + fluency +
+        s.bonus + p.noise_sd * static_cast<double>(normal(rng));
     a.score = static_cast<float>(score);
-    if (reachable && v > 0 && score >= p.hiring_standard && book.slot_wage[slot] >= s.reservation) a.slot = slot;
+    if (reachable && v > 0 && score >= p.hiring_standard && book.slot_wage[slot] >= s.reservation)
+      a.slot = slot;
   }
 }
 
@@ -189,8 +191,8 @@ std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& b
   std::vector<std::uint32_t> count(n_seek);
   sim::for_each_index(n_seek, 512, [&](std::size_t i) {
     sim::Stream rng(key.seed, key.replication, key.month, stream::kApply, seekers[i].worker);
-    const std::uint32_t n = std::min<std::uint32_t>(application_count(rng, seekers[i], params, by_spell),
-                                                    static_cast<std::uint32_t>(capacity));
+    const std::uint32_t n = std::min<std::uint32_t>(
+        application_count(rng, seekers[i], params, by_spell), static_cast<std::uint32_t>(capacity));
     count[i] = n;
     draw_applications(static_cast<std::uint32_t>(i), seekers[i], n, rng, book, dest, similarity,
                       params, complementarity, scratch.data() + i * capacity);
@@ -309,23 +311,26 @@ std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& b
 std::vector<Hire> match_reference(const std::vector<Seeker>& seekers, const VacancyBook& book,
                                   const Eigen::MatrixXd& mobility,
                                   const Eigen::MatrixXd& similarity, const MatchParams& params,
-                                  const StreamKey& key, const std::vector<double>& complementarity) {
+                                  const StreamKey& key,
+                                  const std::vector<double>& complementarity) {
   if (seekers.empty() || book.slots() == 0) return {};
   const DestinationTable dest = destination_table(book, mobility);
   const std::vector<double> by_spell = discouragement_table(seekers, params);
   std::map<std::uint32_t, std::vector<Application>> by_slot;
   for (std::uint32_t i = 0; i < seekers.size(); ++i) {
     sim::Stream rng(key.seed, key.replication, key.month, stream::kApply, seekers[i].worker);
-    const std::uint32_t n = std::min<std::uint32_t>(application_count(rng, seekers[i], params, by_spell),
-                                                    static_cast<std::uint32_t>(params.applications) + 1);
+    const std::uint32_t n =
+        std::min<std::uint32_t>(application_count(rng, seekers[i], params, by_spell),
+                                static_cast<std::uint32_t>(params.applications) + 1);
     std::vector<Application> mine(n);
-    draw_applications(i, seekers[i], n, rng, book, dest, similarity, params, complementarity, mine.data());
+    draw_applications(i, seekers[i], n, rng, book, dest, similarity, params, complementarity,
+                      mine.data());
     for (const auto& a : mine) {
       if (a.slot != kNone) by_slot[a.slot].push_back(a);
     }
   }
   for (auto& [slot, list] : by_slot) std::stable_sort(list.begin(), list.end(), better);
-  std::map<std::uint32_t, std::size_t> next;  // slot -> index of next applicant
+  std::map<std::uint32_t, std::size_t> next;      // slot -> index of next applicant
   std::map<std::uint32_t, std::uint32_t> winner;  // slot -> seeker
   std::vector<bool> hired(seekers.size(), false);
   for (int round = 0; round < params.rounds; ++round) {

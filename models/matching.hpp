@@ -36,17 +36,18 @@ struct MatchParams {
 struct Seeker {
   std::uint32_t worker = 0;  ///< the worker's stable id (keys the random stream)
   std::uint8_t occupation = 0;
-  std::uint16_t spell = 0;   ///< months unemployed (0 for on-the-job seekers)
-  float literacy = 0;        ///< AI literacy: raises the score for AI-complemented jobs
-  float reservation = 0;     ///< lowest wage the seeker accepts, USD/month
-  float intensity = 1;       ///< search-intensity multiplier (unemployment insurance, OJS)
-  float bonus = 0;           ///< added to the employer's score (a hiring subsidy)
-  std::uint32_t row = 0;     ///< the worker's row in the worker table this month (not used by match)
+  std::uint16_t spell = 0;  ///< months unemployed (0 for on-the-job seekers)
+  float literacy = 0;       ///< AI literacy: raises the score for AI-complemented jobs
+  float reservation = 0;    ///< lowest wage the seeker accepts, USD/month
+  float intensity = 1;      ///< search-intensity multiplier (unemployment insurance, OJS)
+  float bonus = 0;          ///< added to the employer's score (a hiring subsidy)
+  std::uint32_t row = 0;    ///< the worker's row in the worker table this month (not used by match)
 };
 
 /// Open vacancies, one slot per vacancy, grouped by occupation.
 struct VacancyBook {
-  std::vector<std::uint32_t> occ_begin;  ///< size O + 1: slots of o are [occ_begin[o], occ_begin[o+1])
+  std::vector<std::uint32_t>
+      occ_begin;  ///< size O + 1: slots of o are [occ_begin[o], occ_begin[o+1])
   std::vector<std::uint32_t> slot_firm;  ///< firm of each slot
   std::vector<float> slot_wage;          ///< wage offered by each slot, USD/month
   std::size_t occupations() const { return occ_begin.empty() ? 0 : occ_begin.size() - 1; }

@@ -39,21 +39,31 @@ std::vector<double> recount_stocks(const Model& m, const WorkerTable& W) {
   for (std::size_t i = 0; i < w.size(); ++i) {
     const std::size_t o = w.occupation[i];
     switch (static_cast<Status>(w.status[i])) {
-      case Status::kEmployed: out[o] += 1; break;
+      case Status::kEmployed:
+        out[o] += 1;
+        break;
       case Status::kUnemployed:
         out[O + o] += 1;
         if (w.spell[i] >= sc.labour.long_term_months) out[2 * O + o] += 1;
         break;
-      case Status::kReskilling: out[3 * O + o] += 1; break;
-      case Status::kFounder: out[4 * O + o] += 1; break;
-      case Status::kOutOfLabourForce: out[5 * O + o] += 1; break;
-      case Status::kRetired: break;
+      case Status::kReskilling:
+        out[3 * O + o] += 1;
+        break;
+      case Status::kFounder:
+        out[4 * O + o] += 1;
+        break;
+      case Status::kOutOfLabourForce:
+        out[5 * O + o] += 1;
+        break;
+      case Status::kRetired:
+        break;
     }
   }
   return out;
 }
 
-void measure_start(const Model& m, const WorkerTable& W, FirmTable& F, Stocks& stocks, ThreadFirmSums& sums) {
+void measure_start(const Model& m, const WorkerTable& W, FirmTable& F, Stocks& stocks,
+                   ThreadFirmSums& sums) {
   // The stocks by status and occupation, counted from the table: the first month's worker pass
   // checks its own count against them (the stock-flow identity).
   const std::size_t O = m.data.size();
@@ -87,35 +97,43 @@ void close_stocks(int month, const MonthFlows& flows, Stocks& stocks, Occupation
   const std::size_t O = stocks.employed.size();
   // End-of-month stocks: the start-of-month count plus the month's flows. Next month's pass
   // counts the table again and checks that the two agree.
-  auto flow = [&](std::size_t which, std::size_t o) { return static_cast<double>(flows.transitions[which * O + o]); };
+  auto flow = [&](std::size_t which, std::size_t o) {
+    return static_cast<double>(flows.transitions[which * O + o]);
+  };
   auto start = [&](Status st, std::size_t o) {
     return static_cast<double>(flows.start_stock[static_cast<std::size_t>(st) * O + o]);
   };
   stocks.ui_recipients = 0;
   for (std::size_t o = 0; o < O; ++o) {
     double lay = 0;
-    for (std::size_t r = 0; r < kLayoffReasons; ++r) lay += static_cast<double>(flows.layoffs[o * kLayoffReasons + r]);
+    for (std::size_t r = 0; r < kLayoffReasons; ++r)
+      lay += static_cast<double>(flows.layoffs[o * kLayoffReasons + r]);
     const double quits = static_cast<double>(flows.quits[o]);
-    stocks.employed[o] = start(Status::kEmployed, o) + static_cast<double>(flows.hires[o]) - lay - quits +
-              static_cast<double>(flows.redeployed_in[o] - flows.redeployed_out[o]) - flow(kRetireE, o) +
-              flow(kFounderFirm, o) - static_cast<double>(flows.job_to_job_out[o]);
-    stocks.unemployed[o] = start(Status::kUnemployed, o) + lay + quits - static_cast<double>(flows.job_finds[o]) -
-                flow(kReskillStart, o) + flow(kReskillCompleteInto, o) + flow(kReskillDropout, o) -
-                flow(kFounderStart, o) + flow(kFounderFail, o) - flow(kExit, o) + flow(kReentry, o) +
-                flow(kEntrant, o) - flow(kRetireU, o);
-    stocks.reskilling[o] = start(Status::kReskilling, o) + flow(kReskillStart, o) - flow(kReskillComplete, o) -
-              flow(kReskillDropout, o) - flow(kRetireR, o);
-    stocks.founders[o] = start(Status::kFounder, o) + flow(kFounderStart, o) - flow(kFounderFail, o) - flow(kRetireF, o) -
-              flow(kFounderFirm, o);
-    stocks.out_of_labour_force[o] = start(Status::kOutOfLabourForce, o) + flow(kExit, o) - flow(kReentry, o) - flow(kRetireO, o);
+    stocks.employed[o] =
+        start(Status::kEmployed, o) + static_cast<double>(flows.hires[o]) - lay - quits +
+        static_cast<double>(flows.redeployed_in[o] - flows.redeployed_out[o]) - flow(kRetireE, o) +
+        flow(kFounderFirm, o) - static_cast<double>(flows.job_to_job_out[o]);
+    stocks.unemployed[o] = start(Status::kUnemployed, o) + lay + quits -
+                           static_cast<double>(flows.job_finds[o]) - flow(kReskillStart, o) +
+                           flow(kReskillCompleteInto, o) + flow(kReskillDropout, o) -
+                           flow(kFounderStart, o) + flow(kFounderFail, o) - flow(kExit, o) +
+                           flow(kReentry, o) + flow(kEntrant, o) - flow(kRetireU, o);
+    stocks.reskilling[o] = start(Status::kReskilling, o) + flow(kReskillStart, o) -
+                           flow(kReskillComplete, o) - flow(kReskillDropout, o) - flow(kRetireR, o);
+    stocks.founders[o] = start(Status::kFounder, o) + flow(kFounderStart, o) -
+                         flow(kFounderFail, o) - flow(kRetireF, o) - flow(kFounderFirm, o);
+    stocks.out_of_labour_force[o] = start(Status::kOutOfLabourForce, o) + flow(kExit, o) -
+                                    flow(kReentry, o) - flow(kRetireO, o);
     // Everyone entering unemployment this month has a fresh spell: the long-term unemployed and
     // those past their benefits are seekers who stayed unemployed.
     stocks.long_term[o] = static_cast<double>(flows.ltu_seekers[o] - flows.ltu_hired[o]);
-    stocks.ui_recipients += static_cast<std::int64_t>(stocks.unemployed[o]) - (flows.ui_expired_seekers[o] - flows.ui_expired_hired[o]);
+    stocks.ui_recipients += static_cast<std::int64_t>(stocks.unemployed[o]) -
+                            (flows.ui_expired_seekers[o] - flows.ui_expired_hired[o]);
   }
   occ.employment_history.push_back(stocks.employed);
   // Tightness V/U at the end of the month, against its first-month level (re-entry responds).
-  const double V = std::accumulate(flows.vacancies_posted.begin(), flows.vacancies_posted.end(), 0.0);
+  const double V =
+      std::accumulate(flows.vacancies_posted.begin(), flows.vacancies_posted.end(), 0.0);
   const double U = std::accumulate(stocks.unemployed.begin(), stocks.unemployed.end(), 0.0);
   occ.tightness_last = U > 0 ? V / U : 0.0;
   if (month == 1) occ.tightness_ref = occ.tightness_last;

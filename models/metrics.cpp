@@ -20,7 +20,8 @@ MetricDef by_occupation(const char* name, const char* unit, const char* descript
                         double (*fn)(View, std::size_t)) {
   return MetricDef{Shape::kOccupation, name, unit, description, nullptr, fn};
 }
-MetricDef by_class(const char* name, const char* unit, const char* description, double (*fn)(View, std::size_t)) {
+MetricDef by_class(const char* name, const char* unit, const char* description,
+                   double (*fn)(View, std::size_t)) {
   return MetricDef{Shape::kClass, name, unit, description, nullptr, fn};
 }
 
@@ -31,7 +32,9 @@ double sum(const V& v) {
   return s;
 }
 
-double ratio(double num, double den, double otherwise = 0.0) { return den > 0 ? num / den : otherwise; }
+double ratio(double num, double den, double otherwise = 0.0) {
+  return den > 0 ? num / den : otherwise;
+}
 
 double class_layoffs(View v, std::size_t k, std::size_t r) {
   return static_cast<double>(v.w.flows.cls_layoffs[k * kLayoffReasons + r]);
@@ -40,8 +43,9 @@ double class_layoffs(View v, std::size_t k, std::size_t r) {
 }  // namespace
 
 FirmTotals::FirmTotals(std::size_t classes, std::size_t occupations) {
-  for (auto* field : {&headcount, &capex, &capacity, &ai_revenue, &core_revenue, &wage_bill, &incidents, &cash,
-                      &adoption_weighted, &ai_role_headcount, &exposed_headcount}) {
+  for (auto* field :
+       {&headcount, &capex, &capacity, &ai_revenue, &core_revenue, &wage_bill, &incidents, &cash,
+        &adoption_weighted, &ai_role_headcount, &exposed_headcount}) {
     field->assign(classes, 0.0);
   }
   occ_adoption_weighted.assign(occupations, 0.0);
@@ -110,15 +114,26 @@ void FirmTotals::join(const FirmTotals& o) {
   add(exposed_headcount, o.exposed_headcount);
   add(occ_adoption_weighted, o.occ_adoption_weighted);
   add(occ_headcount, o.occ_headcount);
-  for (auto [to, from] : {std::pair{&capex_total, o.capex_total}, {&orders, o.orders},
-                          {&capacity_total, o.capacity_total}, {&arrivals, o.arrivals},
-                          {&retirements, o.retirements}, {&compute_used, o.compute_used},
-                          {&ai_demand, o.ai_demand}, {&ai_revenue_total, o.ai_revenue_total},
-                          {&core_revenue_total, o.core_revenue_total}, {&wage_bill_total, o.wage_bill_total},
-                          {&other_costs, o.other_costs}, {&opex, o.opex}, {&cash_total, o.cash_total},
-                          {&incident_count, o.incident_count}, {&incident_cost, o.incident_cost},
-                          {&active, o.active}, {&knowledge, o.knowledge}, {&load_weighted, o.load_weighted},
-                          {&load_weight, o.load_weight}, {&unfilled_vacancies, o.unfilled_vacancies},
+  for (auto [to, from] : {std::pair{&capex_total, o.capex_total},
+                          {&orders, o.orders},
+                          {&capacity_total, o.capacity_total},
+                          {&arrivals, o.arrivals},
+                          {&retirements, o.retirements},
+                          {&compute_used, o.compute_used},
+                          {&ai_demand, o.ai_demand},
+                          {&ai_revenue_total, o.ai_revenue_total},
+                          {&core_revenue_total, o.core_revenue_total},
+                          {&wage_bill_total, o.wage_bill_total},
+                          {&other_costs, o.other_costs},
+                          {&opex, o.opex},
+                          {&cash_total, o.cash_total},
+                          {&incident_count, o.incident_count},
+                          {&incident_cost, o.incident_cost},
+                          {&active, o.active},
+                          {&knowledge, o.knowledge},
+                          {&load_weighted, o.load_weighted},
+                          {&load_weight, o.load_weight},
+                          {&unfilled_vacancies, o.unfilled_vacancies},
                           {&labour_demand, o.labour_demand}}) {
     *to += from;
   }
@@ -167,318 +182,416 @@ MonthView::MonthView(const Model& model, const World& world)
 
 double MonthView::flow_total(Flow which) const {
   std::int64_t t = 0;
-  for (std::size_t o = 0; o < w.occupations(); ++o) t += w.flows.transitions[which * w.occupations() + o];
+  for (std::size_t o = 0; o < w.occupations(); ++o)
+    t += w.flows.transitions[which * w.occupations() + o];
   return static_cast<double>(t);
 }
 
 const std::vector<MetricDef>& metric_table() {
-  static const std::vector<MetricDef> table = {
-      // --- /series: one value a month ------------------------------------------------------
-      series("employment", "persons", "employed workers at the end of the month", [](View v) { return v.employed; }),
-      series("unemployment", "persons", "unemployed workers at the end of the month",
-             [](View v) { return v.unemployed; }),
-      series("labour_force", "persons", "employed plus unemployed",
-             [](View v) { return v.employed + v.unemployed; }),
-      series("unemployment_rate", "share", "unemployment / labour force",
-             [](View v) { return ratio(v.unemployed, v.employed + v.unemployed); }),
-      series("long_term_unemployed", "persons", "unemployed with a spell of labour.long_term_months or more",
-             [](View v) { return v.long_term; }),
-      series("long_term_unemployment_share", "share", "long-term unemployed / unemployed",
-             [](View v) { return ratio(v.long_term, v.unemployed); }),
-      series("vacancies", "jobs", "vacancies open for matching this month", [](View v) { return v.vacancies; }),
-      series("unfilled_vacancies", "jobs", "vacancies still open after matching",
-             [](View v) { return v.firms.unfilled_vacancies; }),
-      series("hires", "persons/month", "hires: out of unemployment (job_finds) plus job-to-job moves",
-             [](View v) { return v.hires; }),
-      series("layoffs", "persons/month", "employer-initiated separations, all reasons",
-             [](View v) { return v.layoffs; }),
-      series("quits", "persons/month", "worker-initiated separations into unemployment",
-             [](View v) { return v.quits; }),
-      series("job_finding_rate", "1/month", "hires out of unemployment / unemployed at the start of the month (f)",
-             [](View v) {
-               return v.w.lists.seekers.empty() ? 0 : v.job_finds / static_cast<double>(v.w.lists.seekers.size());
-             }),
-      series("separation_rate", "1/month", "(layoffs + quits) / employed at the start of the month (s)",
-             [](View v) { return ratio(v.layoffs + v.quits, static_cast<double>(v.w.flows.employment_start)); }),
-      series("wage_index", "index (start = 1)",
-             "sum_o E_o w_o(t) / sum_o E_o w_o(0): occupation wage indices at current weights",
-             [](View v) { return ratio(v.wage_now, v.wage_then, 1.0); }),
-      series("mean_wage", "USD/month", "mean wage of employed workers",
-             [](View v) { return ratio(v.w.stocks.wages_total, static_cast<double>(v.w.flows.employment_start)); }),
-      series("demand_index", "index (start = 1)", "core-demand index D(t)", [](View v) { return v.w.env.demand; }),
-      series("labour_demand", "jobs", "sum of firms' target headcounts L*",
-             [](View v) { return v.firms.labour_demand; }),
-      series("applications", "applications/month", "applications sent by the unemployed",
-             [](View v) { return static_cast<double>(v.w.flows.applications); }),
-      series("job_to_job", "persons/month", "employed workers hired away by another employer (on-the-job search)",
-             [](View v) { return sum(v.w.flows.job_to_job_out); }),
-      series("redeployments", "persons/month",
-             "workers due to be laid off who moved to another occupation in the same firm",
-             [](View v) { return sum(v.w.flows.redeployed_in); }),
-      series("layoffs_demand", "persons/month",
-             "layoffs from falling core demand and idiosyncratic match destruction",
-             [](View v) { return v.by_reason[kLayoffDemand]; }),
-      series("layoffs_automation", "persons/month",
-             "layoffs because automation and AI-fluent productivity cut the labour requirement",
-             [](View v) { return v.by_reason[kLayoffAutomation]; }),
-      series("layoffs_capex_funding", "persons/month", "layoffs to restore the target margin while paying for compute",
-             [](View v) { return v.by_reason[kLayoffCapexFunding]; }),
-      series("layoffs_firm_exit", "persons/month", "layoffs when a firm closes",
-             [](View v) { return v.by_reason[kLayoffFirmExit]; }),
-      series("layoffs_ai", "persons/month", "AI-attributed layoffs: automation + capex_funding",
-             [](View v) { return v.by_reason[kLayoffAutomation] + v.by_reason[kLayoffCapexFunding]; }),
-      series("ai_layoff_share", "share", "layoffs_ai / layoffs",
-             [](View v) { return ratio(v.by_reason[kLayoffAutomation] + v.by_reason[kLayoffCapexFunding], v.layoffs); }),
-      series("capex", "USD/month", "capital expenditure paid on compute (instalments due this month)",
-             [](View v) { return v.firms.capex_total; }),
-      series("capex_orders", "USD/month", "value of compute ordered this month", [](View v) { return v.firms.orders; }),
-      series("compute_capacity", "GPU-eq", "installed compute capacity K",
-             [](View v) { return v.firms.capacity_total; }),
-      series("compute_arrivals", "GPU-eq/month", "capacity that arrived this month",
-             [](View v) { return v.firms.arrivals; }),
-      series("compute_retirements", "GPU-eq/month", "capacity retired this month",
-             [](View v) { return v.firms.retirements; }),
-      series("compute_utilisation", "share", "compute used / installed",
-             [](View v) { return ratio(v.firms.compute_used, v.firms.capacity_total); }),
-      series("ai_demand", "USD/month", "AI service demand addressed to the firms",
-             [](View v) { return v.firms.ai_demand; }),
-      series("ai_revenue", "USD/month", "AI revenue served (before incident losses)",
-             [](View v) { return v.firms.ai_revenue_total; }),
-      series("core_revenue", "USD/month", "core (non-AI) revenue", [](View v) { return v.firms.core_revenue_total; }),
-      series("wage_bill", "USD/month", "wages paid by firms", [](View v) { return v.firms.wage_bill_total; }),
-      series("labour_share", "share", "wage bill / (core + AI revenue)",
-             [](View v) {
-               return ratio(v.firms.wage_bill_total, v.firms.core_revenue_total + v.firms.ai_revenue_total);
-             }),
-      series("other_costs", "USD/month", "non-labour, non-compute costs", [](View v) { return v.firms.other_costs; }),
-      series("compute_opex", "USD/month", "power and operations of installed compute",
-             [](View v) { return v.firms.opex; }),
-      series("cash", "USD", "firms' cash at the end of the month", [](View v) { return v.firms.cash_total; }),
-      series("layoff_costs", "USD/month", "severance, disclosure (reputation) and retraining-mandate costs of layoffs",
-             [](View v) { return v.layoff_costs; }),
-      series("compute_tax", "USD/month", "tax paid on compute (part of capex payments)",
-             [](View v) {
-               const double tax = v.m.scenario.policy.compute_tax;
-               return v.firms.capex_total * tax / (1.0 + tax);
-             }),
-      series("mandated_reskilling", "persons/month",
-             "AI-attributed layoffs enrolled in a funded programme by the retraining mandate",
-             [](View v) { return static_cast<double>(v.w.flows.mandated_enrolled); }),
-      series("new_firm_funding", "USD/month", "starting cash of firms founded this month (outside funding)",
-             [](View v) { return v.w.flows.new_firm_funding; }),
-      series("incidents", "incidents/month", "reliability incidents", [](View v) { return v.firms.incident_count; }),
-      series("incident_cost", "USD/month", "AI revenue lost to incidents", [](View v) { return v.firms.incident_cost; }),
-      series("warn_notices", "notices/month",
-             "firm-months with layoffs of workers.warn_threshold_persons or more (scaled)",
-             [](View v) { return static_cast<double>(v.w.warn_rows.size()) / kWarnColumns; }),  // whole rows
-      series("mean_adoption", "share", "employment-weighted automation adoption theta",
-             [](View v) { return ratio(v.adoption_weighted, v.employed); }),
-      series("ai_capability", "share", "AI capability a(t)", [](View v) { return v.w.env.capability; }),
-      series("compute_price", "USD/GPU-eq-month", "compute price p(t)", [](View v) { return v.w.env.price; }),
-      series("firm_exits", "firms/month", "firms that closed this month",
-             [](View v) { return static_cast<double>(v.w.flows.firm_exits); }),
-      series("active_firms", "firms", "firms still operating", [](View v) { return v.firms.active; }),
-      series("mean_ai_literacy", "share", "mean AI literacy of the employed",
-             [](View v) {
-               return ratio(v.w.stocks.literacy_total, static_cast<double>(v.w.flows.employment_start));
-             }),
-      series("knowledge", "FTE",
-             "institutional knowledge Q of AI sellers: knowledge-role staff weighted by tenure, capped at "
-             "reliability.knowledge_tenure_cap_months",
-             [](View v) { return v.firms.knowledge; }),
-      series("load_ratio", "ratio",
-             "AI sellers' used compute / compute their knowledge staff can operate (compute-weighted mean)",
-             [](View v) { return ratio(v.firms.load_weighted, v.firms.load_weight); }),
-      series("reskilling", "persons", "workers in a reskilling programme", [](View v) { return v.reskilling; }),
-      series("reskilling_starts", "persons/month", "unemployed workers starting a programme",
-             [](View v) { return v.flow_total(kReskillStart); }),
-      series("reskilling_completions", "persons/month",
-             "programmes completed: the worker's occupation becomes the target",
-             [](View v) { return v.flow_total(kReskillComplete); }),
-      series("reskilling_dropouts", "persons/month", "programmes abandoned",
-             [](View v) { return v.flow_total(kReskillDropout); }),
-      series("founders", "persons", "founders and contractors (self-employed)", [](View v) { return v.founders; }),
-      series("founder_starts", "persons/month", "unemployed workers who start a business",
-             [](View v) { return v.flow_total(kFounderStart); }),
-      series("founder_failures", "persons/month", "founders returning to unemployment",
-             [](View v) { return v.flow_total(kFounderFail); }),
-      series("firms_created", "firms/month",
-             "firms created by founders (class founders.firm_class); the founder becomes its first employee",
-             [](View v) { return v.flow_total(kFounderFirm); }),
-      series("out_of_labour_force", "persons", "out of the labour force (may re-enter)",
-             [](View v) { return v.out_of_labour_force; }),
-      series("exits", "persons/month", "discouraged exits from unemployment out of the labour force",
-             [](View v) { return v.flow_total(kExit); }),
-      series("reentries", "persons/month", "re-entries into unemployment from out of the labour force",
-             [](View v) { return v.flow_total(kReentry); }),
-      series("entrants", "persons/month", "new entrants (graduates) into unemployment",
-             [](View v) { return v.flow_total(kEntrant); }),
-      series("retirements", "persons/month", "people leaving the population by retirement",
-             [](View v) {
-               return v.flow_total(kRetireE) + v.flow_total(kRetireU) + v.flow_total(kRetireR) +
-                      v.flow_total(kRetireF) + v.flow_total(kRetireO);
-             }),
-      series("population", "persons", "employed + unemployed + reskilling + founders + out of the labour force",
-             [](View v) { return v.employed + v.unemployed + v.reskilling + v.founders + v.out_of_labour_force; }),
-      series("participation_rate", "share",
-             "(employed + unemployed + founders) / population; reskilling counts as not participating",
-             [](View v) {
-               const double population = v.employed + v.unemployed + v.reskilling + v.founders + v.out_of_labour_force;
-               return ratio(v.employed + v.unemployed + v.founders, population);
-             }),
-      series("ai_wage_premium", "share",
-             "mean wage of AI-fluent (literacy >= 0.3) / non-fluent employed in complemented occupations "
-             "(c >= 0.3), minus 1",
-             [](View v) {
-               const Stocks& s = v.w.stocks;
-               return s.fluent_n > 0 && s.other_n > 0 && s.other_wage > 0
-                          ? (s.fluent_wage / s.fluent_n) / (s.other_wage / s.other_n) - 1.0
-                          : 0.0;
-             }),
-      series("ui_recipients", "persons", "unemployed within policy.ui_months of their spell",
-             [](View v) { return static_cast<double>(v.w.stocks.ui_recipients); }),
-      series("reskilling_public_cost", "USD/month",
-             "state share of the cost of programmes started (policy.reskilling_subsidy)",
-             [](View v) {
-               return v.flow_total(kReskillStart) * v.m.scenario.reskilling.cost_usd *
-                      v.m.scenario.policy.reskilling_subsidy;
-             }),
+  static const std::vector<MetricDef> table =
+      {
+          // --- /series: one value a month ------------------------------------------------------
+          series("employment", "persons", "employed workers at the end of the month",
+                 [](View v) { return v.employed; }),
+          series("unemployment", "persons", "unemployed workers at the end of the month",
+                 [](View v) { return v.unemployed; }),
+          series("labour_force", "persons", "employed plus unemployed",
+                 [](View v) { return v.employed + v.unemployed; }),
+          series("unemployment_rate", "share", "unemployment / labour force",
+                 [](View v) { return ratio(v.unemployed, v.employed + v.unemployed); }),
+          series("long_term_unemployed", "persons",
+                 "unemployed with a spell of labour.long_term_months or more",
+                 [](View v) { return v.long_term; }),
+          series("long_term_unemployment_share", "share", "long-term unemployed / unemployed",
+                 [](View v) { return ratio(v.long_term, v.unemployed); }),
+          series("vacancies", "jobs", "vacancies open for matching this month",
+                 [](View v) { return v.vacancies; }),
+          series("unfilled_vacancies", "jobs", "vacancies still open after matching",
+                 [](View v) { return v.firms.unfilled_vacancies; }),
+          series("hires", "persons/month",
+                 "hires: out of unemployment (job_finds) plus job-to-job moves",
+                 [](View v) { return v.hires; }),
+          series("layoffs", "persons/month", "employer-initiated separations, all reasons",
+                 [](View v) { return v.layoffs; }),
+          series("quits", "persons/month", "worker-initiated separations into unemployment",
+                 [](View v) { return v.quits; }),
+          series("job_finding_rate", "1/month",
+                 "hires out of unemployment / unemployed at the start of the month (f)",
+                 [](View v) {
+                   return v.w.lists.seekers.empty()
+                              ? 0
+                              : v.job_finds / static_cast<double>(v.w.lists.seekers.size());
+                 }),
+          series("separation_rate", "1/month",
+                 "(layoffs + quits) / employed at the start of the month (s)",
+                 [](View v) {
+                   return ratio(v.layoffs + v.quits,
+                                static_cast<double>(v.w.flows.employment_start));
+                 }),
+          series("wage_index", "index (start = 1)",
+                 "sum_o E_o w_o(t) / sum_o E_o w_o(0): occupation wage indices at current weights",
+                 [](View v) { return ratio(v.wage_now, v.wage_then, 1.0); }),
+          series("mean_wage", "USD/month", "mean wage of employed workers",
+                 [](View v) {
+                   return ratio(v.w.stocks.wages_total,
+                                static_cast<double>(v.w.flows.employment_start));
+                 }),
+          series("demand_index", "index (start = 1)", "core-demand index D(t)",
+                 [](View v) { return v.w.env.demand; }),
+          series("labour_demand", "jobs", "sum of firms' target headcounts L*",
+                 [](View v) { return v.firms.labour_demand; }),
+          series("applications", "applications/month", "applications sent by the unemployed",
+                 [](View v) { return static_cast<double>(v.w.flows.applications); }),
+          series("job_to_job", "persons/month",
+                 "employed workers hired away by another employer (on-the-job search)",
+                 [](View v) { return sum(v.w.flows.job_to_job_out); }),
+          series("redeployments", "persons/month",
+                 "workers due to be laid off who moved to another occupation in the same firm",
+                 [](View v) { return sum(v.w.flows.redeployed_in); }),
+          series("layoffs_demand", "persons/month",
+                 "layoffs from falling core demand and idiosyncratic match destruction",
+                 [](View v) { return v.by_reason[kLayoffDemand]; }),
+          series("layoffs_automation", "persons/month",
+                 "layoffs because automation and AI-fluent productivity cut the labour requirement",
+                 [](View v) { return v.by_reason[kLayoffAutomation]; }),
+          series("layoffs_capex_funding", "persons/month",
+                 "layoffs to restore the target margin while paying for compute",
+                 [](View v) { return v.by_reason[kLayoffCapexFunding]; }),
+          series("layoffs_firm_exit", "persons/month", "layoffs when a firm closes",
+                 [](View v) { return v.by_reason[kLayoffFirmExit]; }),
+          series("layoffs_ai", "persons/month", "AI-attributed layoffs: automation + capex_funding",
+                 [](View v) {
+                   return v.by_reason[kLayoffAutomation] + v.by_reason[kLayoffCapexFunding];
+                 }),
+          series("ai_layoff_share", "share", "layoffs_ai / layoffs",
+                 [](View v) {
+                   return ratio(v.by_reason[kLayoffAutomation] + v.by_reason[kLayoffCapexFunding],
+                                v.layoffs);
+                 }),
+          series("capex", "USD/month",
+                 "capital expenditure paid on compute (instalments due this month)",
+                 [](View v) { return v.firms.capex_total; }),
+          series("capex_orders", "USD/month", "value of compute ordered this month",
+                 [](View v) { return v.firms.orders; }),
+          series("compute_capacity", "GPU-eq", "installed compute capacity K",
+                 [](View v) { return v.firms.capacity_total; }),
+          series("compute_arrivals", "GPU-eq/month", "capacity that arrived this month",
+                 [](View v) { return v.firms.arrivals; }),
+          series("compute_retirements", "GPU-eq/month", "capacity retired this month",
+                 [](View v) { return v.firms.retirements; }),
+          series("compute_utilisation", "share", "compute used / installed",
+                 [](View v) { return ratio(v.firms.compute_used, v.firms.capacity_total); }),
+          series("ai_demand", "USD/month", "AI service demand addressed to the firms",
+                 [](View v) { return v.firms.ai_demand; }),
+          series("ai_revenue", "USD/month", "AI revenue served (before incident losses)",
+                 [](View v) { return v.firms.ai_revenue_total; }),
+          series("core_revenue", "USD/month", "core (non-AI) revenue",
+                 [](View v) { return v.firms.core_revenue_total; }),
+          series("wage_bill", "USD/month", "wages paid by firms",
+                 [](View v) { return v.firms.wage_bill_total; }),
+          series("labour_share", "share", "wage bill / (core + AI revenue)",
+                 [](View v) {
+                   return ratio(v.firms.wage_bill_total,
+                                v.firms.core_revenue_total + v.firms.ai_revenue_total);
+                 }),
+          series("other_costs", "USD/month", "non-labour, non-compute costs",
+                 [](View v) { return v.firms.other_costs; }),
+          series("compute_opex", "USD/month", "power and operations of installed compute",
+                 [](View v) { return v.firms.opex; }),
+          series("cash", "USD", "firms' cash at the end of the month",
+                 [](View v) { return v.firms.cash_total; }),
+          series("layoff_costs", "USD/month",
+                 "severance, disclosure (reputation) and retraining-mandate costs of layoffs",
+                 [](View v) { return v.layoff_costs; }),
+          series("compute_tax", "USD/month", "tax paid on compute (part of capex payments)",
+                 [](View v) {
+                   const double tax = v.m.scenario.policy.compute_tax;
+                   return v.firms.capex_total * tax / (1.0 + tax);
+                 }),
+          series("mandated_reskilling", "persons/month",
+                 "AI-attributed layoffs enrolled in a funded programme by the retraining mandate",
+                 [](View v) { return static_cast<double>(v.w.flows.mandated_enrolled); }),
+          series("new_firm_funding", "USD/month",
+                 "starting cash of firms founded this month (outside funding)",
+                 [](View v) { return v.w.flows.new_firm_funding; }),
+          series("incidents", "incidents/month", "reliability incidents",
+                 [](View v) { return v.firms.incident_count; }),
+          series("incident_cost", "USD/month", "AI revenue lost to incidents",
+                 [](View v) { return v.firms.incident_cost; }),
+          series("warn_notices", "notices/month",
+                 "firm-months with layoffs of workers.warn_threshold_persons or more (scaled)",
+                 [](View v) {
+                   return static_cast<double>(v.w.warn_rows.size()) / kWarnColumns;
+                 }),  // whole rows
+          series("mean_adoption", "share", "employment-weighted automation adoption theta",
+                 [](View v) { return ratio(v.adoption_weighted, v.employed); }),
+          series("ai_capability", "share", "AI capability a(t)",
+                 [](View v) { return v.w.env.capability; }),
+          series("compute_price", "USD/GPU-eq-month", "compute price p(t)",
+                 [](View v) { return v.w.env.price; }),
+          series("firm_exits", "firms/month", "firms that closed this month",
+                 [](View v) { return static_cast<double>(v.w.flows.firm_exits); }),
+          series("active_firms", "firms", "firms still operating",
+                 [](View v) { return v.firms.active; }),
+          series("mean_ai_literacy", "share", "mean AI literacy of the employed",
+                 [](View v) {
+                   return ratio(v.w.stocks.literacy_total,
+                                static_cast<double>(v.w.flows.employment_start));
+                 }),
+          series("knowledge", "FTE",
+                 "institutional knowledge Q of AI sellers: knowledge-role staff weighted by "
+                 "tenure, capped at "
+                 "reliability.knowledge_tenure_cap_months",
+                 [](View v) { return v.firms.knowledge; }),
+          series("load_ratio", "ratio",
+                 "AI sellers' used compute / compute their knowledge staff can operate "
+                 "(compute-weighted mean)",
+                 [](View v) { return ratio(v.firms.load_weighted, v.firms.load_weight); }),
+          series("reskilling", "persons", "workers in a reskilling programme",
+                 [](View v) { return v.reskilling; }),
+          series("reskilling_starts", "persons/month", "unemployed workers starting a programme",
+                 [](View v) { return v.flow_total(kReskillStart); }),
+          series("reskilling_completions", "persons/month",
+                 "programmes completed: the worker's occupation becomes the target",
+                 [](View v) { return v.flow_total(kReskillComplete); }),
+          series("reskilling_dropouts", "persons/month", "programmes abandoned",
+                 [](View v) { return v.flow_total(kReskillDropout); }),
+          series("founders", "persons", "founders and contractors (self-employed)",
+                 [](View v) { return v.founders; }),
+          series("founder_starts", "persons/month", "unemployed workers who start a business",
+                 [](View v) { return v.flow_total(kFounderStart); }),
+          series("founder_failures", "persons/month", "founders returning to unemployment",
+                 [](View v) { return v.flow_total(kFounderFail); }),
+          series("firms_created", "firms/month",
+                 "firms created by founders (class founders.firm_class); the founder becomes its "
+                 "first employee",
+                 [](View v) { return v.flow_total(kFounderFirm); }),
+          series("out_of_labour_force", "persons", "out of the labour force (may re-enter)",
+                 [](View v) { return v.out_of_labour_force; }),
+          series("exits", "persons/month",
+                 "discouraged exits from unemployment out of the labour force",
+                 [](View v) { return v.flow_total(kExit); }),
+          series("reentries", "persons/month",
+                 "re-entries into unemployment from out of the labour force",
+                 [](View v) { return v.flow_total(kReentry); }),
+          series("entrants", "persons/month", "new entrants (graduates) into unemployment",
+                 [](View v) { return v.flow_total(kEntrant); }),
+          series("retirements", "persons/month", "people leaving the population by retirement",
+                 [](View v) {
+                   return v.flow_total(kRetireE) + v.flow_total(kRetireU) + v.flow_total(kRetireR) +
+                          v.flow_total(kRetireF) + v.flow_total(kRetireO);
+                 }),
+          series("population", "persons",
+                 "employed + unemployed + reskilling + founders + out of the labour force",
+                 [](View v) {
+                   return v.employed + v.unemployed + v.reskilling + v.founders +
+                          v.out_of_labour_force;
+                 }),
+          series("participation_rate", "share",
+                 "(employed + unemployed + founders) / population; reskilling counts as not "
+                 "participating",
+                 [](View v) {
+                   const double population = v.employed + v.unemployed + v.reskilling + v.founders +
+                                             v.out_of_labour_force;
+                   return ratio(v.employed + v.unemployed + v.founders, population);
+                 }),
+          series("ai_wage_premium", "share",
+                 "mean wage of AI-fluent (literacy >= 0.3) / non-fluent employed in complemented "
+                 "occupations "
+                 "(c >= 0.3), minus 1",
+                 [](View v) {
+                   const Stocks& s = v.w.stocks;
+                   return s.fluent_n > 0 && s.other_n > 0 && s.other_wage > 0
+                              ? (s.fluent_wage / s.fluent_n) / (s.other_wage / s.other_n) - 1.0
+                              : 0.0;
+                 }),
+          series("ui_recipients", "persons", "unemployed within policy.ui_months of their spell",
+                 [](View v) { return static_cast<double>(v.w.stocks.ui_recipients); }),
+          series("reskilling_public_cost", "USD/month",
+                 "state share of the cost of programmes started (policy.reskilling_subsidy)",
+                 [](View v) {
+                   return v.flow_total(kReskillStart) * v.m.scenario.reskilling.cost_usd *
+                          v.m.scenario.policy.reskilling_subsidy;
+                 }),
 
-      // --- /by_occupation: one value per occupation and month ---------------------------
-      by_occupation("employment", "persons", "employed, by occupation",
-                    [](View v, std::size_t o) { return v.w.stocks.employed[o]; }),
-      by_occupation("unemployment", "persons", "unemployed, by last occupation",
-                    [](View v, std::size_t o) { return v.w.stocks.unemployed[o]; }),
-      by_occupation("long_term_unemployed", "persons", "long-term unemployed, by last occupation",
-                    [](View v, std::size_t o) { return v.w.stocks.long_term[o]; }),
-      by_occupation("vacancies", "jobs", "vacancies open for matching",
-                    [](View v, std::size_t o) { return static_cast<double>(v.w.flows.vacancies_posted[o]); }),
-      by_occupation("hires", "persons/month", "hires, by occupation of the new job",
-                    [](View v, std::size_t o) { return static_cast<double>(v.w.flows.hires[o]); }),
-      by_occupation("job_finds", "persons/month", "hires out of unemployment, by the worker's previous occupation",
-                    [](View v, std::size_t o) { return static_cast<double>(v.w.flows.job_finds[o]); }),
-      by_occupation("layoffs", "persons/month", "layoffs, all reasons",
-                    [](View v, std::size_t o) { return v.occ_layoffs[o]; }),
-      by_occupation("quits", "persons/month", "quits into unemployment",
-                    [](View v, std::size_t o) { return static_cast<double>(v.w.flows.quits[o]); }),
-      by_occupation("wage", "USD/month", "occupation wage index w_o(t)",
-                    [](View v, std::size_t o) { return v.w.occ.wage[o]; }),
-      by_occupation("layoffs_ai", "persons/month", "AI-attributed layoffs (automation + capex_funding)",
-                    [](View v, std::size_t o) { return v.occ_layoffs_ai[o]; }),
-      by_occupation("job_to_job_out", "persons/month",
-                    "job-to-job moves, by the occupation left (the new job is in hires)",
-                    [](View v, std::size_t o) { return static_cast<double>(v.w.flows.job_to_job_out[o]); }),
-      by_occupation("redeployed_in", "persons/month", "internal moves into the occupation",
-                    [](View v, std::size_t o) { return static_cast<double>(v.w.flows.redeployed_in[o]); }),
-      by_occupation("redeployed_out", "persons/month", "internal moves out of the occupation",
-                    [](View v, std::size_t o) { return static_cast<double>(v.w.flows.redeployed_out[o]); }),
-      by_occupation("adoption", "share", "employment-weighted automation adoption theta",
-                    [](View v, std::size_t o) {
-                      return ratio(v.firms.occ_adoption_weighted[o], v.firms.occ_headcount[o]);
-                    }),
-      by_occupation("reskilling", "persons", "in a programme, by origin occupation",
-                    [](View v, std::size_t o) { return v.w.stocks.reskilling[o]; }),
-      by_occupation("founders", "persons", "founders, by last occupation",
-                    [](View v, std::size_t o) { return v.w.stocks.founders[o]; }),
-      by_occupation("out_of_labour_force", "persons", "out of the labour force, by last occupation",
-                    [](View v, std::size_t o) { return v.w.stocks.out_of_labour_force[o]; }),
-      by_occupation("reskilling_starts", "persons/month", "programme starts, by origin occupation",
-                    [](View v, std::size_t o) { return v.flow(kReskillStart, o); }),
-      by_occupation("reskilling_completions_from", "persons/month", "programme completions, by origin occupation",
-                    [](View v, std::size_t o) { return v.flow(kReskillComplete, o); }),
-      by_occupation("reskilling_completions", "persons/month", "programme completions, by target (new) occupation",
-                    [](View v, std::size_t o) { return v.flow(kReskillCompleteInto, o); }),
-      by_occupation("reskilling_dropouts", "persons/month", "dropouts, by origin occupation",
-                    [](View v, std::size_t o) { return v.flow(kReskillDropout, o); }),
-      by_occupation("founder_starts", "persons/month", "founder starts, by last occupation",
-                    [](View v, std::size_t o) { return v.flow(kFounderStart, o); }),
-      by_occupation("founder_failures", "persons/month", "founder failures, by last occupation",
-                    [](View v, std::size_t o) { return v.flow(kFounderFail, o); }),
-      by_occupation("firms_created", "firms/month", "firms created, by the founder's occupation (founder -> employed)",
-                    [](View v, std::size_t o) { return v.flow(kFounderFirm, o); }),
-      by_occupation("exits", "persons/month", "discouraged exits, by last occupation",
-                    [](View v, std::size_t o) { return v.flow(kExit, o); }),
-      by_occupation("reentries", "persons/month", "re-entries, by last occupation",
-                    [](View v, std::size_t o) { return v.flow(kReentry, o); }),
-      by_occupation("entrants", "persons/month", "entrants, by occupation trained for",
-                    [](View v, std::size_t o) { return v.flow(kEntrant, o); }),
-      by_occupation("retirements_employed", "persons/month", "retirements, by status and occupation",
-                    [](View v, std::size_t o) { return v.flow(kRetireE, o); }),
-      by_occupation("retirements_unemployed", "persons/month", "retirements, by status and occupation",
-                    [](View v, std::size_t o) { return v.flow(kRetireU, o); }),
-      by_occupation("retirements_reskilling", "persons/month", "retirements, by status and occupation",
-                    [](View v, std::size_t o) { return v.flow(kRetireR, o); }),
-      by_occupation("retirements_founder", "persons/month", "retirements, by status and occupation",
-                    [](View v, std::size_t o) { return v.flow(kRetireF, o); }),
-      by_occupation("retirements_out_of_labour_force", "persons/month", "retirements, by status and occupation",
-                    [](View v, std::size_t o) { return v.flow(kRetireO, o); }),
+          // --- /by_occupation: one value per occupation and month ---------------------------
+          by_occupation("employment", "persons", "employed, by occupation",
+                        [](View v, std::size_t o) { return v.w.stocks.employed[o]; }),
+          by_occupation("unemployment", "persons", "unemployed, by last occupation",
+                        [](View v, std::size_t o) { return v.w.stocks.unemployed[o]; }),
+          by_occupation("long_term_unemployed", "persons",
+                        "long-term unemployed, by last occupation",
+                        [](View v, std::size_t o) { return v.w.stocks.long_term[o]; }),
+          by_occupation("vacancies", "jobs", "vacancies open for matching",
+                        [](View v, std::size_t o) {
+                          return static_cast<double>(v.w.flows.vacancies_posted[o]);
+                        }),
+          by_occupation(
+              "hires", "persons/month", "hires, by occupation of the new job",
+              [](View v, std::size_t o) { return static_cast<double>(v.w.flows.hires[o]); }),
+          by_occupation(
+              "job_finds", "persons/month",
+              "hires out of unemployment, by the worker's previous occupation",
+              [](View v, std::size_t o) { return static_cast<double>(v.w.flows.job_finds[o]); }),
+          by_occupation("layoffs", "persons/month", "layoffs, all reasons",
+                        [](View v, std::size_t o) { return v.occ_layoffs[o]; }),
+          by_occupation(
+              "quits", "persons/month", "quits into unemployment",
+              [](View v, std::size_t o) { return static_cast<double>(v.w.flows.quits[o]); }),
+          by_occupation("wage", "USD/month", "occupation wage index w_o(t)",
+                        [](View v, std::size_t o) { return v.w.occ.wage[o]; }),
+          by_occupation("layoffs_ai", "persons/month",
+                        "AI-attributed layoffs (automation + capex_funding)",
+                        [](View v, std::size_t o) { return v.occ_layoffs_ai[o]; }),
+          by_occupation("job_to_job_out", "persons/month",
+                        "job-to-job moves, by the occupation left (the new job is in hires)",
+                        [](View v, std::size_t o) {
+                          return static_cast<double>(v.w.flows.job_to_job_out[o]);
+                        }),
+          by_occupation("redeployed_in", "persons/month", "internal moves into the occupation",
+                        [](View v, std::size_t o) {
+                          return static_cast<double>(v.w.flows.redeployed_in[o]);
+                        }),
+          by_occupation("redeployed_out", "persons/month", "internal moves out of the occupation",
+                        [](View v, std::size_t o) {
+                          return static_cast<double>(v.w.flows.redeployed_out[o]);
+                        }),
+          by_occupation("adoption", "share", "employment-weighted automation adoption theta",
+                        [](View v, std::size_t o) {
+                          return ratio(v.firms.occ_adoption_weighted[o], v.firms.occ_headcount[o]);
+                        }),
+          by_occupation("reskilling", "persons", "in a programme, by origin occupation",
+                        [](View v, std::size_t o) { return v.w.stocks.reskilling[o]; }),
+          by_occupation("founders", "persons", "founders, by last occupation",
+                        [](View v, std::size_t o) { return v.w.stocks.founders[o]; }),
+          by_occupation("out_of_labour_force", "persons",
+                        "out of the labour force, by last occupation",
+                        [](View v, std::size_t o) { return v.w.stocks.out_of_labour_force[o]; }),
+          by_occupation("reskilling_starts", "persons/month",
+                        "programme starts, by origin occupation",
+                        [](View v, std::size_t o) { return v.flow(kReskillStart, o); }),
+          by_occupation("reskilling_completions_from", "persons/month",
+                        "programme completions, by origin occupation",
+                        [](View v, std::size_t o) { return v.flow(kReskillComplete, o); }),
+          by_occupation("reskilling_completions", "persons/month",
+                        "programme completions, by target (new) occupation",
+                        [](View v, std::size_t o) { return v.flow(kReskillCompleteInto, o); }),
+          by_occupation("reskilling_dropouts", "persons/month", "dropouts, by origin occupation",
+                        [](View v, std::size_t o) { return v.flow(kReskillDropout, o); }),
+          by_occupation("founder_starts", "persons/month", "founder starts, by last occupation",
+                        [](View v, std::size_t o) { return v.flow(kFounderStart, o); }),
+          by_occupation("founder_failures", "persons/month", "founder failures, by last occupation",
+                        [](View v, std::size_t o) { return v.flow(kFounderFail, o); }),
+          by_occupation("firms_created", "firms/month",
+                        "firms created, by the founder's occupation (founder -> employed)",
+                        [](View v, std::size_t o) { return v.flow(kFounderFirm, o); }),
+          by_occupation("exits", "persons/month", "discouraged exits, by last occupation",
+                        [](View v, std::size_t o) { return v.flow(kExit, o); }),
+          by_occupation("reentries", "persons/month", "re-entries, by last occupation",
+                        [](View v, std::size_t o) { return v.flow(kReentry, o); }),
+          by_occupation("entrants", "persons/month", "entrants, by occupation trained for",
+                        [](View v, std::size_t o) { return v.flow(kEntrant, o); }),
+          by_occupation("retirements_employed", "persons/month",
+                        "retirements, by status and occupation",
+                        [](View v, std::size_t o) { return v.flow(kRetireE, o); }),
+          by_occupation("retirements_unemployed", "persons/month",
+                        "retirements, by status and occupation",
+                        [](View v, std::size_t o) { return v.flow(kRetireU, o); }),
+          by_occupation("retirements_reskilling", "persons/month",
+                        "retirements, by status and occupation",
+                        [](View v, std::size_t o) { return v.flow(kRetireR, o); }),
+          by_occupation("retirements_founder", "persons/month",
+                        "retirements, by status and occupation",
+                        [](View v, std::size_t o) { return v.flow(kRetireF, o); }),
+          by_occupation("retirements_out_of_labour_force", "persons/month",
+                        "retirements, by status and occupation",
+                        [](View v, std::size_t o) { return v.flow(kRetireO, o); }),
 
-      // --- /by_class: one value per firm class and month ---------------------------------
-      by_class("headcount", "persons", "employees of firms of the class",
-               [](View v, std::size_t k) { return v.firms.headcount[k]; }),
-      by_class("vacancies", "jobs", "vacancies open for matching",
-               [](View v, std::size_t k) { return static_cast<double>(v.w.flows.cls_vacancies[k]); }),
-      by_class("hires", "persons/month", "hires",
-               [](View v, std::size_t k) { return static_cast<double>(v.w.flows.cls_hires[k]); }),
-      by_class("layoffs", "persons/month", "layoffs, all reasons",
-               [](View v, std::size_t k) {
-                 double lay = 0;
-                 for (std::size_t r = 0; r < kLayoffReasons; ++r) lay += class_layoffs(v, k, r);
-                 return lay;
-               }),
-      by_class("layoffs_ai", "persons/month", "AI-attributed layoffs",
-               [](View v, std::size_t k) {
-                 const auto& lay = v.w.flows.cls_layoffs;
-                 return static_cast<double>(lay[k * kLayoffReasons + kLayoffAutomation] +
-                                            lay[k * kLayoffReasons + kLayoffCapexFunding]);
-               }),
-      by_class("quits", "persons/month", "quits into unemployment",
-               [](View v, std::size_t k) { return static_cast<double>(v.w.flows.cls_quits[k]); }),
-      by_class("capex", "USD/month", "capex paid on compute", [](View v, std::size_t k) { return v.firms.capex[k]; }),
-      by_class("compute_capacity", "GPU-eq", "installed compute capacity",
-               [](View v, std::size_t k) { return v.firms.capacity[k]; }),
-      by_class("ai_revenue", "USD/month", "AI revenue served",
-               [](View v, std::size_t k) { return v.firms.ai_revenue[k]; }),
-      by_class("core_revenue", "USD/month", "core revenue",
-               [](View v, std::size_t k) { return v.firms.core_revenue[k]; }),
-      by_class("wage_bill", "USD/month", "wages paid", [](View v, std::size_t k) { return v.firms.wage_bill[k]; }),
-      by_class("incidents", "incidents/month", "reliability incidents",
-               [](View v, std::size_t k) { return v.firms.incidents[k]; }),
-      by_class("cash", "USD", "cash at the end of the month", [](View v, std::size_t k) { return v.firms.cash[k]; }),
-      by_class("mean_adoption", "share", "employment-weighted adoption theta",
-               [](View v, std::size_t k) { return ratio(v.firms.adoption_weighted[k], v.firms.headcount[k]); }),
-      by_class("ai_role_headcount", "persons", "employees in ai_role occupations",
-               [](View v, std::size_t k) { return v.firms.ai_role_headcount[k]; }),
-      by_class("exposed_headcount", "persons",
-               "employees in high-exposure occupations (top fifth of employment by automatable share, AI roles "
-               "excepted; /occupations/exposed)",
-               [](View v, std::size_t k) { return v.firms.exposed_headcount[k]; }),
-  };
+          // --- /by_class: one value per firm class and month ---------------------------------
+          by_class("headcount", "persons", "employees of firms of the class",
+                   [](View v, std::size_t k) { return v.firms.headcount[k]; }),
+          by_class("vacancies", "jobs", "vacancies open for matching",
+                   [](View v, std::size_t k) {
+                     return static_cast<double>(v.w.flows.cls_vacancies[k]);
+                   }),
+          by_class(
+              "hires", "persons/month", "hires",
+              [](View v, std::size_t k) { return static_cast<double>(v.w.flows.cls_hires[k]); }),
+          by_class("layoffs", "persons/month", "layoffs, all reasons",
+                   [](View v, std::size_t k) {
+                     double lay = 0;
+                     for (std::size_t r = 0; r < kLayoffReasons; ++r) lay += class_layoffs(v, k, r);
+                     return lay;
+                   }),
+          by_class("layoffs_ai", "persons/month", "AI-attributed layoffs",
+                   [](View v, std::size_t k) {
+                     const auto& lay = v.w.flows.cls_layoffs;
+                     return static_cast<double>(lay[k * kLayoffReasons + kLayoffAutomation] +
+                                                lay[k * kLayoffReasons + kLayoffCapexFunding]);
+                   }),
+          by_class(
+              "quits", "persons/month", "quits into unemployment",
+              [](View v, std::size_t k) { return static_cast<double>(v.w.flows.cls_quits[k]); }),
+          by_class("capex", "USD/month", "capex paid on compute",
+                   [](View v, std::size_t k) { return v.firms.capex[k]; }),
+          by_class("compute_capacity", "GPU-eq", "installed compute capacity",
+                   [](View v, std::size_t k) { return v.firms.capacity[k]; }),
+          by_class("ai_revenue", "USD/month", "AI revenue served",
+                   [](View v, std::size_t k) { return v.firms.ai_revenue[k]; }),
+          by_class("core_revenue", "USD/month", "core revenue",
+                   [](View v, std::size_t k) { return v.firms.core_revenue[k]; }),
+          by_class("wage_bill", "USD/month", "wages paid",
+                   [](View v, std::size_t k) { return v.firms.wage_bill[k]; }),
+          by_class("incidents", "incidents/month", "reliability incidents",
+                   [](View v, std::size_t k) { return v.firms.incidents[k]; }),
+          by_class("cash", "USD", "cash at the end of the month",
+                   [](View v, std::size_t k) { return v.firms.cash[k]; }),
+          by_class("mean_adoption", "share", "employment-weighted adoption theta",
+                   [](View v, std::size_t k) {
+                     return ratio(v.firms.adoption_weighted[k], v.firms.headcount[k]);
+                   }),
+          by_class("ai_role_headcount", "persons", "employees in ai_role occupations",
+                   [](View v, std::size_t k) { return v.firms.ai_role_headcount[k]; }),
+          by_class("exposed_headcount", "persons",
+                   "employees in high-exposure occupations (top fifth of employment by automatable "
+                   "share, AI roles "
+                   "excepted; /occupations/exposed)",
+                   [](View v, std::size_t k) { return v.firms.exposed_headcount[k]; }),
+      };
   return table;
 }
 
 const std::vector<StaticDef>& static_table() {
   static const std::vector<StaticDef> table = {
-      {"", "transitions", "persons", "hires out of unemployment over the run by (previous occupation, new occupation)",
-       StaticDef::kOccupationPairs, [](const RunTotals& t) -> const std::vector<double>& { return t.transitions; }},
-      {"initial", "employment", "persons", "employed by occupation at the start (month 0)", StaticDef::kOccupations,
+      {"", "transitions", "persons",
+       "hires out of unemployment over the run by (previous occupation, new occupation)",
+       StaticDef::kOccupationPairs,
+       [](const RunTotals& t) -> const std::vector<double>& { return t.transitions; }},
+      {"initial", "employment", "persons", "employed by occupation at the start (month 0)",
+       StaticDef::kOccupations,
        [](const RunTotals& t) -> const std::vector<double>& { return t.initial_employment; }},
       {"initial", "unemployment", "persons", "unemployed by last occupation at the start (month 0)",
        StaticDef::kOccupations,
        [](const RunTotals& t) -> const std::vector<double>& { return t.initial_unemployment; }},
-      {"initial", "out_of_labour_force", "persons", "out of the labour force at the start, by last occupation",
-       StaticDef::kOccupations, [](const RunTotals& t) -> const std::vector<double>& { return t.initial_olf; }},
+      {"initial", "out_of_labour_force", "persons",
+       "out of the labour force at the start, by last occupation", StaticDef::kOccupations,
+       [](const RunTotals& t) -> const std::vector<double>& { return t.initial_olf; }},
       {"", "reskilling_flows", "persons",
-       "reskilling completions over the run by (origin occupation, target occupation)", StaticDef::kOccupationPairs,
+       "reskilling completions over the run by (origin occupation, target occupation)",
+       StaticDef::kOccupationPairs,
        [](const RunTotals& t) -> const std::vector<double>& { return t.reskill_flows; }},
       {"reemployment", "ai", "persons",
-       "hires of workers whose last separation was an AI-attributed layoff (automation, capex_funding), by months "
+       "hires of workers whose last separation was an AI-attributed layoff (automation, "
+       "capex_funding), by months "
        "of unemployment (last bin: 48+)",
-       StaticDef::kSpellBins, [](const RunTotals& t) -> const std::vector<double>& { return t.reemploy_ai; }},
+       StaticDef::kSpellBins,
+       [](const RunTotals& t) -> const std::vector<double>& { return t.reemploy_ai; }},
       {"reemployment", "other", "persons",
-       "hires of workers whose last separation was another layoff (demand, firm_exit), by months of unemployment "
+       "hires of workers whose last separation was another layoff (demand, firm_exit), by months "
+       "of unemployment "
        "(last bin: 48+)",
-       StaticDef::kSpellBins, [](const RunTotals& t) -> const std::vector<double>& { return t.reemploy_other; }},
+       StaticDef::kSpellBins,
+       [](const RunTotals& t) -> const std::vector<double>& { return t.reemploy_other; }},
   };
   return table;
 }
@@ -488,23 +601,39 @@ void declare_outputs(const Model& m, sim::MetricLayout& layout) {
   const std::size_t K = m.class_names.size();
   for (const MetricDef& d : metric_table()) {
     switch (d.shape) {
-      case Shape::kScalar: layout.scalar("series", d.name, d.unit, d.description); break;
-      case Shape::kOccupation: layout.vector("by_occupation", d.name, d.unit, d.description, O); break;
-      case Shape::kClass: layout.vector("by_class", d.name, d.unit, d.description, K); break;
+      case Shape::kScalar:
+        layout.scalar("series", d.name, d.unit, d.description);
+        break;
+      case Shape::kOccupation:
+        layout.vector("by_occupation", d.name, d.unit, d.description, O);
+        break;
+      case Shape::kClass:
+        layout.vector("by_class", d.name, d.unit, d.description, K);
+        break;
     }
   }
   for (const StaticDef& d : static_table()) {
     std::vector<std::size_t> shape;
     switch (d.extent) {
-      case StaticDef::kOccupations: shape = {O}; break;
-      case StaticDef::kOccupationPairs: shape = {O, O}; break;
-      case StaticDef::kSpellBins: shape = {RunTotals::kSpellBins}; break;
+      case StaticDef::kOccupations:
+        shape = {O};
+        break;
+      case StaticDef::kOccupationPairs:
+        shape = {O, O};
+        break;
+      case StaticDef::kSpellBins:
+        shape = {RunTotals::kSpellBins};
+        break;
     }
     layout.add_static({d.group, d.name, d.unit, d.description, shape});
   }
-  layout.add_events({"events", "warn", {"replication", "month", "firm", "class", "layoffs", "persons", "reason"},
-                     "WARN notices: firm-months whose layoffs (agents; persons = agents x persons per agent) reach "
-                     "workers.warn_threshold_persons; reason 0 demand, 1 automation, 2 capex_funding, 3 firm_exit "
+  layout.add_events({"events",
+                     "warn",
+                     {"replication", "month", "firm", "class", "layoffs", "persons", "reason"},
+                     "WARN notices: firm-months whose layoffs (agents; persons = agents x persons "
+                     "per agent) reach "
+                     "workers.warn_threshold_persons; reason 0 demand, 1 automation, 2 "
+                     "capex_funding, 3 firm_exit "
                      "(the firm-month's largest)"});
 }
 

@@ -16,14 +16,15 @@ namespace labourshift::models {
 /// Firm aggregates of the month, summed over firms in fixed blocks joined in block order.
 struct FirmTotals {
   // Per class.
-  std::vector<double> headcount, capex, capacity, ai_revenue, core_revenue, wage_bill, incidents, cash,
-      adoption_weighted, ai_role_headcount, exposed_headcount;
+  std::vector<double> headcount, capex, capacity, ai_revenue, core_revenue, wage_bill, incidents,
+      cash, adoption_weighted, ai_role_headcount, exposed_headcount;
   // Per occupation.
   std::vector<double> occ_adoption_weighted, occ_headcount;
   // Over all firms.
-  double capex_total = 0, orders = 0, capacity_total = 0, arrivals = 0, retirements = 0, compute_used = 0,
-         ai_demand = 0, ai_revenue_total = 0, core_revenue_total = 0, wage_bill_total = 0, other_costs = 0,
-         opex = 0, cash_total = 0, incident_count = 0, incident_cost = 0, active = 0;
+  double capex_total = 0, orders = 0, capacity_total = 0, arrivals = 0, retirements = 0,
+         compute_used = 0, ai_demand = 0, ai_revenue_total = 0, core_revenue_total = 0,
+         wage_bill_total = 0, other_costs = 0, opex = 0, cash_total = 0, incident_count = 0,
+         incident_cost = 0, active = 0;
   /// AI sellers only: knowledge, compute-weighted load ratio (numerator, denominator).
   double knowledge = 0, load_weighted = 0, load_weight = 0;
   double unfilled_vacancies = 0, labour_demand = 0;
@@ -66,8 +67,8 @@ struct MetricDef {
   const char* name;
   const char* unit;
   const char* description;
-  double (*scalar)(const MonthView&) = nullptr;                ///< kScalar
-  double (*entry)(const MonthView&, std::size_t) = nullptr;   ///< per occupation or class
+  double (*scalar)(const MonthView&) = nullptr;              ///< kScalar
+  double (*entry)(const MonthView&, std::size_t) = nullptr;  ///< per occupation or class
 };
 
 /// A per-replication array written once at the end.

@@ -21,7 +21,8 @@ void derive_exposure(Model& m) {
     by_x.emplace_back(x, o.employment);
     total += o.employment;
   }
-  std::sort(by_x.begin(), by_x.end(), [](const auto& l, const auto& r) { return l.first > r.first; });
+  std::sort(by_x.begin(), by_x.end(),
+            [](const auto& l, const auto& r) { return l.first > r.first; });
   double cum = 0, cutoff = by_x.front().first;
   for (const auto& [x, e] : by_x) {
     cutoff = x;
@@ -38,8 +39,9 @@ void derive_exposure(Model& m) {
 std::shared_ptr<const Model> Model::build(const Scenario& scenario) {
   auto m = std::make_shared<Model>();
   m->scenario = scenario;
-  m->data = load_occupation_data(resolve_data_path(scenario, scenario.data.occupations, "occupations.csv"),
-                                 resolve_data_path(scenario, scenario.data.mobility, "mobility.csv"));
+  m->data = load_occupation_data(
+      resolve_data_path(scenario, scenario.data.occupations, "occupations.csv"),
+      resolve_data_path(scenario, scenario.data.mobility, "mobility.csv"));
   m->similarity = similarity_matrix(m->data.mobility);
   m->persons_per_agent =
       scenario.population.represented_persons / static_cast<double>(scenario.population.workers);
@@ -48,7 +50,8 @@ std::shared_ptr<const Model> Model::build(const Scenario& scenario) {
     m->class_premium.push_back(static_cast<float>(c.value.wage_premium));
   }
   for (std::size_t k = 0; k < scenario.firms.size(); ++k) {
-    if (scenario.firms[k].name == scenario.founders.firm_class) m->founder_class = static_cast<int>(k);
+    if (scenario.firms[k].name == scenario.founders.firm_class)
+      m->founder_class = static_cast<int>(k);
   }
   for (const auto& o : m->data.occupations) {
     m->complementarity.push_back(o.complementarity);

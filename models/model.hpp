@@ -43,13 +43,14 @@ struct Model {
   OccupationData data;
   Eigen::MatrixXd similarity;
   std::vector<std::string> class_names;
-  std::vector<double> automatable;      ///< x_o = e_o (1 - omega_a (1 - r_o))
-  std::vector<std::uint8_t> exposed;    ///< high exposure: top fifth of employment by x_o, not AI roles
+  std::vector<double> automatable;  ///< x_o = e_o (1 - omega_a (1 - r_o))
+  std::vector<std::uint8_t>
+      exposed;  ///< high exposure: top fifth of employment by x_o, not AI roles
   std::vector<double> complementarity;  ///< c_o, for matching and the AI wage premium
   double max_complementarity = 1;       ///< max_o c_o (at least 1e-9)
   std::vector<std::uint8_t> knowledge_role;
-  std::vector<float> class_premium;     ///< wage premium of each firm class
-  int founder_class = -1;               ///< class of founders' firms, -1 if none
+  std::vector<float> class_premium;  ///< wage premium of each firm class
+  int founder_class = -1;            ///< class of founders' firms, -1 if none
   double persons_per_agent = 1;
   sim::MetricLayout layout;
   MetricIndex ids;

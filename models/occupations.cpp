@@ -109,8 +109,8 @@ std::size_t column(const Csv& csv, const std::string& name) {
   for (std::size_t i = 0; i < csv.header.size(); ++i) {
     if (csv.header[i] == name) return i;
   }
-  throw InputError(csv.path + ":" + std::to_string(csv.header_line) + ": missing column '" +
-                   name + "'");
+  throw InputError(csv.path + ":" + std::to_string(csv.header_line) + ": missing column '" + name +
+                   "'");
 }
 
 }  // namespace
@@ -155,8 +155,7 @@ OccupationData load_occupation_data(const std::string& occupations_csv,
   }
   const std::size_t n = data.occupations.size();
   if (n == 0 || n > 255) {
-    throw InputError(occ.path + ": found " + std::to_string(n) +
-                     " occupations; allowed 1 to 255");
+    throw InputError(occ.path + ": found " + std::to_string(n) + " occupations; allowed 1 to 255");
   }
   double total = 0;
   for (const auto& o : data.occupations) total += o.employment;

@@ -13,11 +13,11 @@ namespace labourshift::models {
 struct Occupation {
   std::string id;
   std::string name;
-  double employment = 0;      ///< persons, OEWS May 2024
-  double wage_month_usd = 0;  ///< mean wage, USD per month
-  double exposure = 0;        ///< e_o: share of task content AI can perform, [0, 1]
-  double routine = 0;         ///< Frey-Osborne probability of computerisation, [0, 1]
-  double complementarity = 0; ///< c_o >= 0: productivity gain per unit AI capability when fluent
+  double employment = 0;       ///< persons, OEWS May 2024
+  double wage_month_usd = 0;   ///< mean wage, USD per month
+  double exposure = 0;         ///< e_o: share of task content AI can perform, [0, 1]
+  double routine = 0;          ///< Frey-Osborne probability of computerisation, [0, 1]
+  double complementarity = 0;  ///< c_o >= 0: productivity gain per unit AI capability when fluent
   bool manager = false;
   bool ai_role = false;
   bool knowledge_role = false;

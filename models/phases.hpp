@@ -12,7 +12,6 @@
 
 namespace labourshift::models {
 
-
 /// Worker rows are regrouped by employer this often (months).
 inline constexpr int kRegroupMonths = 12;
 
@@ -27,17 +26,19 @@ void set_up_workers(const Model& m, DrawKey key, const FirmTable& firms, const O
 void measure_start(const Model& m, const WorkerTable& workers, FirmTable& firms, Stocks& stocks,
                    ThreadFirmSums& sums);
 /// Revenue, costs, compute, pipeline, payments and cash at the start; the AI market M(0).
-void set_up_firm_finance(const Model& m, const OccupationState& occ, FirmTable& firms, Environment& env);
+void set_up_firm_finance(const Model& m, const OccupationState& occ, FirmTable& firms,
+                         Environment& env);
 /// Appends a firm of class k whose base requirement is `base` (per occupation); returns its row.
-std::size_t add_firm(const Model& m, const Environment& env, const OccupationState& occ, std::size_t k,
-                     const std::vector<float>& base, FirmTable& firms);
+std::size_t add_firm(const Model& m, const Environment& env, const OccupationState& occ,
+                     std::size_t k, const std::vector<float>& base, FirmTable& firms);
 /// Occupation mix of a class: OEWS employment shares, times the tech-relevant share for tech
 /// classes, with ai_role occupations tilted.
 std::vector<double> class_mix(const OccupationData& data, const FirmClassParams& c);
 /// Adds up the threads' per-firm sums into the firm table and zeroes them for the next pass.
 void merge_firm_sums(ThreadFirmSums& sums, FirmTable& firms);
 /// theta*_ko by class and occupation, [k * O + o], at capability `capability` and price `price`.
-std::vector<double> adoption_targets(const Model& m, const OccupationState& occ, double capability, double price);
+std::vector<double> adoption_targets(const Model& m, const OccupationState& occ, double capability,
+                                     double price);
 
 // --- the month, in order ---------------------------------------------------------------------
 
@@ -45,49 +46,55 @@ std::vector<double> adoption_targets(const Model& m, const OccupationState& occ,
 /// the worker pass reads firm data in order as hires scatter staff over the table.
 void regroup_workers(const FirmTable& firms, WorkerTable& workers);
 /// a(t), p(t), D(t), M(t), the adoption targets and the AI-share denominator of month `month`.
-void update_environment(const Model& m, int month, const FirmTable& firms, const OccupationState& occ,
-                        Environment& env);
+void update_environment(const Model& m, int month, const FirmTable& firms,
+                        const OccupationState& occ, Environment& env);
 /// Capacity, revenue, adoption, requirements, compute orders, the budget constraint, layoff odds.
-void plan_firms(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ, FirmTable& firms);
+void plan_firms(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ,
+                FirmTable& firms);
 /// The same plans firm by firm on one thread: the reference plan_firms is tested against.
-void plan_firms_reference(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ,
-                          FirmTable& firms);
+void plan_firms_reference(const Model& m, DrawKey key, const Environment& env,
+                          const OccupationState& occ, FirmTable& firms);
 /// Reskilling targets and expected gains from last month's job finding; the re-entry factor.
 void plan_workers(const Model& m, int month, const MonthFlows& last_month, OccupationState& occ);
 /// The fused pass over every worker: ageing, retirement, separations, transitions, literacy,
 /// on-the-job search, the start-of-month count (with the stock-flow check) and firm sums.
-void worker_pass(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ, FirmTable& firms,
-                 WorkerTable& workers, MonthFlows& flows, MonthLists& lists, Stocks& stocks, RunTotals& totals,
-                 ThreadFirmSums& sums);
+void worker_pass(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ,
+                 FirmTable& firms, WorkerTable& workers, MonthFlows& flows, MonthLists& lists,
+                 Stocks& stocks, RunTotals& totals, ThreadFirmSums& sums);
 /// The same rules, one worker at a time in row order, without the kernel's speed tricks: the
 /// reference the fast pass is tested against.
-void worker_pass_reference(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ,
-                           FirmTable& firms, WorkerTable& workers, MonthFlows& flows, MonthLists& lists,
-                           Stocks& stocks, RunTotals& totals, ThreadFirmSums& sums);
+void worker_pass_reference(const Model& m, DrawKey key, const Environment& env,
+                           const OccupationState& occ, FirmTable& firms, WorkerTable& workers,
+                           MonthFlows& flows, MonthLists& lists, Stocks& stocks, RunTotals& totals,
+                           ThreadFirmSums& sums);
 /// Internal moves for those due to be laid off, else the layoff.
 void redeploy(const Model& m, const Environment& env, const OccupationState& occ, FirmTable& firms,
               WorkerTable& workers, MonthFlows& flows, MonthLists& lists);
 /// WARN notices of the month, from the firms' layoffs by reason.
-void file_warn_notices(const Model& m, DrawKey key, int month, const FirmTable& firms, std::vector<std::int64_t>& rows);
+void file_warn_notices(const Model& m, DrawKey key, int month, const FirmTable& firms,
+                       std::vector<std::int64_t>& rows);
 /// The retraining mandate enrols this month's AI-attributed layoffs in a funded programme.
-void enrol_mandated(const Model& m, const OccupationState& occ, WorkerTable& workers, MonthFlows& flows,
-                    MonthLists& lists);
+void enrol_mandated(const Model& m, const OccupationState& occ, WorkerTable& workers,
+                    MonthFlows& flows, MonthLists& lists);
 /// Founders create their firms and become its first employee.
-void create_founder_firms(const Model& m, const Environment& env, const OccupationState& occ, FirmTable& firms,
-                          WorkerTable& workers, MonthFlows& flows, MonthLists& lists);
+void create_founder_firms(const Model& m, const Environment& env, const OccupationState& occ,
+                          FirmTable& firms, WorkerTable& workers, MonthFlows& flows,
+                          MonthLists& lists);
 /// New entrants join unemployment.
-void enter_labour_force(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ,
-                        const Stocks& stocks, WorkerTable& workers, MonthFlows& flows);
+void enter_labour_force(const Model& m, DrawKey key, const Environment& env,
+                        const OccupationState& occ, const Stocks& stocks, WorkerTable& workers,
+                        MonthFlows& flows);
 /// Posts the vacancies, matches the unemployed and on-the-job seekers, applies the hires.
 void post_and_match(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ,
-                    const MonthLists& lists, FirmTable& firms, WorkerTable& workers, MonthFlows& flows,
-                    RunTotals& totals);
+                    const MonthLists& lists, FirmTable& firms, WorkerTable& workers,
+                    MonthFlows& flows, RunTotals& totals);
 /// Occupation wages move with tightness relative to its recent normal.
 void update_wages(const Model& m, int month, const MonthFlows& flows, OccupationState& occ);
 /// End-of-month stocks: the start count plus the month's flows; tightness V/U for next month.
 void close_stocks(int month, const MonthFlows& flows, Stocks& stocks, OccupationState& occ);
 /// Cash, incidents, layoff costs, exit.
-void account_firms(const Model& m, DrawKey key, const Environment& env, FirmTable& firms, MonthFlows& flows);
+void account_firms(const Model& m, DrawKey key, const Environment& env, FirmTable& firms,
+                   MonthFlows& flows);
 
 /// A full recount of end-of-month stocks from the worker table (slow reference for tests):
 /// employed, unemployed, long-term unemployed, reskilling, founders, out of the labour force,

@@ -8,8 +8,8 @@
 
 namespace labourshift::models {
 
-void redeploy(const Model& m, const Environment& env, const OccupationState& occ, FirmTable& F, WorkerTable& W,
-              MonthFlows& flows, MonthLists& lists) {
+void redeploy(const Model& m, const Environment& env, const OccupationState& occ, FirmTable& F,
+              WorkerTable& W, MonthFlows& flows, MonthLists& lists) {
   const Scenario& sc = m.scenario;
   const std::size_t O = m.data.size();
   // A candidate moves to the open cell of the same firm whose occupation is most similar
@@ -57,7 +57,8 @@ void redeploy(const Model& m, const Environment& env, const OccupationState& occ
   }
 }
 
-void file_warn_notices(const Model& m, DrawKey key, int month, const FirmTable& F, std::vector<std::int64_t>& warn_rows) {
+void file_warn_notices(const Model& m, DrawKey key, int month, const FirmTable& F,
+                       std::vector<std::int64_t>& warn_rows) {
   // WARN notices (federal WARN Act: 50 or more at once), in firm order.
   warn_rows.clear();
   const double threshold = m.scenario.workers.warn_threshold_persons / m.persons_per_agent;
@@ -74,15 +75,16 @@ void file_warn_notices(const Model& m, DrawKey key, int month, const FirmTable& 
     }
     if (total > 0 && static_cast<double>(total) >= threshold) {
       warn_rows.insert(warn_rows.end(),
-                        {static_cast<std::int64_t>(key.replication), month, static_cast<std::int64_t>(f),
-                         static_cast<std::int64_t>(F.firm_class[f]), total,
-                         std::llround(static_cast<double>(total) * m.persons_per_agent),
-                         static_cast<std::int64_t>(top_reason)});
+                       {static_cast<std::int64_t>(key.replication), month,
+                        static_cast<std::int64_t>(f), static_cast<std::int64_t>(F.firm_class[f]),
+                        total, std::llround(static_cast<double>(total) * m.persons_per_agent),
+                        static_cast<std::int64_t>(top_reason)});
     }
   }
 }
 
-void enrol_mandated(const Model& m, const OccupationState& occ, WorkerTable& W, MonthFlows& flows, MonthLists& lists) {
+void enrol_mandated(const Model& m, const OccupationState& occ, WorkerTable& W, MonthFlows& flows,
+                    MonthLists& lists) {
   const Scenario& sc = m.scenario;
   const std::size_t O = m.data.size();
   // A worker laid off for AI reasons starts a funded programme at once, toward the best feasible

@@ -14,7 +14,8 @@ void plan_workers(const Model& m, int month, const MonthFlows& flows, Occupation
   // of the target, less the same for the own occupation; the best feasible target per origin.
   for (std::size_t o = 0; o < O; ++o) {
     if (flows.seekers_by_occ[o] > 0) {
-      const double f = static_cast<double>(flows.job_finds[o]) / static_cast<double>(flows.seekers_by_occ[o]);
+      const double f =
+          static_cast<double>(flows.job_finds[o]) / static_cast<double>(flows.seekers_by_occ[o]);
       occ.job_finding_ema[o] = rules::smooth_job_finding(occ.job_finding_ema[o], f);
     }
   }
@@ -36,7 +37,8 @@ void plan_workers(const Model& m, int month, const MonthFlows& flows, Occupation
         best_target = static_cast<int>(d);
       }
     }
-    const double gain = best_target >= 0 ? best_prospect - occ.job_finding_ema[o] * occ.wage[o] : 0.0;
+    const double gain =
+        best_target >= 0 ? best_prospect - occ.job_finding_ema[o] * occ.wage[o] : 0.0;
     occ.mandate_target[o] = static_cast<std::int16_t>(best_target);
     occ.reskill_target[o] = static_cast<std::int16_t>(gain > 0 ? best_target : -1);
     occ.reskill_gain[o] = gain > 0 ? gain / occ.wage[o] : 0.0;
@@ -44,7 +46,7 @@ void plan_workers(const Model& m, int month, const MonthFlows& flows, Occupation
   // Re-entry rises with tightness V/U relative to the first month.
   if (month > 1 && occ.tightness_ref > 0) {
     occ.reentry_factor = std::pow(std::max(occ.tightness_last, 1e-6) / occ.tightness_ref,
-                               sc.workers.reentry_tightness_elasticity);
+                                  sc.workers.reentry_tightness_elasticity);
   }
 }
 

@@ -43,7 +43,8 @@ inline constexpr double kAttritionMonths = 12.0;
 /// Retirement hazard h(a) = min(1, h0 exp(g (a - a0))) from age a0 on, 0 before.
 inline double retirement_hazard(int age, const WorkerParams& wp) {
   if (age < wp.retirement_age) return 0.0;
-  return std::min(1.0, wp.retirement_hazard * std::exp(wp.retirement_hazard_growth * (age - wp.retirement_age)));
+  return std::min(1.0, wp.retirement_hazard *
+                           std::exp(wp.retirement_hazard_growth * (age - wp.retirement_age)));
 }
 
 /// Discouraged exit: p = d once the spell reaches the threshold, 0 before.
@@ -67,15 +68,18 @@ inline double reskilling_age_factor(int age, const ReskillingParams& rs) {
 }
 
 /// Programme length in months: (d0 + d1 (1 - sim(o, target))) (1 - cut), rounded, in [1, 255].
-inline std::uint8_t programme_months(const ReskillingParams& rs, const PolicyParams& pol, double similarity) {
+inline std::uint8_t programme_months(const ReskillingParams& rs, const PolicyParams& pol,
+                                     double similarity) {
   const double months =
-      (rs.duration_base_months + rs.duration_distance_months * (1.0 - similarity)) * (1.0 - pol.reskilling_duration_cut);
+      (rs.duration_base_months + rs.duration_distance_months * (1.0 - similarity)) *
+      (1.0 - pol.reskilling_duration_cut);
   return static_cast<std::uint8_t>(std::clamp(std::lround(months), 1L, 255L));
 }
 
 /// Founding hazard: min(1, h_f (1 + support) (1 + epsilon_l l)).
 inline double founding_hazard(const FounderParams& fp, const PolicyParams& pol, double literacy) {
-  return std::min(1.0, fp.base_hazard * (1.0 + pol.founder_support) * (1.0 + fp.literacy_elasticity * literacy));
+  return std::min(1.0, fp.base_hazard * (1.0 + pol.founder_support) *
+                           (1.0 + fp.literacy_elasticity * literacy));
 }
 
 /// On-the-job AI literacy: l' = l + beta theta (1 - l), with theta in steps of 1/65535 as the
@@ -102,8 +106,8 @@ inline double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0))
 
 /// theta*_ko = x_o a(t) Phi((ln(w_o / (p(t) m)) - mu_k) / sd): the AI-capable tasks whose compute
 /// cost beats their wage cost, given the class's organisational hurdle.
-inline double adoption_target(double automatable, double capability, double wage, double price, const AiParams& ai,
-                              double hurdle) {
+inline double adoption_target(double automatable, double capability, double wage, double price,
+                              const AiParams& ai, double hurdle) {
   const double z = (std::log(wage / (price * ai.compute_per_fte)) - hurdle) / ai.adoption_sd;
   return automatable * capability * normal_cdf(z);
 }
@@ -136,7 +140,8 @@ inline double incident_hazard(const ReliabilityParams& rel, double load) {
 // --- wages ----------------------------------------------------------------------------------
 
 /// Wage curve: w' = w exp(pi + eta (ln theta - ln theta_ref)), pi and eta monthly.
-inline double next_wage(double wage, double pi, double eta, double log_theta, double ref_log_theta) {
+inline double next_wage(double wage, double pi, double eta, double log_theta,
+                        double ref_log_theta) {
   return wage * std::exp(pi + eta * (log_theta - ref_log_theta));
 }
 

@@ -29,74 +29,104 @@ std::string check_month_text(const std::string& s) {
 
 std::shared_ptr<const Schema<FirmClassParams>> firm_class_schema() {
   auto s = std::make_shared<Schema<FirmClassParams>>();
-  (*s).real("employment_share", [](auto& c) -> auto& { return c.employment_share; }, 0.0, "share",
-            0, 1, "share of initial employment held by firms of this class (classes sum to 1)")
-      .integer("count", [](auto& c) -> auto& { return c.count; }, 0, "firms", 0, 100000000,
-               "number of firms; 0 = derive from mean_size")
-      .real("mean_size", [](auto& c) -> auto& { return c.mean_size; }, 50.0, "agents", 1, 1e9,
-            "mean firm size when count = 0",
-            "US Census SUSB 2021: ~21 employees per employer firm; larger here because "
-            "non-employer units are absent")
-      .choice("size_distribution", [](auto& c) -> auto& { return c.size_distribution; },
-              "pareto", {"pareto", "lognormal", "equal"},
-              "distribution of firm sizes within the class")
-      .real("pareto_alpha", [](auto& c) -> auto& { return c.pareto_alpha; }, 1.1, "", 1.01, 10,
-            "Pareto tail index of firm size (heavy tail as alpha -> 1)",
-            "Axtell (2001), Science 293: US firm sizes Zipf with alpha ~ 1.06")
-      .real("lognormal_sigma", [](auto& c) -> auto& { return c.lognormal_sigma; }, 1.0, "log",
-            0.01, 5, "dispersion of log firm size when size_distribution = lognormal")
-      .choice("occupation_mix", [](auto& c) -> auto& { return c.occupation_mix; }, "economy",
-              {"economy", "tech"},
-              "occupation mix: economy = national OEWS shares; tech = OEWS shares times each "
-              "group's tech-relevant share")
-      .real("ai_role_tilt", [](auto& c) -> auto& { return c.ai_role_tilt; }, 1.0, "multiplier", 0,
-            50, "weight on ai_role occupations in the mix relative to the base mix")
-      .real("layoff_speed", [](auto& c) -> auto& { return c.layoff_speed; }, 0.5, "1/month", 0, 1,
-            "gamma_u: share of a headcount excess laid off per month")
-      .real("hiring_speed", [](auto& c) -> auto& { return c.hiring_speed; }, 1.0, "1/month", 0, 1,
-            "gamma_v: share of a headcount shortfall posted as vacancies per month")
-      .real("wage_premium", [](auto& c) -> auto& { return c.wage_premium; }, 1.0, "multiplier",
-            0.2, 5, "wage offered relative to the occupation wage index")
-      .boolean("ai_seller", [](auto& c) -> auto& { return c.ai_seller; }, false,
-               "sells AI services and shares the AI market in proportion to K^phi")
-      .real("adoption_speed", [](auto& c) -> auto& { return c.adoption_speed; }, 0.03, "1/month", 0,
-            1, "lambda_k: adoption theta moves toward theta* at this speed")
-      .real("adoption_hurdle", [](auto& c) -> auto& { return c.adoption_hurdle; }, 2.5, "log", -20,
-            20, "mu_k: organisational hurdle in ln(wage / compute cost)")
-      .real("target_margin", [](auto& c) -> auto& { return c.target_margin; }, 0.08, "share", -5,
-            0.95, "projected cash margin below which the firm cuts headcount to fund compute")
-      .real("initial_margin", [](auto& c) -> auto& { return c.initial_margin; }, 0.10, "share", -5,
-            0.95, "cash margin at the start; sets the other (non-labour, non-compute) costs")
-      .real("labour_share", [](auto& c) -> auto& { return c.labour_share; }, 0.35, "share", 0.01, 1,
-            "wage bill / core revenue at the start")
-      .real("initial_cash_months", [](auto& c) -> auto& { return c.initial_cash_months; }, 3.0,
-            "months of revenue", 0, 600, "cash at the start")
-      .integer("capex_lag_months", [](auto& c) -> auto& { return c.capex_lag_months; }, 6, "months",
-               0, 48, "months from ordering compute to its arrival")
-      .integer("payment_months", [](auto& c) -> auto& { return c.payment_months; }, 36, "months", 1,
-               120, "instalments over which an order is paid, from the order month (multi-year "
-               "purchase commitments and leases)")
-      .integer("capacity_life_months", [](auto& c) -> auto& { return c.capacity_life_months; }, 66,
-               "months", 6, 240, "life of compute capacity before it retires",
-               "server lives 5-6 years (Microsoft, Alphabet 6; Meta 5.5; Amazon 5)")
-      .real("expectation_weight", [](auto& c) -> auto& { return c.expectation_weight; }, 0.85, "",
-            0, 0.999, "omega: weight on the old growth expectation (adaptive expectations)")
-      .real("order_speed", [](auto& c) -> auto& { return c.order_speed; }, 1.0, "1/month", 0, 1,
-            "share of the supply-line gap K* - (K + pipeline - retirements due) ordered per month")
-      .real("capacity_headroom", [](auto& c) -> auto& { return c.capacity_headroom; }, 0.15, "share",
-            0, 5, "spare capacity planned above expected use")
-      .real("manager_span_elasticity", [](auto& c) -> auto& { return c.manager_span_elasticity; },
-            0.5, "", 0, 20, "rho: span s = s0 (1 + rho mean theta): AI coordination removes layers")
-      .real("max_budget_cut_share", [](auto& c) -> auto& { return c.max_budget_cut_share; }, 0.004,
-            "1/month", 0, 1, "largest share of headcount cut in a month to meet the target margin")
-      .real("internal_mobility_rate", [](auto& c) -> auto& { return c.internal_mobility_rate; }, 0.1,
-            "share", 0, 1, "share of workers due to be laid off who move instead to an open job of "
-            "the firm in a similar occupation")
-      .real("exit_cash_months", [](auto& c) -> auto& { return c.exit_cash_months; }, 3.0,
-            "months of revenue", 0, 600, "negative cash beyond this many months of revenue counts "
-            "toward exit")
-      .integer("exit_after_months", [](auto& c) -> auto& { return c.exit_after_months; }, 6,
-               "months", 1, 600, "consecutive months beyond the cash threshold before the firm exits");
+  (*s).real(
+          "employment_share", [](auto& c) -> auto& { return c.employment_share; }, 0.0, "share", 0,
+          1, "share of initial employment held by firms of this class (classes sum to 1)")
+      .integer(
+          "count", [](auto& c) -> auto& { return c.count; }, 0, "firms", 0, 100000000,
+          "number of firms; 0 = derive from mean_size")
+      .real(
+          "mean_size", [](auto& c) -> auto& { return c.mean_size; }, 50.0, "agents", 1, 1e9,
+          "mean firm size when count = 0",
+          "US Census SUSB 2021: ~21 employees per employer firm; larger here because "
+          "non-employer units are absent")
+      .choice(
+          "size_distribution", [](auto& c) -> auto& { return c.size_distribution; }, "pareto",
+          {"pareto", "lognormal", "equal"}, "distribution of firm sizes within the class")
+      .real(
+          "pareto_alpha", [](auto& c) -> auto& { return c.pareto_alpha; }, 1.1, "", 1.01, 10,
+          "Pareto tail index of firm size (heavy tail as alpha -> 1)",
+          "Axtell (2001), Science 293: US firm sizes Zipf with alpha ~ 1.06")
+      .real(
+          "lognormal_sigma", [](auto& c) -> auto& { return c.lognormal_sigma; }, 1.0, "log", 0.01,
+          5, "dispersion of log firm size when size_distribution = lognormal")
+      .choice(
+          "occupation_mix", [](auto& c) -> auto& { return c.occupation_mix; }, "economy",
+          {"economy", "tech"},
+          "occupation mix: economy = national OEWS shares; tech = OEWS shares times each "
+          "group's tech-relevant share")
+      .real(
+          "ai_role_tilt", [](auto& c) -> auto& { return c.ai_role_tilt; }, 1.0, "multiplier", 0, 50,
+          "weight on ai_role occupations in the mix relative to the base mix")
+      .real(
+          "layoff_speed", [](auto& c) -> auto& { return c.layoff_speed; }, 0.5, "1/month", 0, 1,
+          "gamma_u: share of a headcount excess laid off per month")
+      .real(
+          "hiring_speed", [](auto& c) -> auto& { return c.hiring_speed; }, 1.0, "1/month", 0, 1,
+          "gamma_v: share of a headcount shortfall posted as vacancies per month")
+      .real(
+          "wage_premium", [](auto& c) -> auto& { return c.wage_premium; }, 1.0, "multiplier", 0.2,
+          5, "wage offered relative to the occupation wage index")
+      .boolean(
+          "ai_seller", [](auto& c) -> auto& { return c.ai_seller; }, false,
+          "sells AI services and shares the AI market in proportion to K^phi")
+      .real(
+          "adoption_speed", [](auto& c) -> auto& { return c.adoption_speed; }, 0.03, "1/month", 0,
+          1, "lambda_k: adoption theta moves toward theta* at this speed")
+      .real(
+          "adoption_hurdle", [](auto& c) -> auto& { return c.adoption_hurdle; }, 2.5, "log", -20,
+          20, "mu_k: organisational hurdle in ln(wage / compute cost)")
+      .real(
+          "target_margin", [](auto& c) -> auto& { return c.target_margin; }, 0.08, "share", -5,
+          0.95, "projected cash margin below which the firm cuts headcount to fund compute")
+      .real(
+          "initial_margin", [](auto& c) -> auto& { return c.initial_margin; }, 0.10, "share", -5,
+          0.95, "cash margin at the start; sets the other (non-labour, non-compute) costs")
+      .real(
+          "labour_share", [](auto& c) -> auto& { return c.labour_share; }, 0.35, "share", 0.01, 1,
+          "wage bill / core revenue at the start")
+      .real(
+          "initial_cash_months", [](auto& c) -> auto& { return c.initial_cash_months; }, 3.0,
+          "months of revenue", 0, 600, "cash at the start")
+      .integer(
+          "capex_lag_months", [](auto& c) -> auto& { return c.capex_lag_months; }, 6, "months", 0,
+          48, "months from ordering compute to its arrival")
+      .integer(
+          "payment_months", [](auto& c) -> auto& { return c.payment_months; }, 36, "months", 1, 120,
+          "instalments over which an order is paid, from the order month (multi-year "
+          "purchase commitments and leases)")
+      .integer(
+          "capacity_life_months", [](auto& c) -> auto& { return c.capacity_life_months; }, 66,
+          "months", 6, 240, "life of compute capacity before it retires",
+          "server lives 5-6 years (Microsoft, Alphabet 6; Meta 5.5; Amazon 5)")
+      .real(
+          "expectation_weight", [](auto& c) -> auto& { return c.expectation_weight; }, 0.85, "", 0,
+          0.999, "omega: weight on the old growth expectation (adaptive expectations)")
+      .real(
+          "order_speed", [](auto& c) -> auto& { return c.order_speed; }, 1.0, "1/month", 0, 1,
+          "share of the supply-line gap K* - (K + pipeline - retirements due) ordered per month")
+      .real(
+          "capacity_headroom", [](auto& c) -> auto& { return c.capacity_headroom; }, 0.15, "share",
+          0, 5, "spare capacity planned above expected use")
+      .real(
+          "manager_span_elasticity", [](auto& c) -> auto& { return c.manager_span_elasticity; },
+          0.5, "", 0, 20, "rho: span s = s0 (1 + rho mean theta): AI coordination removes layers")
+      .real(
+          "max_budget_cut_share", [](auto& c) -> auto& { return c.max_budget_cut_share; }, 0.004,
+          "1/month", 0, 1, "largest share of headcount cut in a month to meet the target margin")
+      .real(
+          "internal_mobility_rate", [](auto& c) -> auto& { return c.internal_mobility_rate; }, 0.1,
+          "share", 0, 1,
+          "share of workers due to be laid off who move instead to an open job of "
+          "the firm in a similar occupation")
+      .real(
+          "exit_cash_months", [](auto& c) -> auto& { return c.exit_cash_months; }, 3.0,
+          "months of revenue", 0, 600,
+          "negative cash beyond this many months of revenue counts "
+          "toward exit")
+      .integer(
+          "exit_after_months", [](auto& c) -> auto& { return c.exit_after_months; }, 6, "months", 1,
+          600, "consecutive months beyond the cash threshold before the firm exits");
   return s;
 }
 
@@ -119,13 +149,13 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
   auto firm = firm_class_schema();
   // Default classes: shares of US employment (160 M) held by each class, 2025.
   // hyperscaler: Amazon corporate/AWS, Microsoft, Alphabet, Meta (~0.65 M tech and corporate
-  // staff); big_tech ~1 M (Apple, Oracle, IBM, Salesforce, Nvidia, Intel, Cisco ...); mid_tech ~1.6 M;
-  // ai_native ~0.08 M; enterprise: every other employer.
-  // Default classes: shares of US employment (~160 M) held by each class, 2025.
-  // hyperscaler: Amazon corporate/AWS, Microsoft, Alphabet, Meta (~0.65 M tech and corporate
-  // staff); big_tech ~1 M (Apple, Oracle, IBM, Salesforce, Nvidia, Intel, Cisco ...); mid_tech
-  // ~1.6 M; ai_native ~0.08 M; enterprise: every other employer (a non-tech employer of tech talent).
-  // Margins: 2025 operating margins (Microsoft ~45%, Alphabet ~32%, Meta ~40%, Amazon ~11%).
+  // staff); big_tech ~1 M (Apple, Oracle, IBM, Salesforce, Nvidia, Intel, Cisco ...); mid_tech ~1.6
+  // M; ai_native ~0.08 M; enterprise: every other employer. Default classes: shares of US
+  // employment (~160 M) held by each class, 2025. hyperscaler: Amazon corporate/AWS, Microsoft,
+  // Alphabet, Meta (~0.65 M tech and corporate staff); big_tech ~1 M (Apple, Oracle, IBM,
+  // Salesforce, Nvidia, Intel, Cisco ...); mid_tech ~1.6 M; ai_native ~0.08 M; enterprise: every
+  // other employer (a non-tech employer of tech talent). Margins: 2025 operating margins (Microsoft
+  // ~45%, Alphabet ~32%, Meta ~40%, Amazon ~11%).
   auto cls = [&](double share, int count, double mean_size, const char* mix, double tilt,
                  double alpha, double premium) {
     return make_class(*firm, share, count, mean_size, mix, tilt, alpha, premium);
@@ -161,326 +191,470 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
   native.labour_share = 0.50;
   native.initial_cash_months = 36;
   FirmClassParams enterprise = cls(0.9795, 0, 50, "economy", 1.0, 1.1, 1.0);
-  std::vector<Named<FirmClassParams>> classes = {
-      {"hyperscaler", hyper}, {"big_tech", big}, {"mid_tech", mid}, {"ai_native", native},
-      {"enterprise", enterprise}};
-  (*s).text("run.name", [](auto& x) -> auto& { return x.run.name; }, "", "",
-            "scenario name (default: the file name without .toml)")
-      .text("run.start", [](auto& x) -> auto& { return x.run.start; }, "2024-01", "YYYY-MM",
-            "first simulated month", check_month_text)
-      .integer("run.months", [](auto& x) -> auto& { return x.run.months; }, 84, "months", 1, 1200,
-               "number of simulated months")
-      .integer("run.seed", [](auto& x) -> auto& { return x.run.seed; }, 1, "", 0,
-               std::numeric_limits<std::int64_t>::max(), "random seed (with the replication "
-               "index, keys every random stream)")
-      .integer("run.replications", [](auto& x) -> auto& { return x.run.replications; }, 1, "runs",
-               1, 100000, "independent replications (ensemble members)")
-      .real("population.represented_persons",
-            [](auto& x) -> auto& { return x.population.represented_persons; }, 170e6, "persons", 1,
-            1e10, "persons the agents stand for: WARN thresholds and US magnitudes scale by "
-            "represented_persons / workers", "BLS CPS 2025: civilian labour force ~170 M")
-      .integer("population.workers", [](auto& x) -> auto& { return x.population.workers; },
-               100000, "agents", 10, 2000000000, "labour force in agents (one agent per person at "
-               "full US scale, ~170 M)")
-      .real("population.initial_unemployment_rate",
-            [](auto& x) -> auto& { return x.population.initial_unemployment_rate; }, 0.040,
-            "share", 0, 0.5, "unemployment rate at the start", "BLS CPS, January 2025: 4.0%")
-      .real("population.initial_long_term_share",
-            [](auto& x) -> auto& { return x.population.initial_long_term_share; }, 0.236, "share",
-            0, 0.95, "share of the initial unemployed with spells of long_term_months or more",
-            "BLS CPS 2025: 27 weeks or more ~23.6% of the unemployed")
-      .text("data.occupations", [](auto& x) -> auto& { return x.data.occupations; }, "", "path",
-            "occupation table CSV (\"\" = the project's data/occupations.csv)")
-      .text("data.mobility", [](auto& x) -> auto& { return x.data.mobility; }, "", "path",
-            "mobility matrix CSV (\"\" = the project's data/mobility.csv)")
-      .choice("macro.path", [](auto& x) -> auto& { return x.macro.path; }, "steady",
-              {"steady", "cycle", "recession"}, "path of core (non-AI) demand")
-      .real("macro.core_growth_per_year", [](auto& x) -> auto& { return x.macro.core_growth_per_year; },
-            0.0, "1/year", -0.5, 0.5, "trend growth of core demand (g_c)")
-      .real("macro.cycle_amplitude", [](auto& x) -> auto& { return x.macro.cycle_amplitude; },
-            0.03, "share", 0, 0.5, "amplitude of the demand cycle (path = cycle)")
-      .integer("macro.cycle_period_months",
-               [](auto& x) -> auto& { return x.macro.cycle_period_months; }, 72, "months", 6, 600,
-               "period of the demand cycle (path = cycle)")
-      .integer("macro.recession_month", [](auto& x) -> auto& { return x.macro.recession_month; }, 24,
-               "month", 0, 1200, "month (from the start) when the recession hits (path = recession)")
-      .real("macro.recession_depth", [](auto& x) -> auto& { return x.macro.recession_depth; }, 0.05,
-            "share", 0, 0.9, "fall in core demand at the recession (path = recession)")
-      .integer("macro.recession_recovery_months",
-               [](auto& x) -> auto& { return x.macro.recession_recovery_months; }, 24, "months", 0,
-               1200, "months for core demand to recover linearly (path = recession)")
-      .real("macro.firm_shock_sd", [](auto& x) -> auto& { return x.macro.firm_shock_sd; }, 0.02,
-            "log points/month", 0, 1, "sd of the monthly innovation to firm-level log demand")
-      .real("macro.firm_shock_persistence",
-            [](auto& x) -> auto& { return x.macro.firm_shock_persistence; }, 0.97, "", 0, 0.9999,
-            "AR(1) persistence of firm-level log demand")
-      .real("ai.capability_start", [](auto& x) -> auto& { return x.ai.capability_start; }, 0.15,
-            "share", 0, 1, "a0: share of exposed tasks AI performs acceptably at the start")
-      .real("ai.capability_max", [](auto& x) -> auto& { return x.ai.capability_max; }, 0.8, "share",
-            0, 1, "a_max: long-run capability")
-      .real("ai.capability_rate_per_year",
-            [](auto& x) -> auto& { return x.ai.capability_rate_per_year; }, 0.6, "1/year", 0, 20,
-            "kappa: logistic growth rate of capability")
-      .integer("ai.capability_midpoint_month",
-               [](auto& x) -> auto& { return x.ai.capability_midpoint_month; }, 48, "month", -1200,
-               1200, "t_mid: month (from the start) of fastest capability growth")
-      .real("ai.compute_price_start", [](auto& x) -> auto& { return x.ai.compute_price_start; },
-            700.0, "USD/GPU-eq-month", 1, 1e6,
-            "p0: amortised all-in price of one GPU-equivalent for a month (purchase price = p x "
-            "capacity life)", "H100 $25-30k (2023) plus ~$10.7 M/MW datacentre shell (CBRE), over 5.5 years")
-      .real("ai.compute_price_decline_per_year",
-            [](auto& x) -> auto& { return x.ai.compute_price_decline_per_year; }, 0.30, "1/year", 0,
-            0.99, "g_p: yearly decline of the compute price")
-      .real("ai.compute_per_fte", [](auto& x) -> auto& { return x.ai.compute_per_fte; }, 4.0,
-            "GPU-eq/FTE", 0.001, 1000, "m: compute that performs one FTE of automated tasks "
-            "(about $2,800 a month at 2024 prices: agentic inference is not free)")
-      .real("ai.augmentation_weight", [](auto& x) -> auto& { return x.ai.augmentation_weight; }, 0.5,
-            "share", 0, 1, "omega_a: share of non-routine exposed content that AI augments rather "
-            "than automates: automatable share x_o = e_o (1 - omega_a (1 - r_o))")
-      .real("ai.adoption_sd", [](auto& x) -> auto& { return x.ai.adoption_sd; }, 1.0, "log", 0.01,
-            10, "sd of the cost-benefit comparison across tasks")
-      .real("ai.market_share_of_revenue_start",
-            [](auto& x) -> auto& { return x.ai.market_share_of_revenue_start; }, 0.05, "share", 0,
-            10, "AI service demand at the start, relative to AI sellers' core revenue",
-            "Microsoft AI run-rate $13 B against ~$280 B revenue, 2025")
-      .real("ai.growth_start_per_year", [](auto& x) -> auto& { return x.ai.growth_start_per_year; },
-            1.75, "1/year", -0.9, 20, "g0: growth of AI service demand at the start",
-            "Microsoft AI revenue +175% a year, 2025")
-      .real("ai.expected_growth_start_per_year",
-            [](auto& x) -> auto& { return x.ai.expected_growth_start_per_year; }, 0.3, "1/year",
-            -0.9, 20, "growth of AI demand firms expected at the start; realised growth above it "
-            "raises expectations (and orders) through 2024-25",
-            "capex guidance was raised repeatedly in 2024-25 as AI demand surprised")
-      .real("ai.growth_long_run_per_year",
-            [](auto& x) -> auto& { return x.ai.growth_long_run_per_year; }, 0.20, "1/year", -0.9, 5,
-            "g_inf: long-run growth of AI service demand", "AWS +20% a year, Q3 2025")
-      .integer("ai.growth_halflife_months",
-               [](auto& x) -> auto& { return x.ai.growth_halflife_months; }, 18, "months", 1, 600,
-               "half-life of the decay of growth from g0 to g_inf")
-      .integer("ai.bust_month", [](auto& x) -> auto& { return x.ai.bust_month; }, 0, "month", 0,
-               1200, "month of an AI-demand bust (0 = none)")
-      .real("ai.bust_depth", [](auto& x) -> auto& { return x.ai.bust_depth; }, 0.4, "share", 0, 1,
-            "fall of AI service demand at the bust")
-      .real("ai.post_bust_growth_per_year",
-            [](auto& x) -> auto& { return x.ai.post_bust_growth_per_year; }, 0.0, "1/year", -0.9, 5,
-            "growth of AI service demand after a bust")
-      .real("ai.revenue_per_gpu_month", [](auto& x) -> auto& { return x.ai.revenue_per_gpu_month; },
-            1500.0, "USD/GPU-eq-month", 1, 1e7, "AI revenue one fully used GPU-equivalent earns")
-      .real("ai.share_elasticity", [](auto& x) -> auto& { return x.ai.share_elasticity; }, 0.5, "",
-            0, 5, "phi: AI demand is shared among sellers in proportion to K^phi")
-      .real("ai.opex_share_of_price", [](auto& x) -> auto& { return x.ai.opex_share_of_price; }, 0.3,
-            "share", 0, 10, "power and operations of installed capacity, as a share of its price; "
-            "paid whether used or idle")
-      .real("reliability.base_hazard", [](auto& x) -> auto& { return x.reliability.base_hazard; },
-            0.05, "1/month", 0, 1, "h0: monthly incident probability at load ratio 1")
-      .real("reliability.load_elasticity",
-            [](auto& x) -> auto& { return x.reliability.load_elasticity; }, 3.0, "", 0, 20,
-            "eta: incident hazard h0 rho^eta rises steeply with the load ratio")
-      .real("reliability.incident_cost_share",
-            [](auto& x) -> auto& { return x.reliability.incident_cost_share; }, 0.1, "share", 0, 1,
-            "share of the month's AI revenue an incident costs")
-      .integer("reliability.knowledge_tenure_cap_months",
-               [](auto& x) -> auto& { return x.reliability.knowledge_tenure_cap_months; }, 36,
-               "months", 1, 600, "tenure at which a knowledge-role worker counts fully toward Q_f")
-      .real("reliability.initial_load", [](auto& x) -> auto& { return x.reliability.initial_load; },
-            0.7, "ratio", 0.01, 10, "load ratio rho at the start (sets how much compute Q_f can run)")
-      .real("reliability.operability_growth_per_year",
-            [](auto& x) -> auto& { return x.reliability.operability_growth_per_year; }, 0.5,
-            "1/year", 0, 10, "growth of the compute one unit of institutional knowledge can "
-            "operate (tooling, automation of operations)")
-      .real("labour.vacancy_rate", [](auto& x) -> auto& { return x.labour.vacancy_rate; }, 0.046,
-            "openings per filled job", 0, 1,
-            "desired openings per filled job at the start (target headcount = (1 + rate) x "
-            "initial headcount)", "BLS JOLTS 2025: job openings rate ~4.6%")
-      .real("labour.quit_rate", [](auto& x) -> auto& { return x.labour.quit_rate; }, 0.002,
-            "1/month", 0, 1, "quits into unemployment (job-to-job moves are not modelled here)",
-            "BLS CPS: job leavers ~11% of the unemployed, ~0.3 M new a month")
-      .real("labour.idiosyncratic_layoff_rate",
-            [](auto& x) -> auto& { return x.labour.idiosyncratic_layoff_rate; }, 0.007, "1/month",
-            0, 1, "match destruction independent of the firm's demand gap",
-            "BLS JOLTS 2025: layoffs and discharges ~1.1% a month in total")
-      .integer("labour.long_term_months",
-               [](auto& x) -> auto& { return x.labour.long_term_months; }, 6, "months", 1, 120,
-               "spell length from which unemployment counts as long-term", "BLS: 27 weeks or more")
-      .real("labour.internal_mobility_min_similarity",
-            [](auto& x) -> auto& { return x.labour.internal_mobility_min_similarity; }, 0.01, "",
-            0, 1, "least occupational similarity sim(o, o') for an internal move")
-      .integer("search.applications", [](auto& x) -> auto& { return x.search.applications; }, 3,
-               "applications/month", 0, 100, "a: applications an unemployed worker sends a month "
-               "at the start of a spell")
-      .real("workers.literacy_learning_rate",
-            [](auto& x) -> auto& { return x.workers.literacy_learning_rate; }, 0.05, "1/month", 0, 1,
-            "beta: on-the-job AI literacy growth, l += beta theta (1 - l)")
-      .real("workers.layoff_literacy_weight",
-            [](auto& x) -> auto& { return x.workers.layoff_literacy_weight; }, 1.0, "", 0, 10,
-            "how much more often low-literacy workers are chosen for layoffs")
-      .real("workers.warn_threshold_persons",
-            [](auto& x) -> auto& { return x.workers.warn_threshold_persons; }, 50.0, "persons", 1,
-            1e9, "layoffs in a firm-month that require a WARN notice", "federal WARN Act: 50 or more")
-      .real("workers.ai_wage_premium", [](auto& x) -> auto& { return x.workers.ai_wage_premium; },
-            0.25, "share", 0, 2, "wage premium offered at full AI literacy in a fully complemented "
-            "occupation (scaled by literacy x c_o / max c)",
-            "PwC 2025 AI Jobs Barometer: 56% in postings requiring AI skills; smaller in realised pay")
-      .real("workers.initial_out_of_labour_force_rate",
-            [](auto& x) -> auto& { return x.workers.initial_out_of_labour_force_rate; }, 0.03,
-            "share of the labour force", 0, 1,
-            "marginally attached people out of the labour force at the start, who may re-enter")
-      .integer("workers.discouraged_after_months",
-               [](auto& x) -> auto& { return x.workers.discouraged_after_months; }, 6, "months", 1,
-               600, "spell after which discouraged exit starts")
-      .real("workers.discouraged_exit_rate",
-            [](auto& x) -> auto& { return x.workers.discouraged_exit_rate; }, 0.04, "1/month", 0, 1,
-            "monthly exit hazard of the long unemployed")
-      .real("workers.reentry_rate", [](auto& x) -> auto& { return x.workers.reentry_rate; }, 0.03,
-            "1/month", 0, 1, "monthly re-entry hazard out of the labour force at start-of-run tightness")
-      .real("workers.reentry_tightness_elasticity",
-            [](auto& x) -> auto& { return x.workers.reentry_tightness_elasticity; }, 1.0, "", 0, 10,
-            "re-entry hazard x (V/U relative to month 1)^elasticity")
-      .integer("workers.retirement_age", [](auto& x) -> auto& { return x.workers.retirement_age; }, 60,
-               "years", 30, 100, "age from which retirement hazard applies")
-      .real("workers.retirement_hazard", [](auto& x) -> auto& { return x.workers.retirement_hazard; },
-            0.008, "1/month", 0, 1, "monthly retirement hazard at retirement_age")
-      .real("workers.retirement_hazard_growth",
-            [](auto& x) -> auto& { return x.workers.retirement_hazard_growth; }, 0.35, "1/year", 0,
-            5, "hazard x exp(growth x (age - retirement_age))")
-      .real("workers.entrant_rate_per_year",
-            [](auto& x) -> auto& { return x.workers.entrant_rate_per_year; }, 0.028,
-            "share of the labour force per year", 0, 0.5, "graduates and other entrants",
-            "about 3.5 M a year enter the US labour force")
-      .integer("workers.entrant_age", [](auto& x) -> auto& { return x.workers.entrant_age; }, 22,
-               "years", 14, 60, "age of entrants")
-      .real("workers.entrant_literacy", [](auto& x) -> auto& { return x.workers.entrant_literacy; },
-            0.2, "share", 0, 1, "AI literacy of entrants")
-      .integer("workers.entrant_mix_lag_months",
-               [](auto& x) -> auto& { return x.workers.entrant_mix_lag_months; }, 24, "months", 0,
-               240, "education pipeline: entrants follow employment growth this many months ago")
-      .real("workers.entrant_growth_tilt",
-            [](auto& x) -> auto& { return x.workers.entrant_growth_tilt; }, 3.0, "", 0, 100,
-            "entrant mix ~ employment share x max(0.1, 1 + tilt x yearly employment growth), lagged")
-      .integer("reskilling.min_spell_months",
-               [](auto& x) -> auto& { return x.reskilling.min_spell_months; }, 3, "months", 0, 600,
-               "unemployment spell before reskilling is considered")
-      .real("reskilling.base_hazard", [](auto& x) -> auto& { return x.reskilling.base_hazard; }, 0.01,
-            "1/month", 0, 1, "monthly reskilling hazard at zero expected gain (age 30)")
-      .real("reskilling.gain_elasticity",
-            [](auto& x) -> auto& { return x.reskilling.gain_elasticity; }, 2.0, "", 0, 100,
-            "hazard x exp(elasticity x expected gain / own wage)")
-      .real("reskilling.age_decline_per_year",
-            [](auto& x) -> auto& { return x.reskilling.age_decline_per_year; }, 0.04, "1/year", 0, 1,
-            "hazard x exp(-decline x max(0, age - 30))")
-      .real("reskilling.min_similarity", [](auto& x) -> auto& { return x.reskilling.min_similarity; },
-            0.002, "", 0, 1, "feasible routes: sim(o, o') = A(o, o') / A(o, o) at least this",
-            "routes that CPS-ASEC shows at 0.2% or more of the stay rate (software_dev -> it_infra "
-            "is 0.003)")
-      .integer("reskilling.duration_base_months",
-               [](auto& x) -> auto& { return x.reskilling.duration_base_months; }, 4, "months", 1, 120,
-               "d0: programme length for the closest route", "Per Scholas: 15 weeks")
-      .integer("reskilling.duration_distance_months",
-               [](auto& x) -> auto& { return x.reskilling.duration_distance_months; }, 12, "months", 0,
-               240, "d1: extra months for a distant route, d = d0 + d1 (1 - sim)")
-      .real("reskilling.dropout_rate", [](auto& x) -> auto& { return x.reskilling.dropout_rate; },
-            0.015, "1/month", 0, 1, "monthly dropout hazard",
-            "TAA: 86% of leavers completed")
-      .real("reskilling.literacy_gain", [](auto& x) -> auto& { return x.reskilling.literacy_gain; },
-            0.3, "share", 0, 1, "completion raises literacy by gain x (1 - l)")
-      .real("reskilling.cost_usd", [](auto& x) -> auto& { return x.reskilling.cost_usd; }, 5900.0,
-            "USD", 0, 1e6, "programme cost", "TAA median training cost $5,923")
-      .real("founders.base_hazard", [](auto& x) -> auto& { return x.founders.base_hazard; }, 0.002,
-            "1/month", 0, 1, "monthly hazard that an unemployed worker starts a business or contracts")
-      .real("founders.literacy_elasticity",
-            [](auto& x) -> auto& { return x.founders.literacy_elasticity; }, 3.0, "", 0, 100,
-            "hazard x (1 + elasticity x literacy)")
-      .real("founders.failure_rate", [](auto& x) -> auto& { return x.founders.failure_rate; }, 0.03,
-            "1/month", 0, 1, "monthly hazard that a founder gives up and returns to unemployment")
-      .real("founders.firm_creation_rate",
-            [](auto& x) -> auto& { return x.founders.firm_creation_rate; }, 0.02, "1/month", 0, 1,
-            "monthly hazard that an established founder creates a firm that hires")
-      .integer("founders.months_to_firm", [](auto& x) -> auto& { return x.founders.months_to_firm; }, 6,
-               "months", 0, 600, "months as a founder before a firm can be created")
-      .integer("founders.firm_size", [](auto& x) -> auto& { return x.founders.firm_size; }, 3, "agents", 1,
-               1000, "target headcount of a new firm, the founder included")
-      .text("founders.firm_class", [](auto& x) -> auto& { return x.founders.firm_class; }, "ai_native", "",
-            "firm class of founders' firms (\"\" = founders create no firms)")
-      .real("policy.ui_replacement_rate",
-            [](auto& x) -> auto& { return x.policy.ui_replacement_rate; }, 0.45, "share", 0, 1,
-            "unemployment insurance: benefit / last wage", "typical US state: 40-50%")
-      .integer("policy.ui_months", [](auto& x) -> auto& { return x.policy.ui_months; }, 6, "months",
-               0, 120, "unemployment insurance duration", "typical US state: 26 weeks")
-      .real("policy.ui_search_effect", [](auto& x) -> auto& { return x.policy.ui_search_effect; },
-            0.5, "", 0, 2, "search intensity while on benefits x (1 - effect x replacement rate)")
-      .real("policy.reskilling_subsidy", [](auto& x) -> auto& { return x.policy.reskilling_subsidy; },
-            0.0, "share", 0, 1, "share of the programme cost paid by the state")
-      .real("policy.reskilling_uptake_boost",
-            [](auto& x) -> auto& { return x.policy.reskilling_uptake_boost; }, 0.0, "share", 0, 100,
-            "relative rise of the reskilling hazard under the subsidy programme (hazard x (1 + "
-            "boost + 2 x subsidy))")
-      .real("policy.reskilling_duration_cut",
-            [](auto& x) -> auto& { return x.policy.reskilling_duration_cut; }, 0.0, "share", 0, 0.9,
-            "relative shortening of funded programmes")
-      .real("policy.founder_support", [](auto& x) -> auto& { return x.policy.founder_support; }, 0.0,
-            "share", 0, 100, "relative rise of the founding hazard (grants, advice)")
-      .real("policy.founder_grant_months", [](auto& x) -> auto& { return x.policy.founder_grant_months; }, 0.0,
-            "months of revenue", 0, 120, "grant added to the starting cash of founders' firms")
-      .boolean("policy.retraining_mandate", [](auto& x) -> auto& { return x.policy.retraining_mandate; }, false,
-               "firms pay retraining_mandate_cost_usd per AI-attributed layoff and the worker is enrolled in "
-               "a funded programme at once")
-      .real("policy.retraining_mandate_cost_usd",
-            [](auto& x) -> auto& { return x.policy.retraining_mandate_cost_usd; }, 15000.0, "USD", 0, 1e7,
-            "what the firm pays per AI-attributed layoff under the mandate",
-            "about 2.5 x the TAA median programme cost ($5,923), covering allowances")
-      .boolean("policy.disclosure_rule", [](auto& x) -> auto& { return x.policy.disclosure_rule; }, false,
-               "AI-attributed layoffs are disclosed; each costs disclosure_cost_months of wage in reputation")
-      .real("policy.disclosure_cost_months",
-            [](auto& x) -> auto& { return x.policy.disclosure_cost_months; }, 6.0, "months of wage", 0, 120,
-            "reputational cost of a disclosed AI-attributed layoff")
-      .real("policy.severance_months", [](auto& x) -> auto& { return x.policy.severance_months; }, 0.0,
-            "months of wage", 0, 60, "severance pay per layoff (firm exits excepted)")
-      .real("policy.compute_tax", [](auto& x) -> auto& { return x.policy.compute_tax; }, 0.0, "share", 0, 5,
-            "tax on compute purchases: raises the price firms weigh against wages and the cost of capex")
-      .real("policy.hiring_subsidy", [](auto& x) -> auto& { return x.policy.hiring_subsidy; }, 0.0, "score", 0,
-            10, "hiring subsidy for workers laid off for AI reasons, as a bonus in the employer's ranking "
-            "(1 = one sd of match quality)")
-      .real("policy.internal_mobility_boost",
-            [](auto& x) -> auto& { return x.policy.internal_mobility_boost; }, 0.0, "share", 0, 100,
-            "internal mobility windows: firms' internal_mobility_rate x (1 + boost), at most 1")
-      .real("search.discouragement", [](auto& x) -> auto& { return x.search.discouragement; },
-            0.05, "1/month", 0, 1, "search intensity falls by this share per month of spell")
-      .real("search.min_search_share", [](auto& x) -> auto& { return x.search.min_search_share; },
-            0.3, "share", 0, 1, "floor of search intensity relative to a")
-      .integer("search.rounds", [](auto& x) -> auto& { return x.search.rounds; }, 3,
-               "rounds/month", 1, 50, "offer rounds per month")
-      .real("search.similarity_weight",
-            [](auto& x) -> auto& { return x.search.similarity_weight; }, 1.0, "score", 0, 100,
-            "weight of occupational similarity in an employer's ranking of applicants")
-      .real("search.noise_sd", [](auto& x) -> auto& { return x.search.noise_sd; }, 1.0, "score",
-            0, 100, "sd of the idiosyncratic match-quality term in the ranking")
-      .real("search.hiring_standard", [](auto& x) -> auto& { return x.search.hiring_standard; },
-            2.0, "score", -100, 100,
-            "lowest score an employer hires (same-occupation acceptance = Phi((w - h) / sd))")
-      .real("search.literacy_weight", [](auto& x) -> auto& { return x.search.literacy_weight; }, 1.0,
-            "score", 0, 100, "weight of AI literacy x complementarity c_o' in the ranking: fluent "
-            "workers are hired more easily into AI-complemented jobs")
-      .real("search.on_the_job_share", [](auto& x) -> auto& { return x.search.on_the_job_share; }, 0.03,
-            "1/month", 0, 1, "share of the employed who search in a month (on-the-job search)",
-            "JOLTS 2025: quits ~2% of employment a month, most of them job-to-job")
-      .real("search.on_the_job_intensity",
-            [](auto& x) -> auto& { return x.search.on_the_job_intensity; }, 0.34, "share", 0, 1,
-            "search intensity of an employed searcher relative to an unemployed one (about one "
-            "application a month)", "Faberman et al. (2022): employed job seekers send fewer applications")
-      .real("search.job_to_job_premium", [](auto& x) -> auto& { return x.search.job_to_job_premium; },
-            0.0, "share", 0, 5, "an employed searcher accepts only offers at least this much above "
-            "current pay (0: lateral moves for non-wage reasons happen too)")
-      .real("wages.inflation_per_year", [](auto& x) -> auto& { return x.wages.inflation_per_year; },
-            0.025, "1/year", -0.2, 0.5, "trend nominal wage growth",
-            "BLS ECI 2025: wages and salaries ~3.5%; CPI ~2.7%")
-      .real("wages.tightness_elasticity",
-            [](auto& x) -> auto& { return x.wages.tightness_elasticity; }, 0.03, "1/year", 0, 2,
-            "eta: yearly wage growth per log point of tightness above its reference")
-      .integer("wages.reference_halflife_months",
-               [](auto& x) -> auto& { return x.wages.reference_halflife_months; }, 60, "months", 1,
-               1200, "half-life of the moving reference tightness")
-      .collection<FirmClassParams>("firms", [](auto& x) -> auto& { return x.firms; }, firm,
-                                   classes, "firm classes, one table [firms.<name>] each");
+  std::vector<Named<FirmClassParams>> classes = {{"hyperscaler", hyper},
+                                                 {"big_tech", big},
+                                                 {"mid_tech", mid},
+                                                 {"ai_native", native},
+                                                 {"enterprise", enterprise}};
+  (*s).text(
+          "run.name", [](auto& x) -> auto& { return x.run.name; }, "", "",
+          "scenario name (default: the file name without .toml)")
+      .text(
+          "run.start", [](auto& x) -> auto& { return x.run.start; }, "2024-01", "YYYY-MM",
+          "first simulated month", check_month_text)
+      .integer(
+          "run.months", [](auto& x) -> auto& { return x.run.months; }, 84, "months", 1, 1200,
+          "number of simulated months")
+      .integer(
+          "run.seed", [](auto& x) -> auto& { return x.run.seed; }, 1, "", 0,
+          std::numeric_limits<std::int64_t>::max(),
+          "random seed (with the replication "
+          "index, keys every random stream)")
+      .integer(
+          "run.replications", [](auto& x) -> auto& { return x.run.replications; }, 1, "runs", 1,
+          100000, "independent replications (ensemble members)")
+      .real(
+          "population.represented_persons",
+          [](auto& x) -> auto& { return x.population.represented_persons; }, 170e6, "persons", 1,
+          1e10,
+          "persons the agents stand for: WARN thresholds and US magnitudes scale by "
+          "represented_persons / workers",
+          "BLS CPS 2025: civilian labour force ~170 M")
+      .integer(
+          "population.workers", [](auto& x) -> auto& { return x.population.workers; }, 100000,
+          "agents", 10, 2000000000,
+          "labour force in agents (one agent per person at "
+          "full US scale, ~170 M)")
+      .real(
+          "population.initial_unemployment_rate",
+          [](auto& x) -> auto& { return x.population.initial_unemployment_rate; }, 0.040, "share",
+          0, 0.5, "unemployment rate at the start", "BLS CPS, January 2025: 4.0%")
+      .real(
+          "population.initial_long_term_share",
+          [](auto& x) -> auto& { return x.population.initial_long_term_share; }, 0.236, "share", 0,
+          0.95, "share of the initial unemployed with spells of long_term_months or more",
+          "BLS CPS 2025: 27 weeks or more ~23.6% of the unemployed")
+      .text(
+          "data.occupations", [](auto& x) -> auto& { return x.data.occupations; }, "", "path",
+          "occupation table CSV (\"\" = the project's data/occupations.csv)")
+      .text(
+          "data.mobility", [](auto& x) -> auto& { return x.data.mobility; }, "", "path",
+          "mobility matrix CSV (\"\" = the project's data/mobility.csv)")
+      .choice(
+          "macro.path", [](auto& x) -> auto& { return x.macro.path; }, "steady",
+          {"steady", "cycle", "recession"}, "path of core (non-AI) demand")
+      .real(
+          "macro.core_growth_per_year",
+          [](auto& x) -> auto& { return x.macro.core_growth_per_year; }, 0.0, "1/year", -0.5, 0.5,
+          "trend growth of core demand (g_c)")
+      .real(
+          "macro.cycle_amplitude", [](auto& x) -> auto& { return x.macro.cycle_amplitude; }, 0.03,
+          "share", 0, 0.5, "amplitude of the demand cycle (path = cycle)")
+      .integer(
+          "macro.cycle_period_months", [](auto& x) -> auto& { return x.macro.cycle_period_months; },
+          72, "months", 6, 600, "period of the demand cycle (path = cycle)")
+      .integer(
+          "macro.recession_month", [](auto& x) -> auto& { return x.macro.recession_month; }, 24,
+          "month", 0, 1200, "month (from the start) when the recession hits (path = recession)")
+      .real(
+          "macro.recession_depth", [](auto& x) -> auto& { return x.macro.recession_depth; }, 0.05,
+          "share", 0, 0.9, "fall in core demand at the recession (path = recession)")
+      .integer(
+          "macro.recession_recovery_months",
+          [](auto& x) -> auto& { return x.macro.recession_recovery_months; }, 24, "months", 0, 1200,
+          "months for core demand to recover linearly (path = recession)")
+      .real(
+          "macro.firm_shock_sd", [](auto& x) -> auto& { return x.macro.firm_shock_sd; }, 0.02,
+          "log points/month", 0, 1, "sd of the monthly innovation to firm-level log demand")
+      .real(
+          "macro.firm_shock_persistence",
+          [](auto& x) -> auto& { return x.macro.firm_shock_persistence; }, 0.97, "", 0, 0.9999,
+          "AR(1) persistence of firm-level log demand")
+      .real(
+          "ai.capability_start", [](auto& x) -> auto& { return x.ai.capability_start; }, 0.15,
+          "share", 0, 1, "a0: share of exposed tasks AI performs acceptably at the start")
+      .real(
+          "ai.capability_max", [](auto& x) -> auto& { return x.ai.capability_max; }, 0.8, "share",
+          0, 1, "a_max: long-run capability")
+      .real(
+          "ai.capability_rate_per_year",
+          [](auto& x) -> auto& { return x.ai.capability_rate_per_year; }, 0.6, "1/year", 0, 20,
+          "kappa: logistic growth rate of capability")
+      .integer(
+          "ai.capability_midpoint_month",
+          [](auto& x) -> auto& { return x.ai.capability_midpoint_month; }, 48, "month", -1200, 1200,
+          "t_mid: month (from the start) of fastest capability growth")
+      .real(
+          "ai.compute_price_start", [](auto& x) -> auto& { return x.ai.compute_price_start; },
+          700.0, "USD/GPU-eq-month", 1, 1e6,
+          "p0: amortised all-in price of one GPU-equivalent for a month (purchase price = p x "
+          "capacity life)",
+          "H100 $25-30k (2023) plus ~$10.7 M/MW datacentre shell (CBRE), over 5.5 years")
+      .real(
+          "ai.compute_price_decline_per_year",
+          [](auto& x) -> auto& { return x.ai.compute_price_decline_per_year; }, 0.30, "1/year", 0,
+          0.99, "g_p: yearly decline of the compute price")
+      .real(
+          "ai.compute_per_fte", [](auto& x) -> auto& { return x.ai.compute_per_fte; }, 4.0,
+          "GPU-eq/FTE", 0.001, 1000,
+          "m: compute that performs one FTE of automated tasks "
+          "(about $2,800 a month at 2024 prices: agentic inference is not free)")
+      .real(
+          "ai.augmentation_weight", [](auto& x) -> auto& { return x.ai.augmentation_weight; }, 0.5,
+          "share", 0, 1,
+          "omega_a: share of non-routine exposed content that AI augments rather "
+          "than automates: automatable share x_o = e_o (1 - omega_a (1 - r_o))")
+      .real(
+          "ai.adoption_sd", [](auto& x) -> auto& { return x.ai.adoption_sd; }, 1.0, "log", 0.01, 10,
+          "sd of the cost-benefit comparison across tasks")
+      .real(
+          "ai.market_share_of_revenue_start",
+          [](auto& x) -> auto& { return x.ai.market_share_of_revenue_start; }, 0.05, "share", 0, 10,
+          "AI service demand at the start, relative to AI sellers' core revenue",
+          "Microsoft AI run-rate $13 B against ~$280 B revenue, 2025")
+      .real(
+          "ai.growth_start_per_year", [](auto& x) -> auto& { return x.ai.growth_start_per_year; },
+          1.75, "1/year", -0.9, 20, "g0: growth of AI service demand at the start",
+          "Microsoft AI revenue +175% a year, 2025")
+      .real(
+          "ai.expected_growth_start_per_year",
+          [](auto& x) -> auto& { return x.ai.expected_growth_start_per_year; }, 0.3, "1/year", -0.9,
+          20,
+          "growth of AI demand firms expected at the start; realised growth above it "
+          "raises expectations (and orders) through 2024-25",
+          "capex guidance was raised repeatedly in 2024-25 as AI demand surprised")
+      .real(
+          "ai.growth_long_run_per_year",
+          [](auto& x) -> auto& { return x.ai.growth_long_run_per_year; }, 0.20, "1/year", -0.9, 5,
+          "g_inf: long-run growth of AI service demand", "AWS +20% a year, Q3 2025")
+      .integer(
+          "ai.growth_halflife_months", [](auto& x) -> auto& { return x.ai.growth_halflife_months; },
+          18, "months", 1, 600, "half-life of the decay of growth from g0 to g_inf")
+      .integer(
+          "ai.bust_month", [](auto& x) -> auto& { return x.ai.bust_month; }, 0, "month", 0, 1200,
+          "month of an AI-demand bust (0 = none)")
+      .real(
+          "ai.bust_depth", [](auto& x) -> auto& { return x.ai.bust_depth; }, 0.4, "share", 0, 1,
+          "fall of AI service demand at the bust")
+      .real(
+          "ai.post_bust_growth_per_year",
+          [](auto& x) -> auto& { return x.ai.post_bust_growth_per_year; }, 0.0, "1/year", -0.9, 5,
+          "growth of AI service demand after a bust")
+      .real(
+          "ai.revenue_per_gpu_month", [](auto& x) -> auto& { return x.ai.revenue_per_gpu_month; },
+          1500.0, "USD/GPU-eq-month", 1, 1e7, "AI revenue one fully used GPU-equivalent earns")
+      .real(
+          "ai.share_elasticity", [](auto& x) -> auto& { return x.ai.share_elasticity; }, 0.5, "", 0,
+          5, "phi: AI demand is shared among sellers in proportion to K^phi")
+      .real(
+          "ai.opex_share_of_price", [](auto& x) -> auto& { return x.ai.opex_share_of_price; }, 0.3,
+          "share", 0, 10,
+          "power and operations of installed capacity, as a share of its price; "
+          "paid whether used or idle")
+      .real(
+          "reliability.base_hazard", [](auto& x) -> auto& { return x.reliability.base_hazard; },
+          0.05, "1/month", 0, 1, "h0: monthly incident probability at load ratio 1")
+      .real(
+          "reliability.load_elasticity",
+          [](auto& x) -> auto& { return x.reliability.load_elasticity; }, 3.0, "", 0, 20,
+          "eta: incident hazard h0 rho^eta rises steeply with the load ratio")
+      .real(
+          "reliability.incident_cost_share",
+          [](auto& x) -> auto& { return x.reliability.incident_cost_share; }, 0.1, "share", 0, 1,
+          "share of the month's AI revenue an incident costs")
+      .integer(
+          "reliability.knowledge_tenure_cap_months",
+          [](auto& x) -> auto& { return x.reliability.knowledge_tenure_cap_months; }, 36, "months",
+          1, 600, "tenure at which a knowledge-role worker counts fully toward Q_f")
+      .real(
+          "reliability.initial_load", [](auto& x) -> auto& { return x.reliability.initial_load; },
+          0.7, "ratio", 0.01, 10, "load ratio rho at the start (sets how much compute Q_f can run)")
+      .real(
+          "reliability.operability_growth_per_year",
+          [](auto& x) -> auto& { return x.reliability.operability_growth_per_year; }, 0.5, "1/year",
+          0, 10,
+          "growth of the compute one unit of institutional knowledge can "
+          "operate (tooling, automation of operations)")
+      .real(
+          "labour.vacancy_rate", [](auto& x) -> auto& { return x.labour.vacancy_rate; }, 0.046,
+          "openings per filled job", 0, 1,
+          "desired openings per filled job at the start (target headcount = (1 + rate) x "
+          "initial headcount)",
+          "BLS JOLTS 2025: job openings rate ~4.6%")
+      .real(
+          "labour.quit_rate", [](auto& x) -> auto& { return x.labour.quit_rate; }, 0.002, "1/month",
+          0, 1, "quits into unemployment (job-to-job moves are not modelled here)",
+          "BLS CPS: job leavers ~11% of the unemployed, ~0.3 M new a month")
+      .real(
+          "labour.idiosyncratic_layoff_rate",
+          [](auto& x) -> auto& { return x.labour.idiosyncratic_layoff_rate; }, 0.007, "1/month", 0,
+          1, "match destruction independent of the firm's demand gap",
+          "BLS JOLTS 2025: layoffs and discharges ~1.1% a month in total")
+      .integer(
+          "labour.long_term_months", [](auto& x) -> auto& { return x.labour.long_term_months; }, 6,
+          "months", 1, 120, "spell length from which unemployment counts as long-term",
+          "BLS: 27 weeks or more")
+      .real(
+          "labour.internal_mobility_min_similarity",
+          [](auto& x) -> auto& { return x.labour.internal_mobility_min_similarity; }, 0.01, "", 0,
+          1, "least occupational similarity sim(o, o') for an internal move")
+      .integer(
+          "search.applications", [](auto& x) -> auto& { return x.search.applications; }, 3,
+          "applications/month", 0, 100,
+          "a: applications an unemployed worker sends a month "
+          "at the start of a spell")
+      .real(
+          "workers.literacy_learning_rate",
+          [](auto& x) -> auto& { return x.workers.literacy_learning_rate; }, 0.05, "1/month", 0, 1,
+          "beta: on-the-job AI literacy growth, l += beta theta (1 - l)")
+      .real(
+          "workers.layoff_literacy_weight",
+          [](auto& x) -> auto& { return x.workers.layoff_literacy_weight; }, 1.0, "", 0, 10,
+          "how much more often low-literacy workers are chosen for layoffs")
+      .real(
+          "workers.warn_threshold_persons",
+          [](auto& x) -> auto& { return x.workers.warn_threshold_persons; }, 50.0, "persons", 1,
+          1e9, "layoffs in a firm-month that require a WARN notice", "federal WARN Act: 50 or more")
+      .real(
+          "workers.ai_wage_premium", [](auto& x) -> auto& { return x.workers.ai_wage_premium; },
+          0.25, "share", 0, 2,
+          "wage premium offered at full AI literacy in a fully complemented "
+          "occupation (scaled by literacy x c_o / max c)",
+          "PwC 2025 AI Jobs Barometer: 56% in postings requiring AI skills; smaller in realised "
+          "pay")
+      .real(
+          "workers.initial_out_of_labour_force_rate",
+          [](auto& x) -> auto& { return x.workers.initial_out_of_labour_force_rate; }, 0.03,
+          "share of the labour force", 0, 1,
+          "marginally attached people out of the labour force at the start, who may re-enter")
+      .integer(
+          "workers.discouraged_after_months",
+          [](auto& x) -> auto& { return x.workers.discouraged_after_months; }, 6, "months", 1, 600,
+          "spell after which discouraged exit starts")
+      .real(
+          "workers.discouraged_exit_rate",
+          [](auto& x) -> auto& { return x.workers.discouraged_exit_rate; }, 0.04, "1/month", 0, 1,
+          "monthly exit hazard of the long unemployed")
+      .real(
+          "workers.reentry_rate", [](auto& x) -> auto& { return x.workers.reentry_rate; }, 0.03,
+          "1/month", 0, 1,
+          "monthly re-entry hazard out of the labour force at start-of-run tightness")
+      .real(
+          "workers.reentry_tightness_elasticity",
+          [](auto& x) -> auto& { return x.workers.reentry_tightness_elasticity; }, 1.0, "", 0, 10,
+          "re-entry hazard x (V/U relative to month 1)^elasticity")
+      .integer(
+          "workers.retirement_age", [](auto& x) -> auto& { return x.workers.retirement_age; }, 60,
+          "years", 30, 100, "age from which retirement hazard applies")
+      .real(
+          "workers.retirement_hazard", [](auto& x) -> auto& { return x.workers.retirement_hazard; },
+          0.008, "1/month", 0, 1, "monthly retirement hazard at retirement_age")
+      .real(
+          "workers.retirement_hazard_growth",
+          [](auto& x) -> auto& { return x.workers.retirement_hazard_growth; }, 0.35, "1/year", 0, 5,
+          "hazard x exp(growth x (age - retirement_age))")
+      .real(
+          "workers.entrant_rate_per_year",
+          [](auto& x) -> auto& { return x.workers.entrant_rate_per_year; }, 0.028,
+          "share of the labour force per year", 0, 0.5, "graduates and other entrants",
+          "about 3.5 M a year enter the US labour force")
+      .integer(
+          "workers.entrant_age", [](auto& x) -> auto& { return x.workers.entrant_age; }, 22,
+          "years", 14, 60, "age of entrants")
+      .real(
+          "workers.entrant_literacy", [](auto& x) -> auto& { return x.workers.entrant_literacy; },
+          0.2, "share", 0, 1, "AI literacy of entrants")
+      .integer(
+          "workers.entrant_mix_lag_months",
+          [](auto& x) -> auto& { return x.workers.entrant_mix_lag_months; }, 24, "months", 0, 240,
+          "education pipeline: entrants follow employment growth this many months ago")
+      .real(
+          "workers.entrant_growth_tilt",
+          [](auto& x) -> auto& { return x.workers.entrant_growth_tilt; }, 3.0, "", 0, 100,
+          "entrant mix ~ employment share x max(0.1, 1 + tilt x yearly employment growth), lagged")
+      .integer(
+          "reskilling.min_spell_months",
+          [](auto& x) -> auto& { return x.reskilling.min_spell_months; }, 3, "months", 0, 600,
+          "unemployment spell before reskilling is considered")
+      .real(
+          "reskilling.base_hazard", [](auto& x) -> auto& { return x.reskilling.base_hazard; }, 0.01,
+          "1/month", 0, 1, "monthly reskilling hazard at zero expected gain (age 30)")
+      .real(
+          "reskilling.gain_elasticity",
+          [](auto& x) -> auto& { return x.reskilling.gain_elasticity; }, 2.0, "", 0, 100,
+          "hazard x exp(elasticity x expected gain / own wage)")
+      .real(
+          "reskilling.age_decline_per_year",
+          [](auto& x) -> auto& { return x.reskilling.age_decline_per_year; }, 0.04, "1/year", 0, 1,
+          "hazard x exp(-decline x max(0, age - 30))")
+      .real(
+          "reskilling.min_similarity", [](auto& x) -> auto& { return x.reskilling.min_similarity; },
+          0.002, "", 0, 1, "feasible routes: sim(o, o') = A(o, o') / A(o, o) at least this",
+          "routes that CPS-ASEC shows at 0.2% or more of the stay rate (software_dev -> it_infra "
+          "is 0.003)")
+      .integer(
+          "reskilling.duration_base_months",
+          [](auto& x) -> auto& { return x.reskilling.duration_base_months; }, 4, "months", 1, 120,
+          "d0: programme length for the closest route", "Per Scholas: 15 weeks")
+      .integer(
+          "reskilling.duration_distance_months",
+          [](auto& x) -> auto& { return x.reskilling.duration_distance_months; }, 12, "months", 0,
+          240, "d1: extra months for a distant route, d = d0 + d1 (1 - sim)")
+      .real(
+          "reskilling.dropout_rate", [](auto& x) -> auto& { return x.reskilling.dropout_rate; },
+          0.015, "1/month", 0, 1, "monthly dropout hazard", "TAA: 86% of leavers completed")
+      .real(
+          "reskilling.literacy_gain", [](auto& x) -> auto& { return x.reskilling.literacy_gain; },
+          0.3, "share", 0, 1, "completion raises literacy by gain x (1 - l)")
+      .real(
+          "reskilling.cost_usd", [](auto& x) -> auto& { return x.reskilling.cost_usd; }, 5900.0,
+          "USD", 0, 1e6, "programme cost", "TAA median training cost $5,923")
+      .real(
+          "founders.base_hazard", [](auto& x) -> auto& { return x.founders.base_hazard; }, 0.002,
+          "1/month", 0, 1,
+          "monthly hazard that an unemployed worker starts a business or contracts")
+      .real(
+          "founders.literacy_elasticity",
+          [](auto& x) -> auto& { return x.founders.literacy_elasticity; }, 3.0, "", 0, 100,
+          "hazard x (1 + elasticity x literacy)")
+      .real(
+          "founders.failure_rate", [](auto& x) -> auto& { return x.founders.failure_rate; }, 0.03,
+          "1/month", 0, 1, "monthly hazard that a founder gives up and returns to unemployment")
+      .real(
+          "founders.firm_creation_rate",
+          [](auto& x) -> auto& { return x.founders.firm_creation_rate; }, 0.02, "1/month", 0, 1,
+          "monthly hazard that an established founder creates a firm that hires")
+      .integer(
+          "founders.months_to_firm", [](auto& x) -> auto& { return x.founders.months_to_firm; }, 6,
+          "months", 0, 600, "months as a founder before a firm can be created")
+      .integer(
+          "founders.firm_size", [](auto& x) -> auto& { return x.founders.firm_size; }, 3, "agents",
+          1, 1000, "target headcount of a new firm, the founder included")
+      .text(
+          "founders.firm_class", [](auto& x) -> auto& { return x.founders.firm_class; },
+          "ai_native", "", "firm class of founders' firms (\"\" = founders create no firms)")
+      .real(
+          "policy.ui_replacement_rate",
+          [](auto& x) -> auto& { return x.policy.ui_replacement_rate; }, 0.45, "share", 0, 1,
+          "unemployment insurance: benefit / last wage", "typical US state: 40-50%")
+      .integer(
+          "policy.ui_months", [](auto& x) -> auto& { return x.policy.ui_months; }, 6, "months", 0,
+          120, "unemployment insurance duration", "typical US state: 26 weeks")
+      .real(
+          "policy.ui_search_effect", [](auto& x) -> auto& { return x.policy.ui_search_effect; },
+          0.5, "", 0, 2, "search intensity while on benefits x (1 - effect x replacement rate)")
+      .real(
+          "policy.reskilling_subsidy", [](auto& x) -> auto& { return x.policy.reskilling_subsidy; },
+          0.0, "share", 0, 1, "share of the programme cost paid by the state")
+      .real(
+          "policy.reskilling_uptake_boost",
+          [](auto& x) -> auto& { return x.policy.reskilling_uptake_boost; }, 0.0, "share", 0, 100,
+          "relative rise of the reskilling hazard under the subsidy programme (hazard x (1 + "
+          "boost + 2 x subsidy))")
+      .real(
+          "policy.reskilling_duration_cut",
+          [](auto& x) -> auto& { return x.policy.reskilling_duration_cut; }, 0.0, "share", 0, 0.9,
+          "relative shortening of funded programmes")
+      .real(
+          "policy.founder_support", [](auto& x) -> auto& { return x.policy.founder_support; }, 0.0,
+          "share", 0, 100, "relative rise of the founding hazard (grants, advice)")
+      .real(
+          "policy.founder_grant_months",
+          [](auto& x) -> auto& { return x.policy.founder_grant_months; }, 0.0, "months of revenue",
+          0, 120, "grant added to the starting cash of founders' firms")
+      .boolean(
+          "policy.retraining_mandate", [](auto& x) -> auto& { return x.policy.retraining_mandate; },
+          false,
+          "firms pay retraining_mandate_cost_usd per AI-attributed layoff and the worker is "
+          "enrolled in "
+          "a funded programme at once")
+      .real(
+          "policy.retraining_mandate_cost_usd",
+          [](auto& x) -> auto& { return x.policy.retraining_mandate_cost_usd; }, 15000.0, "USD", 0,
+          1e7, "what the firm pays per AI-attributed layoff under the mandate",
+          "about 2.5 x the TAA median programme cost ($5,923), covering allowances")
+      .boolean(
+          "policy.disclosure_rule", [](auto& x) -> auto& { return x.policy.disclosure_rule; },
+          false,
+          "AI-attributed layoffs are disclosed; each costs disclosure_cost_months of wage in "
+          "reputation")
+      .real(
+          "policy.disclosure_cost_months",
+          [](auto& x) -> auto& { return x.policy.disclosure_cost_months; }, 6.0, "months of wage",
+          0, 120, "reputational cost of a disclosed AI-attributed layoff")
+      .real(
+          "policy.severance_months", [](auto& x) -> auto& { return x.policy.severance_months; },
+          0.0, "months of wage", 0, 60, "severance pay per layoff (firm exits excepted)")
+      .real(
+          "policy.compute_tax", [](auto& x) -> auto& { return x.policy.compute_tax; }, 0.0, "share",
+          0, 5,
+          "tax on compute purchases: raises the price firms weigh against wages and the cost of "
+          "capex")
+      .real(
+          "policy.hiring_subsidy", [](auto& x) -> auto& { return x.policy.hiring_subsidy; }, 0.0,
+          "score", 0, 10,
+          "hiring subsidy for workers laid off for AI reasons, as a bonus in the employer's "
+          "ranking "
+          "(1 = one sd of match quality)")
+      .real(
+          "policy.internal_mobility_boost",
+          [](auto& x) -> auto& { return x.policy.internal_mobility_boost; }, 0.0, "share", 0, 100,
+          "internal mobility windows: firms' internal_mobility_rate x (1 + boost), at most 1")
+      .real(
+          "search.discouragement", [](auto& x) -> auto& { return x.search.discouragement; }, 0.05,
+          "1/month", 0, 1, "search intensity falls by this share per month of spell")
+      .real(
+          "search.min_search_share", [](auto& x) -> auto& { return x.search.min_search_share; },
+          0.3, "share", 0, 1, "floor of search intensity relative to a")
+      .integer(
+          "search.rounds", [](auto& x) -> auto& { return x.search.rounds; }, 3, "rounds/month", 1,
+          50, "offer rounds per month")
+      .real(
+          "search.similarity_weight", [](auto& x) -> auto& { return x.search.similarity_weight; },
+          1.0, "score", 0, 100,
+          "weight of occupational similarity in an employer's ranking of applicants")
+      .real(
+          "search.noise_sd", [](auto& x) -> auto& { return x.search.noise_sd; }, 1.0, "score", 0,
+          100, "sd of the idiosyncratic match-quality term in the ranking")
+      .real(
+          "search.hiring_standard", [](auto& x) -> auto& { return x.search.hiring_standard; }, 2.0,
+          "score", -100, 100,
+          "lowest score an employer hires (same-occupation acceptance = Phi((w - h) / sd))")
+      .real(
+          "search.literacy_weight", [](auto& x) -> auto& { return x.search.literacy_weight; }, 1.0,
+          "score", 0, 100,
+          "weight of AI literacy x complementarity c_o' in the ranking: fluent "
+          "workers are hired more easily into AI-complemented jobs")
+      .real(
+          "search.on_the_job_share", [](auto& x) -> auto& { return x.search.on_the_job_share; },
+          0.03, "1/month", 0, 1, "share of the employed who search in a month (on-the-job search)",
+          "JOLTS 2025: quits ~2% of employment a month, most of them job-to-job")
+      .real(
+          "search.on_the_job_intensity",
+          [](auto& x) -> auto& { return x.search.on_the_job_intensity; }, 0.34, "share", 0, 1,
+          "search intensity of an employed searcher relative to an unemployed one (about one "
+          "application a month)",
+          "Faberman et al. (2022): employed job seekers send fewer applications")
+      .real(
+          "search.job_to_job_premium", [](auto& x) -> auto& { return x.search.job_to_job_premium; },
+          0.0, "share", 0, 5,
+          "an employed searcher accepts only offers at least this much above "
+          "current pay (0: lateral moves for non-wage reasons happen too)")
+      .real(
+          "wages.inflation_per_year", [](auto& x) -> auto& { return x.wages.inflation_per_year; },
+          0.025, "1/year", -0.2, 0.5, "trend nominal wage growth",
+          "BLS ECI 2025: wages and salaries ~3.5%; CPI ~2.7%")
+      .real(
+          "wages.tightness_elasticity",
+          [](auto& x) -> auto& { return x.wages.tightness_elasticity; }, 0.03, "1/year", 0, 2,
+          "eta: yearly wage growth per log point of tightness above its reference")
+      .integer(
+          "wages.reference_halflife_months",
+          [](auto& x) -> auto& { return x.wages.reference_halflife_months; }, 60, "months", 1, 1200,
+          "half-life of the moving reference tightness")
+      .collection<FirmClassParams>(
+          "firms", [](auto& x) -> auto& { return x.firms; }, firm, classes,
+          "firm classes, one table [firms.<name>] each");
   return s;
 }
 
@@ -500,8 +674,10 @@ void validate(const Scenario& s) {
     for (const auto& c : s.firms) {
       list += " " + c.name + "=" + sim::format_number(c.value.employment_share);
     }
-    throw InputError(where + ": firms.<class>.employment_share must sum to 1 (+-0.001); they sum "
-                     "to " + sim::format_number(total) + ":" + list);
+    throw InputError(where +
+                     ": firms.<class>.employment_share must sum to 1 (+-0.001); they sum "
+                     "to " +
+                     sim::format_number(total) + ":" + list);
   }
   for (const auto& c : s.firms) {
     if (c.value.employment_share > 0 && c.value.count == 0 && c.value.mean_size <= 0) {
@@ -535,7 +711,8 @@ namespace {
 /// Settings of a scenario file with its `extends` chain resolved: the parent's settings first
 /// (recursively), then the file's own. Relative data paths are made absolute against the folder
 /// of the file that names them, so a child in another folder still finds its parent's data.
-std::vector<sim::Setting> resolve_settings(const std::string& path, std::vector<std::string>& chain) {
+std::vector<sim::Setting> resolve_settings(const std::string& path,
+                                           std::vector<std::string>& chain) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const std::string canonical = fs::weakly_canonical(fs::path(path), ec).string();
@@ -558,16 +735,16 @@ std::vector<sim::Setting> resolve_settings(const std::string& path, std::vector<
     fs::path parent_path(*parent);
     if (parent_path.is_relative()) parent_path = folder / parent_path;
     if (!fs::is_regular_file(parent_path, ec)) {
-      throw InputError(st.origin.text() + ": extends = " + sim::toml_literal(st.value) + ": no such scenario file (" +
-                       parent_path.lexically_normal().string() + ")");
+      throw InputError(st.origin.text() + ": extends = " + sim::toml_literal(st.value) +
+                       ": no such scenario file (" + parent_path.lexically_normal().string() + ")");
     }
     out = resolve_settings(parent_path.lexically_normal().string(), chain);
   }
   for (auto st : own) {
     if (st.key == "extends") continue;
     if (st.key.rfind("data.", 0) == 0) {
-      if (const auto* text = std::get_if<std::string>(&st.value); text != nullptr && !text->empty() &&
-                                                               fs::path(*text).is_relative()) {
+      if (const auto* text = std::get_if<std::string>(&st.value);
+          text != nullptr && !text->empty() && fs::path(*text).is_relative()) {
         st.value = sim::Value{(folder / *text).lexically_normal().string()};
       }
     }

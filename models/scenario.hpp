@@ -20,7 +20,7 @@ struct RunParams {
 };
 
 struct PopulationParams {
-  std::int64_t workers = 0;  ///< agents in the labour force
+  std::int64_t workers = 0;        ///< agents in the labour force
   double represented_persons = 0;  ///< persons the agents stand for (US labour force)
   double initial_unemployment_rate = 0;
   double initial_long_term_share = 0;
@@ -52,8 +52,9 @@ struct AiParams {
   int capability_midpoint_month = 0;
   double compute_price_start = 0;  ///< USD per GPU-equivalent-month, amortised
   double compute_price_decline_per_year = 0;
-  double compute_per_fte = 0;      ///< GPU-eq to automate one FTE of tasks
-  double augmentation_weight = 0;  ///< share of non-routine exposed content augmented, not automated
+  double compute_per_fte = 0;  ///< GPU-eq to automate one FTE of tasks
+  double augmentation_weight =
+      0;  ///< share of non-routine exposed content augmented, not automated
   double adoption_sd = 0;
   double market_share_of_revenue_start = 0;
   double growth_start_per_year = 0;
@@ -109,7 +110,7 @@ struct WorkerParams {
   double literacy_learning_rate = 0;
   double layoff_literacy_weight = 0;
   double warn_threshold_persons = 0;
-  double ai_wage_premium = 0;          ///< wage premium at full literacy in a fully complemented job
+  double ai_wage_premium = 0;  ///< wage premium at full literacy in a fully complemented job
   double initial_out_of_labour_force_rate = 0;
   int discouraged_after_months = 0;
   double discouraged_exit_rate = 0;
@@ -153,19 +154,20 @@ struct PolicyParams {
   double ui_replacement_rate = 0;
   int ui_months = 0;
   double ui_search_effect = 0;
-  double reskilling_subsidy = 0;        ///< share of the programme cost paid by the state
-  double reskilling_uptake_boost = 0;   ///< relative rise of the reskilling hazard
-  double reskilling_duration_cut = 0;   ///< relative shortening of funded programmes
-  double founder_support = 0;           ///< relative rise of the founding hazard
-  double founder_grant_months = 0;      ///< extra starting cash of founders' firms, months of revenue
-  bool retraining_mandate = false;      ///< firms pay per AI-attributed layoff; the worker is enrolled
+  double reskilling_subsidy = 0;       ///< share of the programme cost paid by the state
+  double reskilling_uptake_boost = 0;  ///< relative rise of the reskilling hazard
+  double reskilling_duration_cut = 0;  ///< relative shortening of funded programmes
+  double founder_support = 0;          ///< relative rise of the founding hazard
+  double founder_grant_months = 0;  ///< extra starting cash of founders' firms, months of revenue
+  bool retraining_mandate = false;  ///< firms pay per AI-attributed layoff; the worker is enrolled
   double retraining_mandate_cost_usd = 0;
-  bool disclosure_rule = false;         ///< AI-attributed layoffs are disclosed
-  double disclosure_cost_months = 0;    ///< reputational cost per disclosed layoff, months of wage
-  double severance_months = 0;          ///< severance per layoff, months of wage
-  double compute_tax = 0;               ///< tax on compute purchases, share of the price
-  double hiring_subsidy = 0;            ///< score bonus for hiring workers laid off for AI reasons
-  double internal_mobility_boost = 0;   ///< relative rise of internal redeployment (mobility windows)
+  bool disclosure_rule = false;       ///< AI-attributed layoffs are disclosed
+  double disclosure_cost_months = 0;  ///< reputational cost per disclosed layoff, months of wage
+  double severance_months = 0;        ///< severance per layoff, months of wage
+  double compute_tax = 0;             ///< tax on compute purchases, share of the price
+  double hiring_subsidy = 0;          ///< score bonus for hiring workers laid off for AI reasons
+  double internal_mobility_boost =
+      0;  ///< relative rise of internal redeployment (mobility windows)
 };
 
 struct FirmClassParams {
@@ -185,7 +187,7 @@ struct FirmClassParams {
   double adoption_hurdle = 0;  ///< mu_k
   double target_margin = 0;
   double initial_margin = 0;
-  double labour_share = 0;     ///< wage bill / core revenue at the start
+  double labour_share = 0;  ///< wage bill / core revenue at the start
   double initial_cash_months = 0;
   int capex_lag_months = 0;
   int payment_months = 0;

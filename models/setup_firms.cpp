@@ -50,14 +50,15 @@ std::vector<double> class_mix(const OccupationData& data, const FirmClassParams&
   for (auto& m : mix) m = sum > 0 ? m / sum : 1.0 / static_cast<double>(mix.size());
   return mix;
 }
-std::vector<double> adoption_targets(const Model& m, const OccupationState& occ, double capability, double price) {
+std::vector<double> adoption_targets(const Model& m, const OccupationState& occ, double capability,
+                                     double price) {
   const Scenario& sc = m.scenario;
   const std::size_t O = m.data.size(), K = m.class_names.size();
   std::vector<double> theta(K * O);
   for (std::size_t k = 0; k < K; ++k) {
     for (std::size_t o = 0; o < O; ++o) {
-      theta[k * O + o] = rules::adoption_target(m.automatable[o], capability, occ.wage[o], price, sc.ai,
-                                            sc.firms[k].value.adoption_hurdle);
+      theta[k * O + o] = rules::adoption_target(m.automatable[o], capability, occ.wage[o], price,
+                                                sc.ai, sc.firms[k].value.adoption_hurdle);
     }
   }
   return theta;
@@ -69,8 +70,8 @@ void set_up_firms(const Model& m, DrawKey key, FirmTable& F) {
   const std::size_t O = data.size(), K = m.class_names.size();
   const std::uint64_t seed = key.seed;
   const auto n_workers = sc.population.workers;
-  const auto employed = static_cast<std::int64_t>(
-      std::llround(static_cast<double>(n_workers) * (1.0 - sc.population.initial_unemployment_rate)));
+  const auto employed = static_cast<std::int64_t>(std::llround(
+      static_cast<double>(n_workers) * (1.0 - sc.population.initial_unemployment_rate)));
   std::vector<double> shares;
   for (const auto& c : sc.firms) shares.push_back(c.value.employment_share);
   const std::vector<std::int64_t> class_employment = apportion(employed, shares);
@@ -79,7 +80,8 @@ void set_up_firms(const Model& m, DrawKey key, FirmTable& F) {
   std::vector<std::uint8_t> classes;  // of each firm, in firm order
   std::size_t max_life = 1, max_lag = 1, max_pay = 1;
   for (const auto& c : sc.firms) {
-    max_life = std::max<std::size_t>(max_life, static_cast<std::size_t>(c.value.capacity_life_months));
+    max_life =
+        std::max<std::size_t>(max_life, static_cast<std::size_t>(c.value.capacity_life_months));
     max_lag = std::max<std::size_t>(max_lag, static_cast<std::size_t>(c.value.capex_lag_months));
     max_pay = std::max<std::size_t>(max_pay, static_cast<std::size_t>(c.value.payment_months));
   }
@@ -88,13 +90,15 @@ void set_up_firms(const Model& m, DrawKey key, FirmTable& F) {
     const auto& c = sc.firms[k].value;
     const std::int64_t e = class_employment[k];
     if (e <= 0) continue;
-    std::int64_t n = c.count > 0 ? c.count
-                                 : std::max<std::int64_t>(1, std::llround(static_cast<double>(e) / c.mean_size));
+    std::int64_t n =
+        c.count > 0 ? c.count
+                    : std::max<std::int64_t>(1, std::llround(static_cast<double>(e) / c.mean_size));
     n = std::min(n, e);
     std::vector<double> raw(static_cast<std::size_t>(n));
     const std::size_t first = classes.size();
     for (std::size_t i = 0; i < raw.size(); ++i) {
-      sim::Stream rng(seed, key.replication, 0, stream::kInitFirms, static_cast<std::uint32_t>(first + i));
+      sim::Stream rng(seed, key.replication, 0, stream::kInitFirms,
+                      static_cast<std::uint32_t>(first + i));
       if (c.size_distribution == "pareto") {
         raw[i] = std::pow(rng.uniform(), -1.0 / c.pareto_alpha);
       } else if (c.size_distribution == "lognormal") {
@@ -150,7 +154,8 @@ void set_up_firms(const Model& m, DrawKey key, FirmTable& F) {
   }
 }
 
-void set_up_firm_finance(const Model& m, const OccupationState& occ, FirmTable& F, Environment& env) {
+void set_up_firm_finance(const Model& m, const OccupationState& occ, FirmTable& F,
+                         Environment& env) {
   // Revenue, costs, compute and cash at the start, from each class's labour share, margin and
   // utilisation. Runs after the workers exist (wage bills, tenure).
   const Scenario& sc = m.scenario;
@@ -207,7 +212,8 @@ void set_up_firm_finance(const Model& m, const OccupationState& occ, FirmTable& 
     const double auto_compute = F.compute_used[f];
     F.compute_used[f] = auto_compute + demand / ai.revenue_per_gpu_month;
     const double expected = demand * std::pow(1.0 + g, lag);
-    F.capacity[f] = (auto_compute + expected / ai.revenue_per_gpu_month) * (1.0 + c.capacity_headroom);
+    F.capacity[f] =
+        (auto_compute + expected / ai.revenue_per_gpu_month) * (1.0 + c.capacity_headroom);
     // Attraction w_f makes the K^phi rule reproduce the start shares exactly; later shares move
     // only with relative capacity.
     F.ai_attraction[f] = demand > 0 ? demand / std::pow(F.capacity[f], ai.share_elasticity) : 0.0;
@@ -220,7 +226,8 @@ void set_up_firm_finance(const Model& m, const OccupationState& occ, FirmTable& 
     }
     // Capacity retiring in months 1 .. lag (the moving window plan_firms keeps up to date).
     for (std::size_t t = 1; t <= static_cast<std::size_t>(lag); ++t) {
-      F.retiring_window[f] += F.vintages.at(f, t + F.vintages.months() - life % F.vintages.months());
+      F.retiring_window[f] +=
+          F.vintages.at(f, t + F.vintages.months() - life % F.vintages.months());
     }
     // Orders in flight: replacement plus growth of the AI-serving part.
     const double growth_order = (F.capacity[f] - auto_compute * (1.0 + c.capacity_headroom)) * g;
@@ -229,8 +236,8 @@ void set_up_firm_finance(const Model& m, const OccupationState& occ, FirmTable& 
       F.pipeline.at(f, t) += monthly_order;
       F.pipeline_total[f] += monthly_order;
     }
-    const double instalment = monthly_order * price0 * static_cast<double>(life) /
-                              static_cast<double>(c.payment_months);
+    const double instalment =
+        monthly_order * price0 * static_cast<double>(life) / static_cast<double>(c.payment_months);
     // Orders of months 0, -1, ..., -(pay - 1) are still being paid: the instalment rate starts at
     // pay instalments and each of those orders drops out in months 1 .. pay.
     const auto pay = static_cast<std::size_t>(c.payment_months);
@@ -256,8 +263,8 @@ void set_up_firm_finance(const Model& m, const OccupationState& occ, FirmTable& 
   }
 }
 
-std::size_t add_firm(const Model& m, const Environment& env, const OccupationState& occ, std::size_t k,
-                     const std::vector<float>& base, FirmTable& F) {
+std::size_t add_firm(const Model& m, const Environment& env, const OccupationState& occ,
+                     std::size_t k, const std::vector<float>& base, FirmTable& F) {
   // Grow every per-firm, per-cell and ring array by one firm (zero state), then set what a new
   // firm starts with. Serial: called between parallel phases.
   const Scenario& sc = m.scenario;

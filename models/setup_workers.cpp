@@ -16,8 +16,8 @@ namespace {
 constexpr double kMaxStartMonths = 600.0;
 }  // namespace
 
-void set_up_workers(const Model& m, DrawKey key, const FirmTable& F, const OccupationState& occ, WorkerTable& W,
-                    RunTotals& totals) {
+void set_up_workers(const Model& m, DrawKey key, const FirmTable& F, const OccupationState& occ,
+                    WorkerTable& W, RunTotals& totals) {
   const Scenario& sc = m.scenario;
   const std::size_t O = m.data.size();
   const std::uint64_t seed = key.seed;
@@ -42,7 +42,8 @@ void set_up_workers(const Model& m, DrawKey key, const FirmTable& F, const Occup
     const float premium = m.class_premium[F.firm_class[f]];
     for (std::size_t o = 0; o < O; ++o) {
       for (std::int32_t k = 0; k < F.headcount[F.cell(f, o)]; ++k, ++row) {
-        sim::Stream rng(seed, key.replication, 0, stream::kInitWorkers, static_cast<std::uint32_t>(row));
+        sim::Stream rng(seed, key.replication, 0, stream::kInitWorkers,
+                        static_cast<std::uint32_t>(row));
         W.status[row] = static_cast<std::uint8_t>(Status::kEmployed);
         W.occupation[row] = static_cast<std::uint8_t>(o);
         W.employer[row] = static_cast<std::uint32_t>(f);
@@ -67,24 +68,29 @@ void set_up_workers(const Model& m, DrawKey key, const FirmTable& F, const Occup
   const double spell_p = 1.0 - std::pow(lt, 1.0 / static_cast<double>(sc.labour.long_term_months));
   totals.initial_unemployment.assign(O, 0.0);
   for (std::size_t row = employed; row < n; ++row) {
-    sim::Stream rng(seed, key.replication, 0, stream::kInitWorkers, static_cast<std::uint32_t>(row));
+    sim::Stream rng(seed, key.replication, 0, stream::kInitWorkers,
+                    static_cast<std::uint32_t>(row));
     const double u = rng.uniform() * cdf.back();
-    const auto o = static_cast<std::size_t>(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin());
+    const auto o =
+        static_cast<std::size_t>(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin());
     const std::size_t oc = std::min(o, O - 1);
     W.status[row] = static_cast<std::uint8_t>(Status::kUnemployed);
     W.occupation[row] = static_cast<std::uint8_t>(oc);
     W.reason[row] = static_cast<std::uint8_t>(Reason::kDemand);
     W.wage[row] = static_cast<float>(occ.wage[oc]);
     W.age[row] = static_cast<std::uint8_t>(18 + rng.below(47));
-    const double s = spell_p >= 1.0 ? 0.0 : std::floor(std::log(rng.uniform()) / std::log1p(-spell_p));
+    const double s =
+        spell_p >= 1.0 ? 0.0 : std::floor(std::log(rng.uniform()) / std::log1p(-spell_p));
     W.spell[row] = static_cast<std::uint16_t>(std::min(s, kMaxStartMonths));
     totals.initial_unemployment[oc] += 1;
   }
   totals.initial_olf.assign(O, 0.0);
   for (std::size_t row = n; row < n + n_olf; ++row) {
-    sim::Stream rng(seed, key.replication, 0, stream::kInitWorkers, static_cast<std::uint32_t>(row));
+    sim::Stream rng(seed, key.replication, 0, stream::kInitWorkers,
+                    static_cast<std::uint32_t>(row));
     const double u = rng.uniform() * cdf.back();
-    const auto o = static_cast<std::size_t>(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin());
+    const auto o =
+        static_cast<std::size_t>(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin());
     const std::size_t oc = std::min(o, O - 1);
     W.status[row] = static_cast<std::uint8_t>(Status::kOutOfLabourForce);
     W.occupation[row] = static_cast<std::uint8_t>(oc);
@@ -127,9 +133,10 @@ void regroup_workers(const FirmTable& F, WorkerTable& W) {
     const T* old = column.data();
     sim::for_each_index(kept, 8192, [&](std::size_t j) { sorted[j] = old[from[j]]; });
     column.resize(kept);
-    sim::for_blocks(kept, std::size_t{1} << 16, [&](std::size_t, std::size_t begin, std::size_t end) {
-      std::copy(sorted + begin, sorted + end, column.data() + begin);
-    });
+    sim::for_blocks(kept, std::size_t{1} << 16,
+                    [&](std::size_t, std::size_t begin, std::size_t end) {
+                      std::copy(sorted + begin, sorted + end, column.data() + begin);
+                    });
   };
   WorkerTable::columns(w, [&](auto& column, auto) { gather(column); });
 }

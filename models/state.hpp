@@ -23,29 +23,29 @@ struct DrawKey {
 /// The exogenous environment and the economy-wide indices of the current month.
 struct Environment {
   int month = 0;
-  double demand = 1;      ///< core-demand index D(t)
-  double capability = 0;  ///< AI capability a(t)
-  double price = 0;       ///< compute price p(t), USD per GPU-eq-month
-  double market = 0;      ///< AI service demand M(t), USD/month
-  double market0 = 0;     ///< M(0), USD/month
+  double demand = 1;             ///< core-demand index D(t)
+  double capability = 0;         ///< AI capability a(t)
+  double price = 0;              ///< compute price p(t), USD per GPU-eq-month
+  double market = 0;             ///< AI service demand M(t), USD/month
+  double market0 = 0;            ///< M(0), USD/month
   double share_denominator = 0;  ///< sum over active AI sellers of w_f K_f^phi (last month's K)
   double operability = 1;        ///< compute one knowledge FTE can operate, relative to the start
-  double price_level = 1;        ///< (1 + inflation)^(t/12): nominal wage = stored wage x price level
+  double price_level = 1;  ///< (1 + inflation)^(t/12): nominal wage = stored wage x price level
   std::vector<double> adoption_target;  ///< theta*_ko this month, [k * O + o]
 };
 
 /// What workers know of each occupation, carried from month to month.
 struct OccupationState {
-  std::vector<double> wage;               ///< w_o(t), USD/month (nominal)
-  std::vector<double> ref_log_tightness;  ///< reference ln theta_o for the wage curve
-  std::vector<double> job_finding_ema;    ///< smoothed job-finding rate by occupation
+  std::vector<double> wage;                  ///< w_o(t), USD/month (nominal)
+  std::vector<double> ref_log_tightness;     ///< reference ln theta_o for the wage curve
+  std::vector<double> job_finding_ema;       ///< smoothed job-finding rate by occupation
   std::vector<std::int16_t> reskill_target;  ///< best feasible target per origin, -1 if none
   std::vector<std::int16_t> mandate_target;  ///< the retraining mandate's target, gain or not
   std::vector<double> reskill_gain;          ///< the volunteer target's expected gain / own wage
   std::vector<std::vector<double>> employment_history;  ///< employment by occupation, per month
-  double reentry_factor = 1;   ///< (V/U now / V/U in month 1)^elasticity
-  double tightness_ref = 0;    ///< V/U in month 1
-  double tightness_last = 0;   ///< V/U at the end of the last month
+  double reentry_factor = 1;                            ///< (V/U now / V/U in month 1)^elasticity
+  double tightness_ref = 0;                             ///< V/U in month 1
+  double tightness_last = 0;                            ///< V/U at the end of the last month
 };
 
 /// Worker transitions of the month, by occupation: MonthFlows::transitions[flow * O + o].
@@ -71,12 +71,13 @@ enum Flow : std::size_t {
 /// Counts of the month, each zeroed by the phase that produces it.
 struct MonthFlows {
   std::vector<std::int64_t> layoffs;  ///< [o * kLayoffReasons + r]
-  std::vector<std::int64_t> quits, hires, job_finds, vacancies_posted, redeployed_in, redeployed_out,
-      job_to_job_out, seekers_by_occ;
+  std::vector<std::int64_t> quits, hires, job_finds, vacancies_posted, redeployed_in,
+      redeployed_out, job_to_job_out, seekers_by_occ;
   std::vector<std::int64_t> cls_layoffs;  ///< [k * kLayoffReasons + r]
   std::vector<std::int64_t> cls_quits, cls_hires, cls_vacancies;
   std::vector<std::int64_t> transitions;  ///< [Flow * O + o]
-  /// Seekers by occupation who are long-term unemployed / past their benefits, and those of them hired.
+  /// Seekers by occupation who are long-term unemployed / past their benefits, and those of them
+  /// hired.
   std::vector<std::int64_t> ltu_seekers, ui_expired_seekers, ltu_hired, ui_expired_hired;
   std::vector<std::int64_t> start_stock;  ///< [status * O + o], counted at the start of the month
   std::int64_t applications = 0;
@@ -90,13 +91,16 @@ struct MonthFlows {
 
 /// Workers the worker pass hands to later phases, in ascending row order.
 struct MonthLists {
-  std::vector<std::uint32_t> seekers;              ///< unemployed searching this month
-  std::vector<std::uint32_t> redeploy_candidates;  ///< due to be laid off, asking for an internal move
-  std::vector<std::uint32_t> founders_creating;    ///< founders creating a firm this month
-  std::vector<std::uint32_t> job_searchers;        ///< employed workers searching this month
-  std::vector<std::uint32_t> mandated;             ///< AI-attributed layoffs to enrol (retraining mandate)
+  std::vector<std::uint32_t> seekers;  ///< unemployed searching this month
+  std::vector<std::uint32_t>
+      redeploy_candidates;  ///< due to be laid off, asking for an internal move
+  std::vector<std::uint32_t> founders_creating;  ///< founders creating a firm this month
+  std::vector<std::uint32_t> job_searchers;      ///< employed workers searching this month
+  std::vector<std::uint32_t> mandated;  ///< AI-attributed layoffs to enrol (retraining mandate)
   void clear() {
-    for (auto* list : {&seekers, &redeploy_candidates, &founders_creating, &job_searchers, &mandated}) list->clear();
+    for (auto* list :
+         {&seekers, &redeploy_candidates, &founders_creating, &job_searchers, &mandated})
+      list->clear();
   }
 };
 
@@ -111,9 +115,9 @@ struct Stocks {
 
 /// Totals over the run and values at its start (the static outputs).
 struct RunTotals {
-  static constexpr std::size_t kSpellBins = 49;  ///< re-employment histogram: months 0..47, 48+
-  std::vector<double> transitions;    ///< hires out of unemployment [from * O + to]
-  std::vector<double> reskill_flows;  ///< completions [from * O + to]
+  static constexpr std::size_t kSpellBins = 49;     ///< re-employment histogram: months 0..47, 48+
+  std::vector<double> transitions;                  ///< hires out of unemployment [from * O + to]
+  std::vector<double> reskill_flows;                ///< completions [from * O + to]
   std::vector<double> reemploy_ai, reemploy_other;  ///< hires by months unemployed
   std::vector<double> initial_employment, initial_unemployment, initial_olf;
 };
@@ -129,8 +133,11 @@ struct FirmSums {
     // Non-negative values: truncating x + 0.5 rounds, without a libm call.
     // NOLINTNEXTLINE(bugprone-incorrect-roundings): non-negative, so x + 0.5 truncated rounds
     sum[0] += static_cast<std::int64_t>(wage * 100.0 + 0.5);
-    sum[1] += static_cast<std::int64_t>(literacy * 1e4 + 0.5);  // NOLINT(bugprone-incorrect-roundings)
-    if (knowledge) sum[2] += static_cast<std::int64_t>(std::min(tenure, cap) / cap * 1000.0 + 0.5);  // NOLINT(bugprone-incorrect-roundings)
+    sum[1] +=
+        static_cast<std::int64_t>(literacy * 1e4 + 0.5);  // NOLINT(bugprone-incorrect-roundings)
+    if (knowledge)
+      sum[2] += static_cast<std::int64_t>(std::min(tenure, cap) / cap * 1000.0 +
+                                          0.5);  // NOLINT(bugprone-incorrect-roundings)
   }
 };
 using ThreadFirmSums = tbb::enumerable_thread_specific<FirmSums>;

@@ -18,8 +18,9 @@ inline constexpr double kInitialJobFinding = 0.25;
 
 void MonthFlows::reset_shape(std::size_t occupations, std::size_t classes) {
   layoffs.assign(occupations * kLayoffReasons, 0);
-  for (auto* v : {&quits, &hires, &job_finds, &vacancies_posted, &redeployed_in, &redeployed_out, &job_to_job_out,
-                  &seekers_by_occ, &ltu_seekers, &ui_expired_seekers, &ltu_hired, &ui_expired_hired}) {
+  for (auto* v : {&quits, &hires, &job_finds, &vacancies_posted, &redeployed_in, &redeployed_out,
+                  &job_to_job_out, &seekers_by_occ, &ltu_seekers, &ui_expired_seekers, &ltu_hired,
+                  &ui_expired_hired}) {
     v->assign(occupations, 0);
   }
   cls_layoffs.assign(classes * kLayoffReasons, 0);
@@ -32,7 +33,8 @@ void MonthFlows::reset_shape(std::size_t occupations, std::size_t classes) {
 /// reads and writes.
 struct MonthSteps {
   static void regroup(LabourMarket& lm, int month, double*) {
-    if (month % kRegroupMonths == 1 && month > 1) regroup_workers(lm.world_.firms, lm.world_.workers);
+    if (month % kRegroupMonths == 1 && month > 1)
+      regroup_workers(lm.world_.firms, lm.world_.workers);
   }
   static void environment(LabourMarket& lm, int month, double*) {
     World& w = lm.world_;
@@ -48,7 +50,8 @@ struct MonthSteps {
   static void pass(LabourMarket& lm, int, double*) {
     World& w = lm.world_;
     auto* fn = lm.pass_ == LabourMarket::WorkerPass::kFast ? worker_pass : worker_pass_reference;
-    fn(*lm.model_, lm.key_, w.env, w.occ, w.firms, w.workers, w.flows, w.lists, w.stocks, w.totals, w.firm_sums);
+    fn(*lm.model_, lm.key_, w.env, w.occ, w.firms, w.workers, w.flows, w.lists, w.stocks, w.totals,
+       w.firm_sums);
   }
   static void redeployment(LabourMarket& lm, int, double*) {
     World& w = lm.world_;
@@ -73,7 +76,8 @@ struct MonthSteps {
   }
   static void matching(LabourMarket& lm, int, double*) {
     World& w = lm.world_;
-    post_and_match(*lm.model_, lm.key_, w.env, w.occ, w.lists, w.firms, w.workers, w.flows, w.totals);
+    post_and_match(*lm.model_, lm.key_, w.env, w.occ, w.lists, w.firms, w.workers, w.flows,
+                   w.totals);
   }
   static void wages(LabourMarket& lm, int month, double*) {
     update_wages(*lm.model_, month, lm.world_.flows, lm.world_.occ);
@@ -116,7 +120,8 @@ constexpr MonthPhase kPhases[] = {
 
 std::span<const MonthPhase> month_phases() { return kPhases; }
 
-LabourMarket::LabourMarket(std::shared_ptr<const Model> model, std::uint32_t replication, WorkerPass pass)
+LabourMarket::LabourMarket(std::shared_ptr<const Model> model, std::uint32_t replication,
+                           WorkerPass pass)
     : model_(std::move(model)),
       key_{static_cast<std::uint64_t>(model_->scenario.run.seed), replication},
       pass_(pass),
@@ -147,7 +152,8 @@ void LabourMarket::step(int month, double* out) {
   for (std::size_t i = 0; i < std::size(kPhases); ++i) {
     const auto start = std::chrono::steady_clock::now();
     kPhases[i].run(*this, month, out);
-    phase_seconds_[i] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    phase_seconds_[i] +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
 }
 
@@ -155,8 +161,8 @@ LabourMarket::~LabourMarket() {
   if (std::getenv("LABOURSHIFT_PHASE_TIMES") == nullptr) return;
   std::fprintf(stderr, "phase times, replication %u (s):", key_.replication);
   for (std::size_t i = 0; i < std::size(kPhases); ++i) {
-    std::fprintf(stderr, " %.*s=%.3f", static_cast<int>(kPhases[i].name.size()), kPhases[i].name.data(),
-                 phase_seconds_[i]);
+    std::fprintf(stderr, " %.*s=%.3f", static_cast<int>(kPhases[i].name.size()),
+                 kPhases[i].name.data(), phase_seconds_[i]);
   }
   std::fprintf(stderr, "\n");
 }

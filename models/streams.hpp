@@ -13,10 +13,11 @@ inline constexpr std::uint32_t kInitFirms = 1;    ///< firm sizes and occupation
 inline constexpr std::uint32_t kInitWorkers = 2;  ///< ages, tenures, spells at the start
 inline constexpr std::uint32_t kFirmPlan = 3;     ///< firm demand shocks, capex-cut rounding
 inline constexpr std::uint32_t kWorkerPass = 4;   ///< each worker's monthly uniform
-inline constexpr std::uint32_t kApply = 5;        ///< applications and employers' scores (matching.cpp)
-inline constexpr std::uint32_t kIncident = 6;     ///< reliability incidents
-inline constexpr std::uint32_t kMobility = 7;     ///< internal redeployment of those due to be laid off
-inline constexpr std::uint32_t kEntry = 9;        ///< entrants: their number and occupations
+inline constexpr std::uint32_t kApply = 5;  ///< applications and employers' scores (matching.cpp)
+inline constexpr std::uint32_t kIncident = 6;  ///< reliability incidents
+inline constexpr std::uint32_t kMobility =
+    7;                                      ///< internal redeployment of those due to be laid off
+inline constexpr std::uint32_t kEntry = 9;  ///< entrants: their number and occupations
 }  // namespace stream
 
 }  // namespace labourshift::models

@@ -74,14 +74,17 @@ struct WorkerTable {
   static std::size_t bytes_per_worker() {
     WorkerTable t;
     std::size_t bytes = 0;
-    columns(t, [&](auto& column, auto) { bytes += sizeof(typename std::decay_t<decltype(column)>::value_type); });
+    columns(t, [&](auto& column, auto) {
+      bytes += sizeof(typename std::decay_t<decltype(column)>::value_type);
+    });
     return bytes;
   }
 
   std::uint32_t next_id = 0;  ///< id of the next worker created
 
   std::size_t size() const { return status.size(); }
-  /// Appends n new workers, each with the next id and every other column at its value for a new row.
+  /// Appends n new workers, each with the next id and every other column at its value for a new
+  /// row.
   void append(std::size_t n) {
     const std::size_t first = size();
     columns(*this, [&](auto& column, auto blank) { column.resize(first + n, blank); });
@@ -100,8 +103,12 @@ enum LayoffReason : std::size_t {
 };
 
 /// AI-attributed layoffs: automation and capex funding.
-constexpr bool is_ai_attributed(std::size_t r) { return r == kLayoffAutomation || r == kLayoffCapexFunding; }
-constexpr bool is_ai_attributed(Reason r) { return r == Reason::kAutomation || r == Reason::kCapexFunding; }
+constexpr bool is_ai_attributed(std::size_t r) {
+  return r == kLayoffAutomation || r == kLayoffCapexFunding;
+}
+constexpr bool is_ai_attributed(Reason r) {
+  return r == Reason::kAutomation || r == Reason::kCapexFunding;
+}
 
 /// The tally index of a layoff for a worker's separation reason (demand .. firm exit; not a quit).
 constexpr std::size_t layoff_index(Reason r) {
@@ -123,7 +130,8 @@ inline constexpr double kOddsScale = 65535.0;
 /// A probability in [0, 1] as the nearest multiple of 1/65535.
 inline std::uint16_t quantise_probability(double p) {
   const double x = p <= 0 ? 0.0 : (p >= 1 ? 1.0 : p);
-  return static_cast<std::uint16_t>(x * kOddsScale + 0.5);  // NOLINT(bugprone-incorrect-roundings): x >= 0
+  return static_cast<std::uint16_t>(x * kOddsScale +
+                                    0.5);  // NOLINT(bugprone-incorrect-roundings): x >= 0
 }
 
 /// A ring buffer of doubles per firm, indexed by month modulo its length and stored month-major
@@ -170,45 +178,46 @@ struct FirmTable {
   // Per firm.
   std::vector<std::uint8_t> firm_class;
   std::vector<std::uint8_t> active;
-  std::vector<std::uint8_t> exiting;      ///< lays off all staff this month, then closes
-  std::vector<float> log_demand_shock;    ///< z_f, AR(1)
-  std::vector<double> core_revenue0;      ///< R0_f, USD/month
-  std::vector<double> other_cost_share;   ///< non-labour, non-compute costs / core revenue
-  std::vector<double> cash;               ///< USD
+  std::vector<std::uint8_t> exiting;     ///< lays off all staff this month, then closes
+  std::vector<float> log_demand_shock;   ///< z_f, AR(1)
+  std::vector<double> core_revenue0;     ///< R0_f, USD/month
+  std::vector<double> other_cost_share;  ///< non-labour, non-compute costs / core revenue
+  std::vector<double> cash;              ///< USD
   std::vector<std::uint16_t> negative_cash_months;
-  std::vector<double> capacity;           ///< K_f, GPU-equivalents
-  std::vector<double> pipeline_total;     ///< ordered, not yet arrived
-  std::vector<double> growth_expectation; ///< g_hat_f, monthly
+  std::vector<double> capacity;            ///< K_f, GPU-equivalents
+  std::vector<double> pipeline_total;      ///< ordered, not yet arrived
+  std::vector<double> growth_expectation;  ///< g_hat_f, monthly
   std::vector<double> ai_demand_prev;
-  std::vector<double> mean_adoption0;     ///< theta-bar at the start (span normalisation)
-  std::vector<double> nonmanager_base;    ///< sum of L0 over non-manager cells
-  std::vector<double> knowledge_capacity; ///< GPU-eq one unit of Q_f can operate (set at start)
-  std::vector<double> knowledge;          ///< Q_f: capped tenure of knowledge-role staff, FTE
-  std::vector<double> knowledge0;         ///< Q_f at the start
-  std::vector<double> wage_bill;          ///< USD/month, at the end of the last month
-  std::vector<std::int64_t> literacy_sum; ///< sum of staff AI literacy, fixed point 1e-4
-  std::vector<float> mean_literacy;       ///< literacy_sum / headcount, a snapshot at planning
-  std::vector<double> compute_cost_share0; ///< (capex payments + opex) / revenue at the start
-  std::vector<double> ai_attraction;      ///< w_f in the AI share w_f K_f^phi / sum w K^phi
-  std::vector<double> load_ratio;         ///< rho_f: used compute / compute Q_f can operate
-  std::vector<std::int32_t> layoffs;      ///< this month, by reason [f * kLayoffReasons + r]
+  std::vector<double> mean_adoption0;       ///< theta-bar at the start (span normalisation)
+  std::vector<double> nonmanager_base;      ///< sum of L0 over non-manager cells
+  std::vector<double> knowledge_capacity;   ///< GPU-eq one unit of Q_f can operate (set at start)
+  std::vector<double> knowledge;            ///< Q_f: capped tenure of knowledge-role staff, FTE
+  std::vector<double> knowledge0;           ///< Q_f at the start
+  std::vector<double> wage_bill;            ///< USD/month, at the end of the last month
+  std::vector<std::int64_t> literacy_sum;   ///< sum of staff AI literacy, fixed point 1e-4
+  std::vector<float> mean_literacy;         ///< literacy_sum / headcount, a snapshot at planning
+  std::vector<double> compute_cost_share0;  ///< (capex payments + opex) / revenue at the start
+  std::vector<double> ai_attraction;        ///< w_f in the AI share w_f K_f^phi / sum w K^phi
+  std::vector<double> load_ratio;           ///< rho_f: used compute / compute Q_f can operate
+  std::vector<std::int32_t> layoffs;        ///< this month, by reason [f * kLayoffReasons + r]
   // This month's accounts, per firm (outputs and the cash identity).
   std::vector<double> core_revenue, ai_demand, ai_revenue, incident_cost, capex_payment,
-      capex_orders, opex, other_costs, arrivals, retirements, compute_used, cash_change, layoff_costs;
+      capex_orders, opex, other_costs, arrivals, retirements, compute_used, cash_change,
+      layoff_costs;
   std::vector<std::uint8_t> incident;
   std::vector<double> payment_rate;     ///< instalments due this month, USD
   std::vector<double> retiring_window;  ///< capacity retiring in the next capex_lag months
 
   // Per (firm, occupation) cell.
-  std::vector<float> base_requirement;  ///< L0_fo: headcount wanted at the start
-  std::vector<float> adoption;          ///< theta_fo
-  std::vector<float> adoption0;         ///< theta_fo at the start
-  std::vector<float> requirement;       ///< L*_fo this month (after budget freezes)
-  std::vector<float> requirement_no_ai; ///< what L*_fo would be with AI at its start level
-  std::vector<float> budget_freeze;     ///< headcount removed by budget cuts, not to be rehired
-  std::vector<std::int32_t> headcount;  ///< H_fo
-  std::vector<CellOdds> odds;           ///< the worker pass's view of each cell
-  std::vector<std::int32_t> vacancies;  ///< V_fo posted this month
+  std::vector<float> base_requirement;   ///< L0_fo: headcount wanted at the start
+  std::vector<float> adoption;           ///< theta_fo
+  std::vector<float> adoption0;          ///< theta_fo at the start
+  std::vector<float> requirement;        ///< L*_fo this month (after budget freezes)
+  std::vector<float> requirement_no_ai;  ///< what L*_fo would be with AI at its start level
+  std::vector<float> budget_freeze;      ///< headcount removed by budget cuts, not to be rehired
+  std::vector<std::int32_t> headcount;   ///< H_fo
+  std::vector<CellOdds> odds;            ///< the worker pass's view of each cell
+  std::vector<std::int32_t> vacancies;   ///< V_fo posted this month
 
   // Live cells: occupations with a positive base requirement, [live_begin[f], live_begin[f+1]).
   // Other cells never hold staff (no requirement, so no vacancy), so loops skip them.
@@ -233,20 +242,22 @@ struct FirmTable {
     fn(t.layoffs, std::int32_t{0}, kLayoffReasons);
     fn(t.incident, std::uint8_t{0}, 1);
     for (auto* column :
-         {&t.core_revenue0, &t.other_cost_share, &t.cash, &t.capacity, &t.pipeline_total, &t.growth_expectation,
-          &t.ai_demand_prev, &t.mean_adoption0, &t.nonmanager_base, &t.knowledge_capacity, &t.knowledge,
-          &t.knowledge0, &t.wage_bill, &t.compute_cost_share0, &t.ai_attraction, &t.load_ratio, &t.core_revenue,
-          &t.ai_demand, &t.ai_revenue, &t.incident_cost, &t.capex_payment, &t.capex_orders, &t.opex,
-          &t.other_costs, &t.arrivals, &t.retirements, &t.compute_used, &t.cash_change, &t.layoff_costs,
-          &t.payment_rate, &t.retiring_window}) {
+         {&t.core_revenue0,   &t.other_cost_share,    &t.cash,           &t.capacity,
+          &t.pipeline_total,  &t.growth_expectation,  &t.ai_demand_prev, &t.mean_adoption0,
+          &t.nonmanager_base, &t.knowledge_capacity,  &t.knowledge,      &t.knowledge0,
+          &t.wage_bill,       &t.compute_cost_share0, &t.ai_attraction,  &t.load_ratio,
+          &t.core_revenue,    &t.ai_demand,           &t.ai_revenue,     &t.incident_cost,
+          &t.capex_payment,   &t.capex_orders,        &t.opex,           &t.other_costs,
+          &t.arrivals,        &t.retirements,         &t.compute_used,   &t.cash_change,
+          &t.layoff_costs,    &t.payment_rate,        &t.retiring_window}) {
       fn(*column, 0.0, 1);
     }
   }
   /// The per-cell column list: fn(column, value of a new cell).
   template <class Table, class Fn>
   static void cell_columns(Table& t, Fn&& fn) {
-    for (auto* column : {&t.base_requirement, &t.adoption, &t.adoption0, &t.requirement, &t.requirement_no_ai,
-                         &t.budget_freeze}) {
+    for (auto* column : {&t.base_requirement, &t.adoption, &t.adoption0, &t.requirement,
+                         &t.requirement_no_ai, &t.budget_freeze}) {
       fn(*column, 0.0F);
     }
     fn(t.headcount, std::int32_t{0});
@@ -257,7 +268,9 @@ struct FirmTable {
   /// Room for firms [0, n): every per-firm, per-cell and ring column grows, new entries take the
   /// column's value for a new firm (zero state, inactive). The live cells are the caller's.
   void resize(std::size_t n) {
-    firm_columns(*this, [n](auto& column, auto blank, std::size_t width) { column.resize(n * width, blank); });
+    firm_columns(*this, [n](auto& column, auto blank, std::size_t width) {
+      column.resize(n * width, blank);
+    });
     cell_columns(*this, [&](auto& column, auto blank) { column.resize(n * occupations, blank); });
     vintages.grow(n);
     pipeline.grow(n);

@@ -38,9 +38,11 @@ MonthRules::MonthRules(const Model& m, const Environment& env, const OccupationS
     age_factor[static_cast<std::size_t>(age)] = rules::reskilling_age_factor(age, rs);
   }
   const double uptake = rules::reskilling_uptake(pol);
-  for (std::size_t o = 0; o < O; ++o) reskill_hazard.push_back(rules::reskilling_hazard(rs, uptake, occ.reskill_gain[o]));
+  for (std::size_t o = 0; o < O; ++o)
+    reskill_hazard.push_back(rules::reskilling_hazard(rs, uptake, occ.reskill_gain[o]));
   for (const auto& c : sc.firms) {
-    mobility.push_back(std::min(1.0, c.value.internal_mobility_rate * (1.0 + pol.internal_mobility_boost)));
+    mobility.push_back(
+        std::min(1.0, c.value.internal_mobility_rate * (1.0 + pol.internal_mobility_boost)));
   }
 }
 
@@ -54,7 +56,8 @@ BlockTally::BlockTally(std::size_t O, std::size_t K)
       ltu_seekers(O, 0),
       ui_expired_seekers(O, 0) {}
 
-void BlockTally::join_into(MonthFlows& flows, MonthLists& lists, Stocks& stocks, RunTotals& totals) const {
+void BlockTally::join_into(MonthFlows& flows, MonthLists& lists, Stocks& stocks,
+                           RunTotals& totals) const {
   auto add = [](std::vector<std::int64_t>& to, const std::vector<std::int64_t>& from) {
     for (std::size_t x = 0; x < to.size(); ++x) to[x] += from[x];
   };
@@ -86,28 +89,30 @@ void BlockTally::join_into(MonthFlows& flows, MonthLists& lists, Stocks& stocks,
 }
 
 void reset_month(MonthFlows& flows, MonthLists& lists, Stocks& stocks) {
-  for (auto* v : {&flows.layoffs, &flows.quits, &flows.cls_layoffs, &flows.cls_quits, &flows.transitions,
-                  &flows.start_stock, &flows.ltu_seekers, &flows.ui_expired_seekers, &flows.ltu_hired,
-                  &flows.ui_expired_hired}) {
+  for (auto* v : {&flows.layoffs, &flows.quits, &flows.cls_layoffs, &flows.cls_quits,
+                  &flows.transitions, &flows.start_stock, &flows.ltu_seekers,
+                  &flows.ui_expired_seekers, &flows.ltu_hired, &flows.ui_expired_hired}) {
     std::fill(v->begin(), v->end(), 0);
   }
   flows.employment_start = 0;
   lists.clear();
-  stocks.wages_total = stocks.literacy_total = stocks.fluent_wage = stocks.fluent_n = stocks.other_wage =
-      stocks.other_n = 0;
+  stocks.wages_total = stocks.literacy_total = stocks.fluent_wage = stocks.fluent_n =
+      stocks.other_wage = stocks.other_n = 0;
 }
 
 void check_start_stocks(const Model& m, int month, const MonthFlows& flows, const Stocks& last) {
   const std::size_t O = m.data.size();
-  const std::vector<double>* by_status[kStatusCount] = {&last.employed, &last.unemployed, &last.reskilling,
-                                                        &last.founders, &last.out_of_labour_force};
+  const std::vector<double>* by_status[kStatusCount] = {&last.employed, &last.unemployed,
+                                                        &last.reskilling, &last.founders,
+                                                        &last.out_of_labour_force};
   for (std::size_t st = 0; st < kStatusCount; ++st) {
     for (std::size_t o = 0; o < O; ++o) {
       const std::int64_t counted = flows.start_stock[st * O + o];
       if (static_cast<double>(counted) != (*by_status[st])[o]) {
-        throw std::logic_error("stock-flow identity broken in month " + std::to_string(month) + ": status " +
-                               std::to_string(st) + ", occupation " + m.data.occupations[o].id + ": counted " +
-                               std::to_string(counted) + ", flows give " + std::to_string((*by_status[st])[o]));
+        throw std::logic_error("stock-flow identity broken in month " + std::to_string(month) +
+                               ": status " + std::to_string(st) + ", occupation " +
+                               m.data.occupations[o].id + ": counted " + std::to_string(counted) +
+                               ", flows give " + std::to_string((*by_status[st])[o]));
       }
     }
   }

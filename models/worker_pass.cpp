@@ -21,7 +21,7 @@ namespace labourshift::models {
 namespace {
 
 constexpr std::size_t kWorkerBlock = std::size_t{1} << 15;
-constexpr std::size_t kPrefetch = 32;   ///< rows ahead whose cell data is prefetched
+constexpr std::size_t kPrefetch = 32;  ///< rows ahead whose cell data is prefetched
 
 using pass::BlockTally;
 using pass::MonthRules;
@@ -57,15 +57,33 @@ struct Kernel {
   const double* __restrict complement;
   std::int64_t* __restrict flow;  ///< t.transitions
 
-  Kernel(const Model& model, const MonthRules& rules, const OccupationState& o, FirmTable& firms, WorkerTable& w,
-         BlockTally& tally, FirmSums& sums, DrawKey k, double prices)
-      : m(model), r(rules), occ(o), F(firms), t(tally), mine(sums), key(k), price_level(prices),
-        ids(w.id.data()), status(w.status.data()), occupation(w.occupation.data()), why(w.reason.data()), age(w.age.data()),
-        employer(w.employer.data()), pay(w.wage.data()), literacy(w.literacy.data()), tenure(w.tenure.data()),
-        spell(w.spell.data()), reskill_target(w.reskill_target.data()),
-        reskill_months_left(w.reskill_months_left.data()), cell_odds(firms.odds.data()),
-        firm_literacy(firms.mean_literacy.data()), exiting(firms.exiting.data()),
-        knowledge(model.knowledge_role.data()), complement(model.complementarity.data()),
+  Kernel(const Model& model, const MonthRules& rules, const OccupationState& o, FirmTable& firms,
+         WorkerTable& w, BlockTally& tally, FirmSums& sums, DrawKey k, double prices)
+      : m(model),
+        r(rules),
+        occ(o),
+        F(firms),
+        t(tally),
+        mine(sums),
+        key(k),
+        price_level(prices),
+        ids(w.id.data()),
+        status(w.status.data()),
+        occupation(w.occupation.data()),
+        why(w.reason.data()),
+        age(w.age.data()),
+        employer(w.employer.data()),
+        pay(w.wage.data()),
+        literacy(w.literacy.data()),
+        tenure(w.tenure.data()),
+        spell(w.spell.data()),
+        reskill_target(w.reskill_target.data()),
+        reskill_months_left(w.reskill_months_left.data()),
+        cell_odds(firms.odds.data()),
+        firm_literacy(firms.mean_literacy.data()),
+        exiting(firms.exiting.data()),
+        knowledge(model.knowledge_role.data()),
+        complement(model.complementarity.data()),
         flow(tally.transitions.data()) {}
 
   [[gnu::always_inline]] void count(std::size_t which, std::size_t o) { ++flow[which * r.O + o]; }
@@ -101,7 +119,8 @@ inline void Kernel::unemployed(std::size_t i, std::size_t o, double v) {
   if (target >= 0 && spell[i] >= r.min_reskill_spell) {
     p_reskill = std::min(1.0, r.reskill_hazard[o] * r.age_factor[age[i]]);
   }
-  const double p_found = rules::founding_hazard(m.scenario.founders, m.scenario.policy, literacy[i]);
+  const double p_found =
+      rules::founding_hazard(m.scenario.founders, m.scenario.policy, literacy[i]);
   if (v < p_exit) {
     count(kExit, o);
     status[i] = static_cast<std::uint8_t>(Status::kOutOfLabourForce);
@@ -149,14 +168,17 @@ inline void Kernel::founder(std::size_t i, std::size_t o, double v) {
     count(kFounderFail, o);
     status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
     spell[i] = 0;
-  } else if (tenure[i] >= r.months_to_firm && r.creates_firms && v < r.founder_failure + r.founder_creation) {
+  } else if (tenure[i] >= r.months_to_firm && r.creates_firms &&
+             v < r.founder_failure + r.founder_creation) {
     t.founders.push_back(static_cast<std::uint32_t>(i));  // creates a firm (serial, later)
   }
 }
 
-inline void Kernel::separate(std::size_t i, std::size_t o, std::uint32_t f, Reason reason, bool firm_reason) {
+inline void Kernel::separate(std::size_t i, std::size_t o, std::uint32_t f, Reason reason,
+                             bool firm_reason) {
   const std::size_t k = F.firm_class[f];
-  sim::Stream rng(key.seed, key.replication, static_cast<std::uint32_t>(r.month), stream::kMobility, ids[i]);
+  sim::Stream rng(key.seed, key.replication, static_cast<std::uint32_t>(r.month), stream::kMobility,
+                  ids[i]);
   if (firm_reason && rng.uniform() < r.mobility[k]) {
     why[i] = static_cast<std::uint8_t>(reason);  // provisional; redeploy() decides
     t.candidates.push_back(static_cast<std::uint32_t>(i));
@@ -169,7 +191,8 @@ inline void Kernel::separate(std::size_t i, std::size_t o, std::uint32_t f, Reas
     const std::size_t ri = layoff_index(reason);
     ++t.layoffs[o * kLayoffReasons + ri];
     ++t.cls_layoffs[k * kLayoffReasons + ri];
-    std::atomic_ref<std::int32_t>(F.layoffs[f * kLayoffReasons + ri]).fetch_add(1, std::memory_order_relaxed);
+    std::atomic_ref<std::int32_t>(F.layoffs[f * kLayoffReasons + ri])
+        .fetch_add(1, std::memory_order_relaxed);
     if (r.mandate && is_ai_attributed(reason)) t.mandated.push_back(static_cast<std::uint32_t>(i));
   }
   status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
@@ -218,7 +241,8 @@ inline void Kernel::employed(std::size_t i, bool retires, double u) {
   if (u >= pass::stayer_threshold(odds, r)) return search_on_the_job(i, u);
   // The firm's mean literacy is a snapshot taken at planning: headcounts change under this
   // very pass, so reading them here would depend on thread timing.
-  const double weight = rules::layoff_literacy_weight(r.literacy_weight, firm_literacy[f], l) * (1.0 / kOddsScale);
+  const double weight =
+      rules::layoff_literacy_weight(r.literacy_weight, firm_literacy[f], l) * (1.0 / kOddsScale);
   const double pd = odds.demand * weight;
   const double pa = odds.automation * weight;
   const double pc = odds.capex * weight;
@@ -255,10 +279,18 @@ void Kernel::run(std::size_t begin, std::size_t end) {
     const bool retires = draw < h_retire;
     const double u = pass::rest_of_uniform(draw, h_retire, retires);
     switch (st) {
-      case Status::kEmployed: employed(i, retires, u); break;
-      case Status::kUnemployed: retires ? retire_not_employed(i, st, o) : unemployed(i, o, u); break;
-      case Status::kReskilling: retires ? retire_not_employed(i, st, o) : reskilling(i, o, u); break;
-      case Status::kFounder: retires ? retire_not_employed(i, st, o) : founder(i, o, u); break;
+      case Status::kEmployed:
+        employed(i, retires, u);
+        break;
+      case Status::kUnemployed:
+        retires ? retire_not_employed(i, st, o) : unemployed(i, o, u);
+        break;
+      case Status::kReskilling:
+        retires ? retire_not_employed(i, st, o) : reskilling(i, o, u);
+        break;
+      case Status::kFounder:
+        retires ? retire_not_employed(i, st, o) : founder(i, o, u);
+        break;
       case Status::kOutOfLabourForce:
         if (retires) {
           retire_not_employed(i, st, o);
@@ -268,16 +300,17 @@ void Kernel::run(std::size_t begin, std::size_t end) {
           spell[i] = 0;
         }
         break;
-      case Status::kRetired: break;
+      case Status::kRetired:
+        break;
     }
   }
 }
 
 }  // namespace
 
-void worker_pass(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ, FirmTable& F,
-                 WorkerTable& W, MonthFlows& flows, MonthLists& lists, Stocks& stocks, RunTotals& totals,
-                 ThreadFirmSums& sums) {
+void worker_pass(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ,
+                 FirmTable& F, WorkerTable& W, MonthFlows& flows, MonthLists& lists, Stocks& stocks,
+                 RunTotals& totals, ThreadFirmSums& sums) {
   const MonthRules rules(m, env, occ);
   const std::size_t n = W.size();
   std::vector<BlockTally> tally(sim::block_count(n, kWorkerBlock), BlockTally(rules.O, rules.K));

@@ -26,7 +26,8 @@ struct MonthRules {
   /// Upper bound of the literacy weight x 1/65535 (see stayer_threshold).
   double max_weight = 0;
   double on_the_job_share = 0, reentry = 0, founder_failure = 0, founder_creation = 0;
-  int long_term = 0, ui_months = 0, discouraged_after = 0, months_to_firm = 0, min_reskill_spell = 0;
+  int long_term = 0, ui_months = 0, discouraged_after = 0, months_to_firm = 0,
+      min_reskill_spell = 0;
   double discouraged_exit = 0, dropout = 0, literacy_gain = 0, knowledge_cap = 0;
   bool mandate = false, creates_firms = false;
   std::array<double, 256> retire_hazard{};  ///< by age
@@ -38,19 +39,24 @@ struct MonthRules {
 };
 
 /// The literacy weight max(0, 1 + omega |l-bar - l|) is at most 1 + omega x 1.01: literacies lie in
-/// [0, 1] and the firms' means come from sums in steps of 1e-4, which can put a mean a hair above 1.
+/// [0, 1] and the firms' means come from sums in steps of 1e-4, which can put a mean a hair
+/// above 1.
 inline constexpr double kLiteracySlack = 1.01;
 
 /// The threshold at or above which a worker's uniform u leaves every layoff and quit comparison
 /// of the cell unmet: the sum of the largest possible layoff probabilities plus delta and q,
 /// raised by a relative 1e-9 to stay above rounding. A stayer whose u clears it skips the chain.
 inline double stayer_threshold(const CellOdds& odds, const MonthRules& r) {
-  const double most = static_cast<double>(odds.demand + odds.automation + odds.capex) * r.max_weight + r.delta + r.quit;
+  const double most =
+      static_cast<double>(odds.demand + odds.automation + odds.capex) * r.max_weight + r.delta +
+      r.quit;
   return most * (1.0 + 1e-9);
 }
 
 /// A worker's monthly uniform from one 32-bit Philox word, on the open interval (0, 1).
-inline double uniform_from_word(std::uint32_t word) { return (static_cast<double>(word) + 0.5) * 0x1p-32; }
+inline double uniform_from_word(std::uint32_t word) {
+  return (static_cast<double>(word) + 0.5) * 0x1p-32;
+}
 
 /// Retirement takes [0, h) of the worker's uniform; the rest, rescaled to (0, 1), is the uniform
 /// of the worker's other transition (a uniform conditional on not retiring).
@@ -61,12 +67,12 @@ inline double rest_of_uniform(double draw, double h_retire, bool retires) {
 /// Integer tallies and lists of one block of rows, joined into the month's state in block order
 /// (so lists come out in ascending row order and sums are the same for any thread count).
 struct BlockTally {
-  std::vector<std::int64_t> layoffs;      ///< [o * kLayoffReasons + r]
-  std::vector<std::int64_t> quits;        ///< [o]
-  std::vector<std::int64_t> cls_layoffs;  ///< [k * kLayoffReasons + r]
-  std::vector<std::int64_t> cls_quits;    ///< [k]
-  std::vector<std::int64_t> transitions;  ///< [flow * O + o]
-  std::vector<std::int64_t> start_stock;  ///< [status * O + o]
+  std::vector<std::int64_t> layoffs;                          ///< [o * kLayoffReasons + r]
+  std::vector<std::int64_t> quits;                            ///< [o]
+  std::vector<std::int64_t> cls_layoffs;                      ///< [k * kLayoffReasons + r]
+  std::vector<std::int64_t> cls_quits;                        ///< [k]
+  std::vector<std::int64_t> transitions;                      ///< [flow * O + o]
+  std::vector<std::int64_t> start_stock;                      ///< [status * O + o]
   std::vector<std::int64_t> ltu_seekers, ui_expired_seekers;  ///< [o]
   std::int64_t employed = 0;  ///< employed at the start, not retiring
   /// Wages and literacy of the employed; wages and counts of the fluent and the others in
@@ -85,6 +91,7 @@ void reset_month(MonthFlows& flows, MonthLists& lists, Stocks& stocks);
 
 /// The start-of-month count must equal last month's stocks built from the flows: the stock-flow
 /// identity, checked every month on the whole worker table. Throws std::logic_error.
-void check_start_stocks(const Model& m, int month, const MonthFlows& flows, const Stocks& last_month);
+void check_start_stocks(const Model& m, int month, const MonthFlows& flows,
+                        const Stocks& last_month);
 
 }  // namespace labourshift::models::pass

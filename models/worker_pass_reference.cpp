@@ -1,7 +1,7 @@
 // The reference worker pass: the rules of the month for one worker at a time, in row order, on one
 // thread, written for reading rather than speed. No blocks of rows, no stayer threshold (every
-// comparison is made), no prefetch, no restrict pointers, no atomics. Tests run it against the fast pass
-// (worker_pass.cpp) and require identical stocks, flows and tables.
+// comparison is made), no prefetch, no restrict pointers, no atomics. Tests run it against the fast
+// pass (worker_pass.cpp) and require identical stocks, flows and tables.
 #include "models/worker_pass.hpp"
 
 #include "sim/random.hpp"
@@ -12,8 +12,8 @@ namespace {
 
 /// The worker's uniform of the month, from its id.
 double monthly_uniform(DrawKey key, int month, std::uint32_t id) {
-  return pass::uniform_from_word(
-      sim::KeyedWords(key.seed, key.replication, static_cast<std::uint32_t>(month), stream::kWorkerPass)(id));
+  return pass::uniform_from_word(sim::KeyedWords(
+      key.seed, key.replication, static_cast<std::uint32_t>(month), stream::kWorkerPass)(id));
 }
 
 /// Everything the reference pass touches, and what it tallies.
@@ -50,7 +50,8 @@ struct Reference {
       const double p_exit = rules::discouraged_exit(W.spell[i], sc.workers);
       const int target = occ.reskill_target[o];
       const bool can_reskill = target >= 0 && W.spell[i] >= r.min_reskill_spell;
-      const double p_reskill = can_reskill ? std::min(1.0, r.reskill_hazard[o] * r.age_factor[W.age[i]]) : 0.0;
+      const double p_reskill =
+          can_reskill ? std::min(1.0, r.reskill_hazard[o] * r.age_factor[W.age[i]]) : 0.0;
       const double p_found = rules::founding_hazard(sc.founders, sc.policy, W.literacy[i]);
       if (u < p_exit) {
         count(kExit, o);
@@ -61,7 +62,8 @@ struct Reference {
         become(i, Status::kReskilling);
         W.reskill_target[i] = static_cast<std::uint8_t>(target);
         W.reskill_months_left[i] = rules::programme_months(
-            sc.reskilling, sc.policy, m.similarity(static_cast<Eigen::Index>(o), static_cast<Eigen::Index>(target)));
+            sc.reskilling, sc.policy,
+            m.similarity(static_cast<Eigen::Index>(o), static_cast<Eigen::Index>(target)));
         W.spell[i] = 0;
       } else if (u < p_exit + p_reskill + p_found) {
         count(kFounderStart, o);
@@ -95,7 +97,8 @@ struct Reference {
         count(kFounderFail, o);
         become(i, Status::kUnemployed);
         W.spell[i] = 0;
-      } else if (W.tenure[i] >= r.months_to_firm && r.creates_firms && u < r.founder_failure + r.founder_creation) {
+      } else if (W.tenure[i] >= r.months_to_firm && r.creates_firms &&
+                 u < r.founder_failure + r.founder_creation) {
         t.founders.push_back(static_cast<std::uint32_t>(i));
       }
     } else if (u < r.reentry) {  // out of the labour force
@@ -108,7 +111,8 @@ struct Reference {
   /// Which separation, if any, u gives an employed worker of literacy l in cell (f, o).
   std::pair<Reason, bool> separation(std::size_t f, const CellOdds& odds, float l, double u) const {
     if (F.exiting[f] != 0) return {Reason::kFirmExit, false};
-    const double weight = rules::layoff_literacy_weight(r.literacy_weight, F.mean_literacy[f], l) * (1.0 / kOddsScale);
+    const double weight = rules::layoff_literacy_weight(r.literacy_weight, F.mean_literacy[f], l) *
+                          (1.0 / kOddsScale);
     const double pd = odds.demand * weight, pa = odds.automation * weight, pc = odds.capex * weight;
     if (u < pd) return {Reason::kDemand, true};
     if (u < pd + pa) return {Reason::kAutomation, true};
@@ -150,7 +154,8 @@ struct Reference {
       return;
     }
     const std::size_t k = F.firm_class[f];
-    sim::Stream rng(key.seed, key.replication, static_cast<std::uint32_t>(r.month), stream::kMobility, W.id[i]);
+    sim::Stream rng(key.seed, key.replication, static_cast<std::uint32_t>(r.month),
+                    stream::kMobility, W.id[i]);
     if (firm_reason && rng.uniform() < r.mobility[k]) {
       W.reason[i] = static_cast<std::uint8_t>(reason);
       t.candidates.push_back(static_cast<std::uint32_t>(i));
@@ -163,7 +168,8 @@ struct Reference {
       ++t.layoffs[o * kLayoffReasons + layoff_index(reason)];
       ++t.cls_layoffs[k * kLayoffReasons + layoff_index(reason)];
       ++F.layoffs[f * kLayoffReasons + layoff_index(reason)];
-      if (r.mandate && is_ai_attributed(reason)) t.mandated.push_back(static_cast<std::uint32_t>(i));
+      if (r.mandate && is_ai_attributed(reason))
+        t.mandated.push_back(static_cast<std::uint32_t>(i));
     }
     become(i, Status::kUnemployed);
     W.reason[i] = static_cast<std::uint8_t>(reason);
@@ -176,9 +182,10 @@ struct Reference {
 
 }  // namespace
 
-void worker_pass_reference(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ,
-                           FirmTable& F, WorkerTable& W, MonthFlows& flows, MonthLists& lists, Stocks& stocks,
-                           RunTotals& totals, ThreadFirmSums& sums) {
+void worker_pass_reference(const Model& m, DrawKey key, const Environment& env,
+                           const OccupationState& occ, FirmTable& F, WorkerTable& W,
+                           MonthFlows& flows, MonthLists& lists, Stocks& stocks, RunTotals& totals,
+                           ThreadFirmSums& sums) {
   const pass::MonthRules r(m, env, occ);
   pass::BlockTally tally(r.O, r.K);
   FirmSums& mine = sums.local();

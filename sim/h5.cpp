@@ -291,13 +291,27 @@ void Handle::reset() noexcept {
   }
   herr_t status = 0;
   switch (kind_) {
-    case Kind::file: status = H5Fclose(id); break;
-    case Kind::group: status = H5Gclose(id); break;
-    case Kind::dataset: status = H5Dclose(id); break;
-    case Kind::datatype: status = H5Tclose(id); break;
-    case Kind::dataspace: status = H5Sclose(id); break;
-    case Kind::plist: status = H5Pclose(id); break;
-    case Kind::attribute: status = H5Aclose(id); break;
+    case Kind::file:
+      status = H5Fclose(id);
+      break;
+    case Kind::group:
+      status = H5Gclose(id);
+      break;
+    case Kind::dataset:
+      status = H5Dclose(id);
+      break;
+    case Kind::datatype:
+      status = H5Tclose(id);
+      break;
+    case Kind::dataspace:
+      status = H5Sclose(id);
+      break;
+    case Kind::plist:
+      status = H5Pclose(id);
+      break;
+    case Kind::attribute:
+      status = H5Aclose(id);
+      break;
   }
   if (status < 0) H5Eclear2(H5E_DEFAULT);
 }
@@ -449,8 +463,7 @@ std::vector<std::int64_t> Table::read_all() const {
   const Where w{file_, path_};
   std::vector<std::int64_t> out(rows() * columns_.size());
   if (!out.empty()) {
-    w.check(H5Dread(id(), mem_type_.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()),
-            "read table");
+    w.check(H5Dread(id(), mem_type_.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read table");
   }
   return out;
 }
@@ -546,8 +559,8 @@ Dataset Group::make_dataset(const std::string& name, std::vector<hsize> dims,
   w.check(H5Pset_fill_time(dcpl.id(), H5D_FILL_TIME_IFSET), op);
   Handle lcpl = make_lcpl(w);
   const hid file_type = is_double ? H5T_IEEE_F64LE : H5T_STD_I64LE;
-  const hid ds = H5Dcreate2(id(), name.c_str(), file_type, space.id(), lcpl.id(), dcpl.id(),
-                            H5P_DEFAULT);
+  const hid ds =
+      H5Dcreate2(id(), name.c_str(), file_type, space.id(), lcpl.id(), dcpl.id(), H5P_DEFAULT);
   return Dataset(Handle(w.check(ds, op), Kind::dataset), file_, p);
 }
 
@@ -585,8 +598,8 @@ Table Group::create_table(const std::string& name, const std::vector<std::string
   w.check(H5Pset_chunk(dcpl.id(), 1, &chunk), op);
   add_compression(dcpl.id(), w);
   Handle lcpl = make_lcpl(w);
-  const hid ds = H5Dcreate2(id(), name.c_str(), file_type.id(), space.id(), lcpl.id(), dcpl.id(),
-                            H5P_DEFAULT);
+  const hid ds =
+      H5Dcreate2(id(), name.c_str(), file_type.id(), space.id(), lcpl.id(), dcpl.id(), H5P_DEFAULT);
   return Table(Handle(w.check(ds, op), Kind::dataset), file_, p, columns);
 }
 

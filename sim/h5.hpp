@@ -113,8 +113,7 @@ class Dataset : public Object {
 
   /// Write a row-major block of prod(count) values at offset (one entry per dimension).
   /// HDF5 converts to the dataset's type.
-  void write(const std::vector<hsize>& offset, const std::vector<hsize>& count,
-             const double* data);
+  void write(const std::vector<hsize>& offset, const std::vector<hsize>& count, const double* data);
   void write(const std::vector<hsize>& offset, const std::vector<hsize>& count,
              const std::int64_t* data);
   /// Current extent, one entry per dimension (empty for a scalar).
@@ -160,8 +159,8 @@ class Group : public Object {
   /// float64 dataset of shape dims, chunked (each chunk dim clamped to [1, dim]; an empty chunk
   /// vector means one chunk), gzip 4 + shuffle when available, unwritten cells read fill_value.
   /// A dataset with a zero dimension or rank 0 is stored contiguous.
-  Dataset create_dataset(const std::string& name, std::vector<hsize> dims,
-                         std::vector<hsize> chunk, double fill_value);
+  Dataset create_dataset(const std::string& name, std::vector<hsize> dims, std::vector<hsize> chunk,
+                         double fill_value);
   /// The same for int64, unwritten cells read 0.
   Dataset create_dataset_i64(const std::string& name, std::vector<hsize> dims,
                              std::vector<hsize> chunk);

@@ -43,12 +43,11 @@ class MetricLayout {
   /// Declare a scalar series; returns its position in the monthly vector.
   std::size_t scalar(std::string group, std::string name, std::string unit,
                      std::string description) {
-    return add(std::move(group), std::move(name), std::move(unit), std::move(description), 1,
-               true);
+    return add(std::move(group), std::move(name), std::move(unit), std::move(description), 1, true);
   }
   /// Declare a vector metric of `width` entries (occupations, classes ...).
-  std::size_t vector(std::string group, std::string name, std::string unit,
-                     std::string description, std::size_t width) {
+  std::size_t vector(std::string group, std::string name, std::string unit, std::string description,
+                     std::size_t width) {
     return add(std::move(group), std::move(name), std::move(unit), std::move(description), width,
                false);
   }

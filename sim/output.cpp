@@ -106,9 +106,11 @@ void OutputWriter::write_month(std::uint32_t replication, int month, const doubl
   std::lock_guard<std::mutex> lock(mutex_);
   auto& pending = pending_[replication];
   // A replication's months arrive in order: the buffer holds months_completed + 1, + 2, ...
-  const auto expected = months_completed_[replication] + 1 +
-                        static_cast<std::int64_t>(pending.size() / std::max<std::size_t>(layout_.size(), 1));
-  if (month != expected) throw std::logic_error("output: month " + std::to_string(month) + " out of order");
+  const auto expected =
+      months_completed_[replication] + 1 +
+      static_cast<std::int64_t>(pending.size() / std::max<std::size_t>(layout_.size(), 1));
+  if (month != expected)
+    throw std::logic_error("output: month " + std::to_string(month) + " out of order");
   pending.insert(pending.end(), values, values + layout_.size());
   const auto now = std::chrono::steady_clock::now();
   // Written at least every two seconds, so that a reader (or a hard kill) sees the progress so
@@ -136,8 +138,8 @@ void OutputWriter::flush_pending() {
       const std::size_t width = spec.scalar ? 1 : spec.width;
       scratch_.resize(n * width);
       for (std::size_t m = 0; m < n; ++m) {
-        std::copy_n(pending.begin() + static_cast<std::ptrdiff_t>(m * width_all + spec.offset), width,
-                    scratch_.begin() + static_cast<std::ptrdiff_t>(m * width));
+        std::copy_n(pending.begin() + static_cast<std::ptrdiff_t>(m * width_all + spec.offset),
+                    width, scratch_.begin() + static_cast<std::ptrdiff_t>(m * width));
       }
       if (spec.scalar) {
         datasets_[i].write({rep, first}, {1, n}, scratch_.data());

@@ -74,7 +74,8 @@ std::string nearest_key(const std::string& key, const std::vector<std::string>& 
     // A truncated key ("labour.quit" for "labour.quit_rate") is a near miss too.
     const std::string ktable = kdot == std::string::npos ? "" : key.substr(0, kdot);
     const std::string ctable = cdot == std::string::npos ? "" : c.substr(0, cdot);
-    if (kleaf.size() >= 3 && cleaf.rfind(kleaf, 0) == 0) d = std::min<std::size_t>(d, ktable == ctable ? 1 : 3);
+    if (kleaf.size() >= 3 && cleaf.rfind(kleaf, 0) == 0)
+      d = std::min<std::size_t>(d, ktable == ctable ? 1 : 3);
     if (d < best_d) {
       best_d = d;
       best = c;
@@ -89,7 +90,8 @@ namespace {
 void flatten(const toml::table& table, const std::string& prefix, const std::string& file,
              std::vector<Setting>& out) {
   for (const auto& [k, node] : table) {
-    const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    const std::string key =
+        prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
     const Origin origin{file, static_cast<std::size_t>(node.source().begin.line)};
     if (const auto* t = node.as_table()) {
       flatten(*t, key, file, out);

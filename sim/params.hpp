@@ -101,8 +101,12 @@ class Schema {
   template <class F>
   Schema& real(std::string key, F field, double def, std::string unit, double lo, double hi,
                std::string description, std::string source = "") {
-    ParamInfo info{std::move(key), "real", format_number(def), std::move(unit),
-                   interval(format_number(lo), format_number(hi)), std::move(description),
+    ParamInfo info{std::move(key),
+                   "real",
+                   format_number(def),
+                   std::move(unit),
+                   interval(format_number(lo), format_number(hi)),
+                   std::move(description),
                    std::move(source)};
     defaults_.push_back([field, def](T& t) { field(t) = def; });
     entries_.push_back(Entry{info,
@@ -118,9 +122,7 @@ class Schema {
                                if (!std::isfinite(x) || x < lo || x > hi) range_error(s, info);
                                field(t) = x;
                              },
-                             [field](const T& t) {
-                               return format_number(field(t));
-                             }});
+                             [field](const T& t) { return format_number(field(t)); }});
     return *this;
   }
 
@@ -128,67 +130,69 @@ class Schema {
   template <class F>
   Schema& integer(std::string key, F field, std::int64_t def, std::string unit, std::int64_t lo,
                   std::int64_t hi, std::string description, std::string source = "") {
-    ParamInfo info{std::move(key), "integer", std::to_string(def), std::move(unit),
+    ParamInfo info{std::move(key),
+                   "integer",
+                   std::to_string(def),
+                   std::move(unit),
                    interval(std::to_string(lo), std::to_string(hi)),
-                   std::move(description), std::move(source)};
+                   std::move(description),
+                   std::move(source)};
     using Field = std::remove_reference_t<decltype(field(std::declval<T&>()))>;
     defaults_.push_back([field, def](T& t) { field(t) = static_cast<Field>(def); });
-    entries_.push_back(Entry{info,
-                             [field, lo, hi, info](T& t, const Value& v, const Setting& s) {
-                               const auto* i = std::get_if<std::int64_t>(&v);
-                               if (i == nullptr) type_error(s, info, "an integer in " + info.range);
-                               if (*i < lo || *i > hi) range_error(s, info);
-                               field(t) = static_cast<Field>(*i);
-                             },
-                             [field](const T& t) {
-                               return std::to_string(
-                                   static_cast<std::int64_t>(field(t)));
-                             }});
+    entries_.push_back(
+        Entry{info,
+              [field, lo, hi, info](T& t, const Value& v, const Setting& s) {
+                const auto* i = std::get_if<std::int64_t>(&v);
+                if (i == nullptr) type_error(s, info, "an integer in " + info.range);
+                if (*i < lo || *i > hi) range_error(s, info);
+                field(t) = static_cast<Field>(*i);
+              },
+              [field](const T& t) { return std::to_string(static_cast<std::int64_t>(field(t))); }});
     return *this;
   }
 
   template <class F>
   Schema& boolean(std::string key, F field, bool def, std::string description,
                   std::string source = "") {
-    ParamInfo info{std::move(key), "boolean", def ? "true" : "false", "", "true | false",
-                   std::move(description), std::move(source)};
+    ParamInfo info{
+        std::move(key),         "boolean",        def ? "true" : "false", "", "true | false",
+        std::move(description), std::move(source)};
     defaults_.push_back([field, def](T& t) { field(t) = def; });
-    entries_.push_back(Entry{info,
-                             [field, info](T& t, const Value& v, const Setting& s) {
-                               const auto* b = std::get_if<bool>(&v);
-                               if (b == nullptr) type_error(s, info, "true or false");
-                               field(t) = *b;
-                             },
-                             [field](const T& t) {
-                               return std::string(field(t) ? "true" : "false");
-                             }});
+    entries_.push_back(
+        Entry{info,
+              [field, info](T& t, const Value& v, const Setting& s) {
+                const auto* b = std::get_if<bool>(&v);
+                if (b == nullptr) type_error(s, info, "true or false");
+                field(t) = *b;
+              },
+              [field](const T& t) { return std::string(field(t) ? "true" : "false"); }});
     return *this;
   }
 
   /// Free text (file paths, names). `check` may throw a message for invalid text.
   template <class F>
-  Schema& text(std::string key, F field, std::string def, std::string unit,
-               std::string description, const std::function<std::string(const std::string&)>& check = {},
+  Schema& text(std::string key, F field, std::string def, std::string unit, std::string description,
+               const std::function<std::string(const std::string&)>& check = {},
                std::string source = "") {
-    ParamInfo info{std::move(key), "string", toml_literal(Value{def}), std::move(unit), "text",
-                   std::move(description), std::move(source)};
+    ParamInfo info{std::move(key),   "string", toml_literal(Value{def}),
+                   std::move(unit),  "text",   std::move(description),
+                   std::move(source)};
     defaults_.push_back([field, def](T& t) { field(t) = def; });
-    entries_.push_back(Entry{info,
-                             [field, info, check](T& t, const Value& v, const Setting& s) {
-                               const auto* str = std::get_if<std::string>(&v);
-                               if (str == nullptr) type_error(s, info, "a quoted string");
-                               if (check) {
-                                 const std::string problem = check(*str);
-                                 if (!problem.empty()) {
-                                   throw InputError(s.origin.text() + ": " + info.key + " = " +
-                                                    toml_literal(v) + " is invalid: " + problem);
-                                 }
-                               }
-                               field(t) = *str;
-                             },
-                             [field](const T& t) {
-                               return toml_literal(Value{std::string(field(t))});
-                             }});
+    entries_.push_back(
+        Entry{info,
+              [field, info, check](T& t, const Value& v, const Setting& s) {
+                const auto* str = std::get_if<std::string>(&v);
+                if (str == nullptr) type_error(s, info, "a quoted string");
+                if (check) {
+                  const std::string problem = check(*str);
+                  if (!problem.empty()) {
+                    throw InputError(s.origin.text() + ": " + info.key + " = " + toml_literal(v) +
+                                     " is invalid: " + problem);
+                  }
+                }
+                field(t) = *str;
+              },
+              [field](const T& t) { return toml_literal(Value{std::string(field(t))}); }});
     return *this;
   }
 
@@ -198,27 +202,24 @@ class Schema {
                  std::string description, std::string source = "") {
     std::string range;
     for (const auto& a : allowed) range += (range.empty() ? "" : " | ") + a;
-    ParamInfo info{std::move(key), "choice", toml_literal(Value{def}), "", range, std::move(description),
-                   std::move(source)};
+    ParamInfo info{std::move(key),         "choice",         toml_literal(Value{def}), "", range,
+                   std::move(description), std::move(source)};
     defaults_.push_back([field, def](T& t) { field(t) = def; });
-    entries_.push_back(Entry{info,
-                             [field, info, allowed](T& t, const Value& v, const Setting& s) {
-                               const auto* str = std::get_if<std::string>(&v);
-                               if (str == nullptr) type_error(s, info, "one of " + info.range);
-                               if (std::find(allowed.begin(), allowed.end(), *str) ==
-                                   allowed.end()) {
-                                 std::string msg = s.origin.text() + ": " + info.key + " = " +
-                                                   toml_literal(v) + " is not allowed: expected " +
-                                                   info.range;
-                                 const std::string near = nearest_key(*str, allowed);
-                                 if (!near.empty()) msg += " (did you mean \"" + near + "\"?)";
-                                 throw InputError(msg);
-                               }
-                               field(t) = *str;
-                             },
-                             [field](const T& t) {
-                               return toml_literal(Value{std::string(field(t))});
-                             }});
+    entries_.push_back(
+        Entry{info,
+              [field, info, allowed](T& t, const Value& v, const Setting& s) {
+                const auto* str = std::get_if<std::string>(&v);
+                if (str == nullptr) type_error(s, info, "one of " + info.range);
+                if (std::find(allowed.begin(), allowed.end(), *str) == allowed.end()) {
+                  std::string msg = s.origin.text() + ": " + info.key + " = " + toml_literal(v) +
+                                    " is not allowed: expected " + info.range;
+                  const std::string near = nearest_key(*str, allowed);
+                  if (!near.empty()) msg += " (did you mean \"" + near + "\"?)";
+                  throw InputError(msg);
+                }
+                field(t) = *str;
+              },
+              [field](const T& t) { return toml_literal(Value{std::string(field(t))}); }});
     return *this;
   }
 
@@ -234,10 +235,10 @@ class Schema {
     c.keys = element->keys();
     c.info = element->params();
     c.apply = [field, element, prefix](T& t, const std::string& name, const std::string& key,
-                                        const Setting& s) {
+                                       const Setting& s) {
       auto& items = field(t);
-      auto it = std::find_if(items.begin(), items.end(),
-                             [&](const auto& n) { return n.name == name; });
+      auto it =
+          std::find_if(items.begin(), items.end(), [&](const auto& n) { return n.name == name; });
       if (it == items.end()) {
         items.push_back(Named<E>{name, element->make_default()});
         it = items.end() - 1;

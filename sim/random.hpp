@@ -29,9 +29,11 @@ class Stream {
   /// The first four words of stream (seed, replication, month, phase, agent), as a Stream would
   /// return them: for loops that compute many blocks back to back, where independent blocks
   /// overlap in the pipeline.
-  static r123::Philox4x32::ctr_type first_block(std::uint64_t seed, std::uint32_t replication, std::uint32_t month,
-                                                std::uint32_t phase, std::uint32_t agent) noexcept {
-    const r123::Philox4x32::key_type key{{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32U)}};
+  static r123::Philox4x32::ctr_type first_block(std::uint64_t seed, std::uint32_t replication,
+                                                std::uint32_t month, std::uint32_t phase,
+                                                std::uint32_t agent) noexcept {
+    const r123::Philox4x32::key_type key{
+        {static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32U)}};
     const r123::Philox4x32::ctr_type ctr{{agent, replication, (month << 8U) | (phase & 0xffU), 0U}};
     return r123::Philox4x32{}(ctr, key);
   }
@@ -77,7 +79,8 @@ class KeyedWords {
  public:
   static constexpr std::uint32_t kKeyAgent = 0xffffffffU;  ///< the agent word of K's Philox block
 
-  KeyedWords(std::uint64_t seed, std::uint32_t replication, std::uint32_t month, std::uint32_t phase) noexcept {
+  KeyedWords(std::uint64_t seed, std::uint32_t replication, std::uint32_t month,
+             std::uint32_t phase) noexcept {
     const auto block = Stream::first_block(seed, replication, month, phase, kKeyAgent);
     key_ = (static_cast<std::uint64_t>(block.v[1]) << 32U) | block.v[0];
   }

@@ -2,10 +2,10 @@
 
 #include <tbb/parallel_for.h>
 
+#include <unistd.h>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
-#include <unistd.h>
 
 namespace labourshift::sim {
 

@@ -38,14 +38,14 @@ class ResultSink {
 struct EnsembleOptions {
   int replications = 1;
   int months = 1;
-  bool progress = false;                      ///< a progress bar on stderr
-  const std::atomic<bool>* stop = nullptr;    ///< checked before every month
+  bool progress = false;                    ///< a progress bar on stderr
+  const std::atomic<bool>* stop = nullptr;  ///< checked before every month
 };
 
 struct EnsembleResult {
   bool complete = true;
-  std::vector<int> months_done;               ///< per replication
-  std::vector<std::vector<double>> values;    ///< [replication][(month - 1) * size + i]
+  std::vector<int> months_done;                           ///< per replication
+  std::vector<std::vector<double>> values;                ///< [replication][(month - 1) * size + i]
   std::vector<std::vector<std::vector<double>>> statics;  ///< [replication][static_id]
   std::vector<std::vector<std::int64_t>> events;          ///< [table_id] rows, row-major
   double wall_seconds = 0;

@@ -1,4 +1,5 @@
-// Calibration by simulated moments: recovery of known parameters, and the calibrated baseline's fit.
+// Calibration by simulated moments: recovery of known parameters, and the calibrated baseline's
+// fit.
 #include "analysis/calibration.hpp"
 #include "models/scenario.hpp"
 
@@ -37,7 +38,8 @@ TEST_CASE("calibration recovers known parameters from their own moments", "[cali
   spec.parameters[0].start = 0.006;  // perturbed starts
   spec.parameters[1].start = 2.3;
   const auto result = analysis::calibrate(spec, true);
-  INFO("recovered " << result.best[0] << ", " << result.best[1] << " with J = " << result.objective);
+  INFO("recovered " << result.best[0] << ", " << result.best[1]
+                    << " with J = " << result.objective);
   CHECK(std::fabs(result.best[0] - truth[0]) < 0.10 * truth[0]);
   CHECK(std::fabs(result.best[1] - truth[1]) < 0.10 * truth[1]);
   CHECK(result.objective < 1.0);

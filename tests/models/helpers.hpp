@@ -17,10 +17,11 @@ inline sim::Value real(double x) { return sim::Value{x}; }
 inline sim::Value i64(std::int64_t x) { return sim::Value{x}; }
 
 /// scenarios/baseline_2025.toml, shortened and shrunk, with extra settings applied.
-inline std::shared_ptr<const models::Model> baseline(const std::vector<sim::Setting>& extra, int months,
-                                                     std::int64_t workers) {
+inline std::shared_ptr<const models::Model> baseline(const std::vector<sim::Setting>& extra,
+                                                     int months, std::int64_t workers) {
   auto s = models::load_scenario(LABOURSHIFT_SCENARIOS "/baseline_2025.toml");
-  std::vector<sim::Setting> settings = {set("run.months", i64(months)), set("population.workers", i64(workers))};
+  std::vector<sim::Setting> settings = {set("run.months", i64(months)),
+                                        set("population.workers", i64(workers))};
   settings.insert(settings.end(), extra.begin(), extra.end());
   models::scenario_schema().apply(s, settings);
   models::validate(s);
@@ -31,22 +32,27 @@ inline sim::EnsembleResult run(const std::shared_ptr<const models::Model>& m, in
   sim::EnsembleOptions o;
   o.replications = replications;
   o.months = m->scenario.run.months;
-  return sim::run_ensemble([&](std::uint32_t r) { return std::make_unique<models::LabourMarket>(m, r); },
-                           m->layout, o, nullptr);
+  return sim::run_ensemble(
+      [&](std::uint32_t r) { return std::make_unique<models::LabourMarket>(m, r); }, m->layout, o,
+      nullptr);
 }
 
 /// Sum over replications and months [from, to] (1-based, inclusive) of the metric at `offset`.
-inline double total(const models::Model& m, const sim::EnsembleResult& r, std::size_t offset, int from, int to) {
+inline double total(const models::Model& m, const sim::EnsembleResult& r, std::size_t offset,
+                    int from, int to) {
   double s = 0;
   for (const auto& v : r.values) {
-    for (int t = from; t <= to; ++t) s += v[static_cast<std::size_t>(t - 1) * m.layout.size() + offset];
+    for (int t = from; t <= to; ++t)
+      s += v[static_cast<std::size_t>(t - 1) * m.layout.size() + offset];
   }
   return s;
 }
 
 /// Mean over replications and months [from, to] of the metric at `offset`.
-inline double mean(const models::Model& m, const sim::EnsembleResult& r, std::size_t offset, int from, int to) {
-  return total(m, r, offset, from, to) / static_cast<double>(r.values.size() * static_cast<std::size_t>(to - from + 1));
+inline double mean(const models::Model& m, const sim::EnsembleResult& r, std::size_t offset,
+                   int from, int to) {
+  return total(m, r, offset, from, to) /
+         static_cast<double>(r.values.size() * static_cast<std::size_t>(to - from + 1));
 }
 
 }  // namespace labourshift::test

@@ -35,9 +35,9 @@ double mean_matches(std::uint32_t u, std::uint32_t v, const MatchParams& p, int 
   double total = 0, cont = 0;
   for (int m = 0; m < months; ++m) {
     MatchStats stats;
-    total += static_cast<double>(
-        match(seekers, book, A, similarity_matrix(A), p, StreamKey{11, 0, static_cast<std::uint32_t>(m)}, &stats)
-            .size());
+    total += static_cast<double>(match(seekers, book, A, similarity_matrix(A), p,
+                                       StreamKey{11, 0, static_cast<std::uint32_t>(m)}, &stats)
+                                     .size());
     cont += static_cast<double>(stats.contacted_vacancies);
   }
   if (contacted != nullptr) *contacted = cont / months;
@@ -60,7 +60,8 @@ TEST_CASE("homogeneous one-round matching follows the urn-ball law", "[matching]
     const int months = 20;
     const double expected = urn_ball(u, v, 1);
     // sd of occupied urns: sqrt(V e^-r (1 - (1 + r) e^-r)); of the mean over months: / sqrt(months)
-    const double sd = std::sqrt(v * std::exp(-ratio) * (1 - (1 + ratio) * std::exp(-ratio)) / months);
+    const double sd =
+        std::sqrt(v * std::exp(-ratio) * (1 - (1 + ratio) * std::exp(-ratio)) / months);
     const double got = mean_matches(u, v, p, months);
     INFO("U/V = " << ratio << ": expected " << expected << ", got " << got << ", sd " << sd);
     CHECK(std::fabs(got - expected) < 4 * sd);
@@ -98,7 +99,8 @@ TEST_CASE("a hiring standard thins applications: matches = V (1 - exp(-q U / V))
   CHECK(std::fabs(got - expected) < 0.02 * expected);
 }
 
-TEST_CASE("the parallel matching equals the plain reference and ignores thread count", "[matching]") {
+TEST_CASE("the parallel matching equals the plain reference and ignores thread count",
+          "[matching]") {
   // Heterogeneous: three occupations, several firms with different wages, spells, many rounds.
   Eigen::MatrixXd A(3, 3);
   A << 0.9, 0.08, 0.02, 0.1, 0.85, 0.05, 0.0, 0.3, 0.7;
@@ -117,7 +119,8 @@ TEST_CASE("the parallel matching equals the plain reference and ignores thread c
   }
   std::vector<Seeker> seekers;
   for (std::uint32_t i = 0; i < 900; ++i) {
-    seekers.push_back(Seeker{i * 3 + 1, static_cast<std::uint8_t>(i % 3), static_cast<std::uint16_t>(i % 17)});
+    seekers.push_back(
+        Seeker{i * 3 + 1, static_cast<std::uint8_t>(i % 3), static_cast<std::uint16_t>(i % 17)});
   }
   MatchParams p;
   p.applications = 4;
@@ -129,7 +132,8 @@ TEST_CASE("the parallel matching equals the plain reference and ignores thread c
   const auto reference = match_reference(seekers, book, A, S, p, key);
   REQUIRE(reference.size() > 50);
   for (int threads : {1, 2, 4}) {
-    tbb::global_control c(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+    tbb::global_control c(tbb::global_control::max_allowed_parallelism,
+                          static_cast<std::size_t>(threads));
     const auto fast = match(seekers, book, A, S, p, key, nullptr);
     REQUIRE(fast.size() == reference.size());
     for (std::size_t i = 0; i < fast.size(); ++i) {
@@ -194,12 +198,16 @@ TEST_CASE("destinations follow A(o, o') V_o' over many occupations, none where t
   const auto hires = match(seekers, book, A, similarity_matrix(A), p, StreamKey{3, 0, 0}, nullptr);
   std::vector<double> into(5, 0.0);
   for (const auto& h : hires) {
-    const auto d = std::upper_bound(book.occ_begin.begin(), book.occ_begin.end(), h.slot) - book.occ_begin.begin() - 1;
+    const auto d = std::upper_bound(book.occ_begin.begin(), book.occ_begin.end(), h.slot) -
+                   book.occ_begin.begin() - 1;
     into[static_cast<std::size_t>(d)] += 1;
   }
   const std::vector<double> share = {8.0 / 13, 0, 0, 2.0 / 13, 3.0 / 13};
   for (std::size_t d = 0; d < 5; ++d) {
-    const double expected = share[d] > 0 ? vacancies[d] * (1.0 - std::exp(-static_cast<double>(U) * share[d] / vacancies[d])) : 0.0;
+    const double expected =
+        share[d] > 0
+            ? vacancies[d] * (1.0 - std::exp(-static_cast<double>(U) * share[d] / vacancies[d]))
+            : 0.0;
     INFO("destination " << d << ": " << into[d] << " hires, expected " << expected);
     CHECK(std::fabs(into[d] - expected) <= 4.0 * std::sqrt(expected) + 0.5);
   }

@@ -16,7 +16,8 @@ std::shared_ptr<const models::Model> scenario(const std::vector<sim::Setting>& e
   return test::baseline(extra, kMonths, 40000);
 }
 
-double mean_of(const std::shared_ptr<const models::Model>& m, const sim::EnsembleResult& r, std::size_t offset) {
+double mean_of(const std::shared_ptr<const models::Model>& m, const sim::EnsembleResult& r,
+               std::size_t offset) {
   return mean(*m, r, offset, 13, kMonths);
 }
 
@@ -32,7 +33,8 @@ TEST_CASE("each policy lever moves its target indicator", "[policy]") {
     const auto m = scenario({set("policy.retraining_mandate", sim::Value{true})});
     const auto r = run(m, kReps);
     CHECK(mean_of(m, r, id.series("mandated_reskilling")) > 0);
-    CHECK(mean_of(m, r, id.series("reskilling_starts")) > 1.2 * base_mean(id.series("reskilling_starts")));
+    CHECK(mean_of(m, r, id.series("reskilling_starts")) >
+          1.2 * base_mean(id.series("reskilling_starts")));
     CHECK(mean_of(m, r, id.series("layoffs_ai")) < 0.9 * base_mean(id.series("layoffs_ai")));
     CHECK(mean_of(m, r, id.series("layoff_costs")) > 0);
   }
@@ -45,13 +47,15 @@ TEST_CASE("each policy lever moves its target indicator", "[policy]") {
     const auto m = scenario({set("policy.ui_months", i64(18))});
     const auto r = run(m, kReps);
     CHECK(mean_of(m, r, id.series("job_finding_rate")) < base_mean(id.series("job_finding_rate")));
-    CHECK(mean_of(m, r, id.series("long_term_unemployment_share")) > base_mean(id.series("long_term_unemployment_share")));
+    CHECK(mean_of(m, r, id.series("long_term_unemployment_share")) >
+          base_mean(id.series("long_term_unemployment_share")));
   }
   SECTION("compute tax: less capex (real investment), some of it paid as tax") {
     const auto m = scenario({set("policy.compute_tax", real(0.5))});
     const auto r = run(m, kReps);
     CHECK(mean_of(m, r, id.series("compute_capacity")) < base_mean(id.series("compute_capacity")));
-    CHECK(mean_of(m, r, id.series("capex")) - mean_of(m, r, id.series("compute_tax")) < base_mean(id.series("capex")));
+    CHECK(mean_of(m, r, id.series("capex")) - mean_of(m, r, id.series("compute_tax")) <
+          base_mean(id.series("capex")));
     CHECK(mean_of(m, r, id.series("mean_adoption")) < base_mean(id.series("mean_adoption")));
   }
   SECTION("severance: fewer layoffs") {
@@ -63,8 +67,10 @@ TEST_CASE("each policy lever moves its target indicator", "[policy]") {
     const auto m = scenario({set("policy.hiring_subsidy", real(1.0))});
     const auto r = run(m, kReps);
     double sub = 0, plain = 0;
-    for (const auto& st : r.statics) sub += st[id.statics("reemployment/ai")][0] + st[id.statics("reemployment/ai")][1];
-    for (const auto& st : base.statics) plain += st[id.statics("reemployment/ai")][0] + st[id.statics("reemployment/ai")][1];
+    for (const auto& st : r.statics)
+      sub += st[id.statics("reemployment/ai")][0] + st[id.statics("reemployment/ai")][1];
+    for (const auto& st : base.statics)
+      plain += st[id.statics("reemployment/ai")][0] + st[id.statics("reemployment/ai")][1];
     CHECK(sub > plain);
   }
   SECTION("internal mobility windows: more redeployments") {
@@ -73,7 +79,8 @@ TEST_CASE("each policy lever moves its target indicator", "[policy]") {
     CHECK(mean_of(m, r, id.series("redeployments")) > 1.5 * base_mean(id.series("redeployments")));
   }
   SECTION("founder grants: more firms survive and are created") {
-    const auto m = scenario({set("policy.founder_support", real(2.0)), set("policy.founder_grant_months", real(12.0))});
+    const auto m = scenario(
+        {set("policy.founder_support", real(2.0)), set("policy.founder_grant_months", real(12.0))});
     const auto r = run(m, kReps);
     CHECK(mean_of(m, r, id.series("firms_created")) > base_mean(id.series("firms_created")));
   }

@@ -24,7 +24,8 @@ namespace {
 /// the yearly regrouping (month 13), with the retraining mandate on so that every list the worker
 /// pass hands on is used.
 std::shared_ptr<const models::Model> three_blocks(int months) {
-  return baseline({set("policy.retraining_mandate", sim::Value{true}), set("run.seed", i64(31))}, months, 110000);
+  return baseline({set("policy.retraining_mandate", sim::Value{true}), set("run.seed", i64(31))},
+                  months, 110000);
 }
 
 void require_same_flows(const models::World& a, const models::World& b) {
@@ -79,8 +80,9 @@ void require_same_tables(const models::World& a, const models::World& b) {
 
 }  // namespace
 
-TEST_CASE("the fast worker pass equals the plain reference at 1, 2 and 4 threads over several blocks",
-          "[worker_pass][determinism]") {
+TEST_CASE(
+    "the fast worker pass equals the plain reference at 1, 2 and 4 threads over several blocks",
+    "[worker_pass][determinism]") {
   const int months = 14;
   const auto model = three_blocks(months);
   std::vector<double> out(model->layout.size()), twin_out(model->layout.size());
@@ -92,7 +94,8 @@ TEST_CASE("the fast worker pass equals the plain reference at 1, 2 and 4 threads
   }
   REQUIRE(reference.workers().size() > 3 * (std::size_t{1} << 15));
   for (int threads : {1, 2, 4}) {
-    tbb::global_control c(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+    tbb::global_control c(tbb::global_control::max_allowed_parallelism,
+                          static_cast<std::size_t>(threads));
     LabourMarket fast(model, 0, LabourMarket::WorkerPass::kFast);
     LabourMarket twin(model, 0, LabourMarket::WorkerPass::kReference);
     for (int t = 1; t <= months; ++t) {
@@ -102,11 +105,13 @@ TEST_CASE("the fast worker pass equals the plain reference at 1, 2 and 4 threads
       require_same_flows(fast.world(), twin.world());
       // Whole-table sums of wages are added in a different order by the two passes (blocks
       // against one sequence); every count, stock and table column must agree exactly.
-      for (const char* name : {"employment", "unemployment", "hires", "layoffs", "quits", "vacancies",
-                               "reskilling_starts", "retirements", "firms_created", "redeployments"}) {
+      for (const char* name :
+           {"employment", "unemployment", "hires", "layoffs", "quits", "vacancies",
+            "reskilling_starts", "retirements", "firms_created", "redeployments"}) {
         INFO(name);
         CHECK(out[model->ids.series(name)] == reference_months[t - 1][model->ids.series(name)]);
-        CHECK(twin_out[model->ids.series(name)] == reference_months[t - 1][model->ids.series(name)]);
+        CHECK(twin_out[model->ids.series(name)] ==
+              reference_months[t - 1][model->ids.series(name)]);
       }
     }
     require_same_tables(fast.world(), twin.world());
@@ -140,7 +145,8 @@ TEST_CASE("firm planning in parallel equals the serial reference", "[firms][dete
   CHECK(a.firms.odds.size() == w.firms.odds.size());
 }
 
-TEST_CASE("a worker's draws follow its id across the yearly regrouping, not its row", "[worker_pass][random]") {
+TEST_CASE("a worker's draws follow its id across the yearly regrouping, not its row",
+          "[worker_pass][random]") {
   // Run to the end of month 12, regroup a copy of the table by hand, and check that every worker
   // (by id) keeps every column, and that a regrouped table gives every worker the same uniform.
   const auto model = three_blocks(13);
@@ -152,7 +158,8 @@ TEST_CASE("a worker's draws follow its id across the yearly regrouping, not its 
   models::regroup_workers(lm.firms(), after);
   REQUIRE(after.size() < before.size());  // retired rows went
   std::vector<std::int64_t> row_of(before.next_id, -1);
-  for (std::size_t r = 0; r < before.size(); ++r) row_of[before.id[r]] = static_cast<std::int64_t>(r);
+  for (std::size_t r = 0; r < before.size(); ++r)
+    row_of[before.id[r]] = static_cast<std::int64_t>(r);
   std::size_t moved = 0;
   const sim::KeyedWords words(31, 0, 13, models::stream::kWorkerPass);
   for (std::size_t r = 0; r < after.size(); ++r) {
@@ -193,7 +200,8 @@ TEST_CASE("probabilities are stored to within half a step of 1/65535 and clamped
   }
 }
 
-TEST_CASE("the stayer threshold is never below the chain it lets a worker skip", "[worker_pass][stayer]") {
+TEST_CASE("the stayer threshold is never below the chain it lets a worker skip",
+          "[worker_pass][stayer]") {
   // For any odds, literacy weight, own literacy in [0, 1] and firm mean up to the rounding of its
   // fixed-point sums, a uniform at the threshold meets none of the layoff or quit comparisons.
   auto model = baseline({}, 1, 1000);
@@ -210,10 +218,12 @@ TEST_CASE("the stayer threshold is never below the chain it lets a worker skip",
     const models::pass::MonthRules r(*m, env, occ);
     for (int k = 0; k < 50000; ++k) {
       const models::CellOdds odds{0, static_cast<std::uint16_t>(step(gen) / 4),
-                                  static_cast<std::uint16_t>(step(gen) / 4), static_cast<std::uint16_t>(step(gen) / 4)};
+                                  static_cast<std::uint16_t>(step(gen) / 4),
+                                  static_cast<std::uint16_t>(step(gen) / 4)};
       const auto own = static_cast<float>(unit(gen));
       const auto mean = static_cast<float>(unit(gen) * 1.0001);
-      const double weight = models::rules::layoff_literacy_weight(r.literacy_weight, mean, own) * (1.0 / models::kOddsScale);
+      const double weight = models::rules::layoff_literacy_weight(r.literacy_weight, mean, own) *
+                            (1.0 / models::kOddsScale);
       const double chain = (odds.demand + odds.automation + odds.capex) * weight + r.delta + r.quit;
       REQUIRE(models::pass::stayer_threshold(odds, r) >= chain);
     }

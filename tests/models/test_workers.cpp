@@ -13,13 +13,15 @@ using namespace labourshift::test;
 
 namespace {
 
-std::shared_ptr<const Model> baseline(const std::vector<sim::Setting>& extra = {}, int months = 48) {
+std::shared_ptr<const Model> baseline(const std::vector<sim::Setting>& extra = {},
+                                      int months = 48) {
   return test::baseline(extra, months, 40000);
 }
 
 }  // namespace
 
-TEST_CASE("reskilling moves people only along feasible routes of the mobility matrix", "[workers]") {
+TEST_CASE("reskilling moves people only along feasible routes of the mobility matrix",
+          "[workers]") {
   const auto m = baseline({}, 48);
   const auto r = run(m, 2);
   const std::size_t O = m->data.size();
@@ -48,10 +50,12 @@ TEST_CASE("comparative statics of worker responses", "[workers][statics]") {
   const auto& id = base_m->ids;
 
   SECTION("a reskilling subsidy raises starts and lowers the long-term unemployment share") {
-    const auto m = baseline({set("policy.reskilling_subsidy", real(0.8)), set("policy.reskilling_uptake_boost", real(2.0))},
+    const auto m = baseline({set("policy.reskilling_subsidy", real(0.8)),
+                             set("policy.reskilling_uptake_boost", real(2.0))},
                             months);
     const auto r = run(m, reps);
-    CHECK(mean(*m, r, id.series("reskilling_starts"), 1, months) > 1.5 * mean(*base_m, base, id.series("reskilling_starts"), 1, months));
+    CHECK(mean(*m, r, id.series("reskilling_starts"), 1, months) >
+          1.5 * mean(*base_m, base, id.series("reskilling_starts"), 1, months));
     CHECK(mean(*m, r, id.series("long_term_unemployment_share"), 13, months) <
           mean(*base_m, base, id.series("long_term_unemployment_share"), 13, months));
     CHECK(mean(*m, r, id.series("reskilling_public_cost"), 1, months) > 0);
@@ -59,15 +63,18 @@ TEST_CASE("comparative statics of worker responses", "[workers][statics]") {
   SECTION("longer unemployment insurance lengthens spells") {
     const auto m = baseline({set("policy.ui_months", i64(18))}, months);
     const auto r = run(m, reps);
-    CHECK(mean(*m, r, id.series("job_finding_rate"), 13, months) < mean(*base_m, base, id.series("job_finding_rate"), 13, months));
+    CHECK(mean(*m, r, id.series("job_finding_rate"), 13, months) <
+          mean(*base_m, base, id.series("job_finding_rate"), 13, months));
     CHECK(mean(*m, r, id.series("long_term_unemployment_share"), 13, months) >
           mean(*base_m, base, id.series("long_term_unemployment_share"), 13, months));
   }
   SECTION("founder support raises founders") {
     const auto m = baseline({set("policy.founder_support", real(2.0))}, months);
     const auto r = run(m, reps);
-    CHECK(mean(*m, r, id.series("founder_starts"), 1, months) > 1.5 * mean(*base_m, base, id.series("founder_starts"), 1, months));
-    CHECK(mean(*m, r, id.series("founders"), 25, months) > 1.3 * mean(*base_m, base, id.series("founders"), 25, months));
+    CHECK(mean(*m, r, id.series("founder_starts"), 1, months) >
+          1.5 * mean(*base_m, base, id.series("founder_starts"), 1, months));
+    CHECK(mean(*m, r, id.series("founders"), 25, months) >
+          1.3 * mean(*base_m, base, id.series("founders"), 25, months));
   }
   SECTION("a tightening market raises re-entry") {
     const auto tight = baseline({set("macro.core_growth_per_year", real(0.06))}, months);
@@ -77,7 +84,8 @@ TEST_CASE("comparative statics of worker responses", "[workers][statics]") {
   }
 }
 
-TEST_CASE("with AI active, some displaced workers reskill into AI-amplified occupations", "[workers]") {
+TEST_CASE("with AI active, some displaced workers reskill into AI-amplified occupations",
+          "[workers]") {
   // baseline_2025: reskilling completions into software_dev, ai_ml or it_infra, visible in
   // /reskilling_flows; and workers laid off for AI reasons take longer to be re-employed.
   const auto m = baseline({}, 84);
@@ -108,12 +116,14 @@ TEST_CASE("with AI active, some displaced workers reskill into AI-amplified occu
   CHECK(ai_months / ai_n > other_months / other_n);
 }
 
-TEST_CASE("entrants follow employment, and the AI premium is positive once literacy spreads", "[workers]") {
+TEST_CASE("entrants follow employment, and the AI premium is positive once literacy spreads",
+          "[workers]") {
   const auto m = baseline({}, 72);
   const auto r = run(m, 1);
   const auto& id = m->ids;
   CHECK(mean(*m, r, id.series("entrants"), 1, 72) > 0);
   CHECK(mean(*m, r, id.series("retirements"), 1, 72) > 0);
   CHECK(mean(*m, r, id.series("ai_wage_premium"), 61, 72) > 0.0);
-  CHECK(mean(*m, r, id.series("mean_ai_literacy"), 61, 72) > mean(*m, r, id.series("mean_ai_literacy"), 1, 12));
+  CHECK(mean(*m, r, id.series("mean_ai_literacy"), 61, 72) >
+        mean(*m, r, id.series("mean_ai_literacy"), 1, 12));
 }

@@ -26,9 +26,8 @@ class TempDir {
   TempDir() {
     static std::atomic<int> counter{0};
     const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    dir_ = fs::temp_directory_path() /
-           ("labourshift_h5_" + std::to_string(::getpid()) + "_" + std::to_string(stamp) + "_" +
-            std::to_string(counter++));
+    dir_ = fs::temp_directory_path() / ("labourshift_h5_" + std::to_string(::getpid()) + "_" +
+                                        std::to_string(stamp) + "_" + std::to_string(counter++));
     fs::create_directories(dir_);
   }
   ~TempDir() {
@@ -82,7 +81,7 @@ TEST_CASE("2-D dataset round trip through hyperslab writes, unwritten cells NaN"
   const auto v = root.read_vector("series/hires");
   REQUIRE(v.size() == 15);
   const std::vector<double> expect{1,    2,     3,    4,   5,   kNaN, kNaN, kNaN,
-                                   kNaN, -1.25, kNaN, 7.5, 8.5, 9.5, kNaN};
+                                   kNaN, -1.25, kNaN, 7.5, 8.5, 9.5,  kNaN};
   for (std::size_t i = 0; i < v.size(); ++i) {
     INFO("cell " << i);
     if (std::isnan(expect[i])) {
@@ -237,8 +236,8 @@ TEST_CASE("strings, list() and exists() with nested paths", "[h5]") {
   REQUIRE(root.exists("/a/b/c"));
   REQUIRE(root.open_group("a").exists("b/c"));
   REQUIRE_FALSE(root.exists("a/x"));
-  REQUIRE_FALSE(root.exists("a/x/y"));        // missing intermediate: false, not an error
-  REQUIRE_FALSE(root.exists("scenario/x"));   // intermediate is a dataset
+  REQUIRE_FALSE(root.exists("a/x/y"));       // missing intermediate: false, not an error
+  REQUIRE_FALSE(root.exists("scenario/x"));  // intermediate is a dataset
   REQUIRE_FALSE(root.exists("nothing"));
   REQUIRE_FALSE(root.exists(""));
   REQUIRE_THROWS_AS(root.read_string("occupations/name"), h5::Error);  // 4 strings, not 1
@@ -275,8 +274,7 @@ TEST_CASE("table: append twice, read back, reopen and append again", "[h5]") {
   auto f = h5::File::open_read(path);
   auto warn = f.root().open_table("events/warn");
   REQUIRE(warn.rows() == 4);
-  REQUIRE(warn.read_all() ==
-          std::vector<std::int64_t>{0, 1, 100, 0, 2, 101, 1, 5, 200, 2, 7, 300});
+  REQUIRE(warn.read_all() == std::vector<std::int64_t>{0, 1, 100, 0, 2, 101, 1, 5, 200, 2, 7, 300});
 }
 
 TEST_CASE("errors name the operation, the object and the file", "[h5]") {
@@ -297,13 +295,16 @@ TEST_CASE("errors name the operation, the object and the file", "[h5]") {
   auto f = h5::File::create(path);
   auto series = f.root().create_group("series");
   auto ds = series.create_dataset("hires", {2, 2}, {1, 2}, kNaN);
-  REQUIRE(error_of([&] { (void)series.create_dataset("hires", {2, 2}, {1, 2}, kNaN); })
-              .starts_with("HDF5: cannot create dataset '/series/hires' in '" + path + "'"));
+  REQUIRE(error_of([&] {
+            (void)series.create_dataset("hires", {2, 2}, {1, 2}, kNaN);
+          }).starts_with("HDF5: cannot create dataset '/series/hires' in '" + path + "'"));
   REQUIRE_THROWS_AS(series.write_vector("hires", std::vector<double>{1}), h5::Error);
   REQUIRE_THROWS_AS(f.root().create_group("series"), h5::Error);
 
   const std::vector<double> four{1, 2, 3, 4};
-  REQUIRE_THAT(error_of([&] { ds.write({1, 0}, {2, 2}, four.data()); }),
+  REQUIRE_THAT(error_of([&] {
+                 ds.write({1, 0}, {2, 2}, four.data());
+               }),
                Contains("write dataset '/series/hires'") && Contains("exceeds"));
   REQUIRE_THROWS_AS(ds.write({0}, {1}, four.data()), h5::Error);  // wrong rank
   REQUIRE_THAT(error_of([&] { (void)series.open_group("nope"); }), Contains("/series/nope"));

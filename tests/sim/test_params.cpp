@@ -26,18 +26,26 @@ struct Root {
 const Schema<Root>& schema() {
   static const Schema<Root> s = [] {
     auto inner = std::make_shared<Schema<Inner>>();
-    inner->real("speed", [](auto& x) -> auto& { return x.speed; }, 0.5, "1/month", 0, 1, "speed")
-        .integer("size", [](auto& x) -> auto& { return x.size; }, 3, "", 1, 10, "size");
+    inner
+        ->real(
+            "speed", [](auto& x) -> auto& { return x.speed; }, 0.5, "1/month", 0, 1, "speed")
+        .integer(
+            "size", [](auto& x) -> auto& { return x.size; }, 3, "", 1, 10, "size");
     Schema<Root> r;
-    r.real("labour.quit_rate", [](auto& x) -> auto& { return x.rate; }, 0.01, "1/month", 0, 1,
-           "quit rate")
-        .integer("run.months", [](auto& x) -> auto& { return x.months; }, 12, "months", 1, 1200,
-                 "months")
-        .boolean("run.flag", [](auto& x) -> auto& { return x.flag; }, false, "a flag")
-        .choice("demand.path", [](auto& x) -> auto& { return x.mode; }, "steady",
-                {"steady", "cycle", "shock"}, "path")
-        .collection<Inner>("firms", [](auto& x) -> auto& { return x.items; }, inner,
-                           {{"big", Inner{0.2, 5}}}, "classes");
+    r.real(
+         "labour.quit_rate", [](auto& x) -> auto& { return x.rate; }, 0.01, "1/month", 0, 1,
+         "quit rate")
+        .integer(
+            "run.months", [](auto& x) -> auto& { return x.months; }, 12, "months", 1, 1200,
+            "months")
+        .boolean(
+            "run.flag", [](auto& x) -> auto& { return x.flag; }, false, "a flag")
+        .choice(
+            "demand.path", [](auto& x) -> auto& { return x.mode; }, "steady",
+            {"steady", "cycle", "shock"}, "path")
+        .collection<Inner>(
+            "firms", [](auto& x) -> auto& { return x.items; }, inner, {{"big", Inner{0.2, 5}}},
+            "classes");
     return r;
   }();
   return s;
@@ -70,8 +78,9 @@ TEST_CASE("defaults come from the declaration", "[params]") {
 
 TEST_CASE("settings are applied with integers accepted for reals", "[params]") {
   Root r = schema().make_default();
-  schema().apply(r, {at("labour.quit_rate", Value{std::int64_t{1}}), at("run.months", Value{std::int64_t{36}}),
-                     at("firms.big.speed", Value{0.9}), at("firms.new.size", Value{std::int64_t{7}})});
+  schema().apply(
+      r, {at("labour.quit_rate", Value{std::int64_t{1}}), at("run.months", Value{std::int64_t{36}}),
+          at("firms.big.speed", Value{0.9}), at("firms.new.size", Value{std::int64_t{7}})});
   CHECK(r.rate == 1.0);
   CHECK(r.months == 36);
   REQUIRE(r.items.size() == 2);
@@ -95,7 +104,9 @@ TEST_CASE("wrong types and out-of-range values name key, value and range", "[par
   CHECK_THAT(t, Catch::Contains("x.toml:4: run.months = \"ten\" has the wrong type"));
   CHECK_THAT(t, Catch::Contains("[1, 1200]"));
   const std::string r = error_of({at("labour.quit_rate", Value{1.5}, 9)});
-  CHECK_THAT(r, Catch::Contains("x.toml:9: labour.quit_rate = 1.5 is out of range: allowed [0.0, 1.0] (1/month)"));
+  CHECK_THAT(r,
+             Catch::Contains(
+                 "x.toml:9: labour.quit_rate = 1.5 is out of range: allowed [0.0, 1.0] (1/month)"));
   const std::string c = error_of({at("demand.path", Value{std::string("cycel")})});
   CHECK_THAT(c, Catch::Contains("expected steady | cycle | shock"));
   CHECK_THAT(c, Catch::Contains("did you mean \"cycle\""));
@@ -117,7 +128,8 @@ TEST_CASE("set overrides parse TOML values and bare words", "[params]") {
 
 TEST_CASE("resolved TOML round-trips through the reader", "[params]") {
   Root r = schema().make_default();
-  schema().apply(r, {at("labour.quit_rate", Value{0.125}), at("firms.new.size", Value{std::int64_t{2}})});
+  schema().apply(
+      r, {at("labour.quit_rate", Value{0.125}), at("firms.new.size", Value{std::int64_t{2}})});
   const std::string text = schema().to_toml(r);
   const auto path = std::filesystem::temp_directory_path() / "labourshift_params_roundtrip.toml";
   std::ofstream(path) << text;
@@ -141,7 +153,8 @@ TEST_CASE("a TOML syntax error names the file and line", "[params]") {
     CHECK_THAT(e.what(), Catch::Contains(path.string() + ":3"));
   }
   std::filesystem::remove(path);
-  CHECK_THROWS_WITH(read_toml_settings("/nonexistent/x.toml"), Catch::Contains("no such scenario file"));
+  CHECK_THROWS_WITH(read_toml_settings("/nonexistent/x.toml"),
+                    Catch::Contains("no such scenario file"));
 }
 
 TEST_CASE("every parameter has a unit or range, a description and appears once", "[params]") {

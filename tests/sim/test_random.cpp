@@ -18,8 +18,11 @@ TEST_CASE("a stream is a pure function of its key", "[random]") {
 
 TEST_CASE("every key component changes the stream", "[random]") {
   const std::uint32_t base = Stream(42, 1, 7, 3, 1000)();
-  std::set<std::uint32_t> firsts{base, Stream(43, 1, 7, 3, 1000)(), Stream(42, 2, 7, 3, 1000)(),
-                                 Stream(42, 1, 8, 3, 1000)(), Stream(42, 1, 7, 4, 1000)(),
+  std::set<std::uint32_t> firsts{base,
+                                 Stream(43, 1, 7, 3, 1000)(),
+                                 Stream(42, 2, 7, 3, 1000)(),
+                                 Stream(42, 1, 8, 3, 1000)(),
+                                 Stream(42, 1, 7, 4, 1000)(),
                                  Stream(42, 1, 7, 3, 1001)(),
                                  Stream(42ULL | (1ULL << 40U), 1, 7, 3, 1000)()};
   REQUIRE(firsts.size() == 7);
@@ -68,12 +71,17 @@ TEST_CASE("below(n) is uniform over 0 to n - 1", "[random]") {
   for (int c : counts) CHECK(std::abs(c - 10000) < 450);  // ~4.8 sd
 }
 
-TEST_CASE("keyed words: a pure function of key and agent, and every key component matters", "[random]") {
+TEST_CASE("keyed words: a pure function of key and agent, and every key component matters",
+          "[random]") {
   using labourshift::sim::KeyedWords;
   const KeyedWords w(42, 1, 7, 4);
   CHECK(w(1000) == KeyedWords(42, 1, 7, 4)(1000));
-  std::set<std::uint32_t> firsts{w(1000), KeyedWords(43, 1, 7, 4)(1000), KeyedWords(42, 2, 7, 4)(1000),
-                                 KeyedWords(42, 1, 8, 4)(1000), KeyedWords(42, 1, 7, 5)(1000), w(1001),
+  std::set<std::uint32_t> firsts{w(1000),
+                                 KeyedWords(43, 1, 7, 4)(1000),
+                                 KeyedWords(42, 2, 7, 4)(1000),
+                                 KeyedWords(42, 1, 8, 4)(1000),
+                                 KeyedWords(42, 1, 7, 5)(1000),
+                                 w(1001),
                                  KeyedWords(42ULL | (1ULL << 40U), 1, 7, 4)(1000)};
   CHECK(firsts.size() == 7);
 }
