@@ -143,21 +143,15 @@ struct HireTally {
         transitions(O * O, 0) {}
 
   void join_into(MonthFlows& flows, RunTotals& totals) const {
-    auto add = [](std::vector<std::int64_t>& to, const std::vector<std::int64_t>& from) {
-      for (std::size_t x = 0; x < to.size(); ++x) to[x] += from[x];
-    };
-    auto add_real = [](std::vector<double>& to, const std::vector<std::int64_t>& from) {
-      for (std::size_t x = 0; x < to.size(); ++x) to[x] += static_cast<double>(from[x]);
-    };
-    add(flows.hires, hires);
-    add(flows.job_finds, job_finds);
-    add(flows.job_to_job_out, job_to_job);
-    add(flows.ltu_hired, ltu_hired);
-    add(flows.ui_expired_hired, ui_expired_hired);
-    add(flows.cls_hires, cls_hires);
-    add_real(totals.reemploy_ai, reemploy_ai);
-    add_real(totals.reemploy_other, reemploy_other);
-    add_real(totals.transitions, transitions);
+    sim::add_entries(flows.hires, hires);
+    sim::add_entries(flows.job_finds, job_finds);
+    sim::add_entries(flows.job_to_job_out, job_to_job);
+    sim::add_entries(flows.ltu_hired, ltu_hired);
+    sim::add_entries(flows.ui_expired_hired, ui_expired_hired);
+    sim::add_entries(flows.cls_hires, cls_hires);
+    sim::add_entries(totals.reemploy_ai, reemploy_ai);
+    sim::add_entries(totals.reemploy_other, reemploy_other);
+    sim::add_entries(totals.transitions, transitions);
   }
 };
 

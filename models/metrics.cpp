@@ -98,22 +98,19 @@ void FirmTotals::add_firm(const Model& m, const FirmTable& F, std::size_t f) {
 }
 
 void FirmTotals::join(const FirmTotals& o) {
-  auto add = [](std::vector<double>& to, const std::vector<double>& from) {
-    for (std::size_t i = 0; i < to.size(); ++i) to[i] += from[i];
-  };
-  add(headcount, o.headcount);
-  add(capex, o.capex);
-  add(capacity, o.capacity);
-  add(ai_revenue, o.ai_revenue);
-  add(core_revenue, o.core_revenue);
-  add(wage_bill, o.wage_bill);
-  add(incidents, o.incidents);
-  add(cash, o.cash);
-  add(adoption_weighted, o.adoption_weighted);
-  add(ai_role_headcount, o.ai_role_headcount);
-  add(exposed_headcount, o.exposed_headcount);
-  add(occ_adoption_weighted, o.occ_adoption_weighted);
-  add(occ_headcount, o.occ_headcount);
+  sim::add_entries(headcount, o.headcount);
+  sim::add_entries(capex, o.capex);
+  sim::add_entries(capacity, o.capacity);
+  sim::add_entries(ai_revenue, o.ai_revenue);
+  sim::add_entries(core_revenue, o.core_revenue);
+  sim::add_entries(wage_bill, o.wage_bill);
+  sim::add_entries(incidents, o.incidents);
+  sim::add_entries(cash, o.cash);
+  sim::add_entries(adoption_weighted, o.adoption_weighted);
+  sim::add_entries(ai_role_headcount, o.ai_role_headcount);
+  sim::add_entries(exposed_headcount, o.exposed_headcount);
+  sim::add_entries(occ_adoption_weighted, o.occ_adoption_weighted);
+  sim::add_entries(occ_headcount, o.occ_headcount);
   for (auto [to, from] : {std::pair{&capex_total, o.capex_total},
                           {&orders, o.orders},
                           {&capacity_total, o.capacity_total},

@@ -66,14 +66,18 @@ void set_up_workers(const Model& m, DrawKey key, const FirmTable& F, const Occup
   std::partial_sum(totals.initial_employment.begin(), totals.initial_employment.end(), cdf.begin());
   const double lt = std::max(sc.population.initial_long_term_share, 1e-6);
   const double spell_p = 1.0 - std::pow(lt, 1.0 / static_cast<double>(sc.labour.long_term_months));
+  // A last occupation in proportion to employment at the start.
+  auto draw_occupation = [&](sim::Stream& rng) {
+    const double u = rng.uniform() * cdf.back();
+    const auto o =
+        static_cast<std::size_t>(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin());
+    return std::min(o, O - 1);
+  };
   totals.initial_unemployment.assign(O, 0.0);
   for (std::size_t row = employed; row < n; ++row) {
     sim::Stream rng(seed, key.replication, 0, stream::kInitWorkers,
                     static_cast<std::uint32_t>(row));
-    const double u = rng.uniform() * cdf.back();
-    const auto o =
-        static_cast<std::size_t>(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin());
-    const std::size_t oc = std::min(o, O - 1);
+    const std::size_t oc = draw_occupation(rng);
     W.status[row] = static_cast<std::uint8_t>(Status::kUnemployed);
     W.occupation[row] = static_cast<std::uint8_t>(oc);
     W.reason[row] = static_cast<std::uint8_t>(Reason::kDemand);
@@ -88,10 +92,7 @@ void set_up_workers(const Model& m, DrawKey key, const FirmTable& F, const Occup
   for (std::size_t row = n; row < n + n_olf; ++row) {
     sim::Stream rng(seed, key.replication, 0, stream::kInitWorkers,
                     static_cast<std::uint32_t>(row));
-    const double u = rng.uniform() * cdf.back();
-    const auto o =
-        static_cast<std::size_t>(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin());
-    const std::size_t oc = std::min(o, O - 1);
+    const std::size_t oc = draw_occupation(rng);
     W.status[row] = static_cast<std::uint8_t>(Status::kOutOfLabourForce);
     W.occupation[row] = static_cast<std::uint8_t>(oc);
     W.wage[row] = static_cast<float>(occ.wage[oc]);

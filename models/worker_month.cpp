@@ -2,6 +2,8 @@
 // tallies and their join, and the stock-flow check.
 #include "models/worker_pass.hpp"
 
+#include "sim/parallel.hpp"
+
 #include <stdexcept>
 #include <string>
 
@@ -58,17 +60,14 @@ BlockTally::BlockTally(std::size_t O, std::size_t K)
 
 void BlockTally::join_into(MonthFlows& flows, MonthLists& lists, Stocks& stocks,
                            RunTotals& totals) const {
-  auto add = [](std::vector<std::int64_t>& to, const std::vector<std::int64_t>& from) {
-    for (std::size_t x = 0; x < to.size(); ++x) to[x] += from[x];
-  };
-  add(flows.layoffs, layoffs);
-  add(flows.quits, quits);
-  add(flows.cls_layoffs, cls_layoffs);
-  add(flows.cls_quits, cls_quits);
-  add(flows.transitions, transitions);
-  add(flows.start_stock, start_stock);
-  add(flows.ltu_seekers, ltu_seekers);
-  add(flows.ui_expired_seekers, ui_expired_seekers);
+  sim::add_entries(flows.layoffs, layoffs);
+  sim::add_entries(flows.quits, quits);
+  sim::add_entries(flows.cls_layoffs, cls_layoffs);
+  sim::add_entries(flows.cls_quits, cls_quits);
+  sim::add_entries(flows.transitions, transitions);
+  sim::add_entries(flows.start_stock, start_stock);
+  sim::add_entries(flows.ltu_seekers, ltu_seekers);
+  sim::add_entries(flows.ui_expired_seekers, ui_expired_seekers);
   flows.employment_start += employed;
   const std::size_t O = quits.size();
   for (const auto& [from, to] : completions) totals.reskill_flows[from * O + to] += 1;

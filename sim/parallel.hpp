@@ -43,4 +43,11 @@ void for_each_index(std::size_t n, std::size_t grain, Fn&& fn) {
                     });
 }
 
+/// Adds a block's partial sums into the totals, entry by entry (to[i] += from[i], converted to
+/// the totals' type): the join of per-block results, called in block order.
+template <class T, class U>
+void add_entries(std::vector<T>& to, const std::vector<U>& from) {
+  for (std::size_t i = 0; i < to.size(); ++i) to[i] += static_cast<T>(from[i]);
+}
+
 }  // namespace labourshift::sim
