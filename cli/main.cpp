@@ -13,6 +13,10 @@
 #include <tbb/info.h>
 #include <CLI/CLI.hpp>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <sys/resource.h>
 #include <algorithm>
 #include <atomic>
@@ -160,22 +164,72 @@ long peak_rss_mb() {
   return u.ru_maxrss / 1024;
 }
 
+/// Holds an exclusive lock on "<dir>/.<name>.lock" for the destination <dir>/<name> while a run
+/// writes it, so that a second run writing the same output stops at once (exit 2); removed when
+/// the run ends.
+class OutputLock {
+ public:
+  explicit OutputLock(std::string path) : path_(std::move(path)) {
+    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd_ < 0) return;  // an unwritable folder fails later, when the output is created
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd_);
+      fd_ = -1;
+      throw ls::sim::InputError("another labourshift run is writing the same output (it holds " +
+                                path_ + "); wait for it or choose another -o");
+    }
+  }
+  OutputLock(const OutputLock&) = delete;
+  OutputLock& operator=(const OutputLock&) = delete;
+  ~OutputLock() {
+    if (fd_ < 0) return;
+    ::unlink(path_.c_str());
+    ::close(fd_);
+  }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
+
+/// Checks the destination before anything is computed: an existing entry must be a regular file,
+/// replaced only with --overwrite.
+void check_output(const std::string& out_path, bool overwrite) {
+  std::error_code ec;
+  const auto st = fs::symlink_status(out_path, ec);
+  if (st.type() != fs::file_type::not_found && !ec) {
+    if (st.type() != fs::file_type::regular) {
+      throw ls::sim::InputError(out_path +
+                                ": exists and is not a regular file (a directory, link, FIFO or "
+                                "device); only regular files are ever replaced");
+    }
+    if (!overwrite) {
+      throw ls::sim::InputError(out_path +
+                                ": the output file exists; choose another -o or pass "
+                                "--overwrite to replace it");
+    }
+  }
+}
+
+/// Creates the destination's folder if needed and takes the output lock.
+OutputLock lock_output(const std::string& out_path) {
+  const fs::path dest(out_path);
+  const fs::path parent = dest.parent_path();
+  if (!parent.empty()) fs::create_directories(parent);
+  std::string name(1, '.');  // appended: literal + string warns falsely in GCC 12 (-Wrestrict)
+  name.append(dest.filename().string()).append(".lock");
+  return OutputLock((parent / name).string());
+}
+
 int cmd_run(const RunArgs& a) {
   const ls::models::Scenario sc = ls::models::load_scenario(a.scenario, overrides_of(a));
   const std::string out_path = a.output.empty() ? "out/" + sc.run.name + ".h5" : a.output;
-  if (fs::exists(out_path) && !a.overwrite) {
-    throw ls::sim::InputError(out_path +
-                              ": the output file exists; choose another -o or pass "
-                              "--overwrite to replace it");
-  }
-  if (fs::is_directory(out_path)) throw ls::sim::InputError(out_path + ": is a directory");
+  check_output(out_path, a.overwrite);
   auto model = ls::models::Model::build(sc);
   const int threads = a.threads > 0 ? a.threads : tbb::info::default_concurrency();
   tbb::global_control control(tbb::global_control::max_allowed_parallelism,
                               static_cast<std::size_t>(threads));
-  const fs::path parent = fs::path(out_path).parent_path();
-  if (!parent.empty()) fs::create_directories(parent);
-
+  const OutputLock lock = lock_output(out_path);
   ls::sim::RunAttributes attrs;
   attrs.scenario_name = sc.run.name;
   attrs.scenario_toml = ls::models::to_toml(sc);
@@ -214,8 +268,9 @@ int cmd_run(const RunArgs& a) {
   for (int m : result.months_done)
     worker_months += static_cast<long long>(m) * sc.population.workers;
   if (!a.quiet) print_summary(*model, result);
+  const std::string& wrote = writer.result_path();
   std::printf("\n%s %s in %.2f s (%.1f M worker-months/s, peak memory %ld MB, %zu bytes/worker)\n",
-              result.complete ? "wrote" : "INTERRUPTED: wrote partial results to", out_path.c_str(),
+              result.complete ? "wrote" : "INTERRUPTED: wrote partial results to", wrote.c_str(),
               result.wall_seconds, static_cast<double>(worker_months) / result.wall_seconds / 1e6,
               peak_rss_mb(), ls::models::WorkerTable::bytes_per_worker());
   if (!result.complete) {
@@ -224,7 +279,7 @@ int cmd_run(const RunArgs& a) {
     std::fprintf(stderr,
                  "labourshift: interrupted after month %d of %d; %s is readable and marked "
                  "complete = 0\n",
-                 done, sc.run.months, out_path.c_str());
+                 done, sc.run.months, wrote.c_str());
     return kExitInterrupted;
   }
   return 0;

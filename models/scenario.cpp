@@ -27,6 +27,21 @@ std::string check_month_text(const std::string& s) {
   return "";
 }
 
+/// run.name names the default output file, out/<name>.h5: a plain file name only.
+bool name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-' || c == '.';
+}
+
+std::string check_run_name(const std::string& s) {
+  const bool plain = std::all_of(s.begin(), s.end(), name_char);
+  if (!plain || s.size() > 200 || (!s.empty() && s.front() == '.')) {
+    return "expected a plain name of letters, digits, '_', '-' and '.' (not starting with '.', "
+           "at most 200 characters): it names the default output out/<name>.h5";
+  }
+  return "";
+}
+
 std::shared_ptr<const Schema<FirmClassParams>> firm_class_schema() {
   auto s = std::make_shared<Schema<FirmClassParams>>();
   (*s).real(
@@ -198,7 +213,9 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
                                                  {"enterprise", enterprise}};
   (*s).text(
           "run.name", [](auto& x) -> auto& { return x.run.name; }, "", "",
-          "scenario name (default: the file name without .toml)")
+          "scenario name (default: the file name without .toml); names the default output "
+          "out/<name>.h5",
+          check_run_name)
       .text(
           "run.start", [](auto& x) -> auto& { return x.run.start; }, "2024-01", "YYYY-MM",
           "first simulated month", check_month_text)
@@ -763,7 +780,13 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   Scenario s = scenario_schema().make_default();
   s.source_file = path;
   scenario_schema().apply(s, settings);
-  if (s.run.name.empty()) s.run.name = std::filesystem::path(path).stem().string();
+  if (s.run.name.empty()) {
+    // The file's stem, with anything but a plain name's characters replaced by '_'.
+    s.run.name = std::filesystem::path(path).stem().string();
+    std::replace_if(
+        s.run.name.begin(), s.run.name.end(), [](char c) { return !name_char(c); }, '_');
+    if (!s.run.name.empty() && s.run.name.front() == '.') s.run.name.front() = '_';
+  }
   validate(s);
   return s;
 }

@@ -738,13 +738,17 @@ File File::open(const std::string& path, unsigned flags, bool create, const char
   // handle cannot keep the file open (and the output unrenameable on some systems).
   Handle fapl = make_plist(H5P_FILE_ACCESS, w);
   w.check(H5Pset_fclose_degree(fapl.id(), H5F_CLOSE_STRONG), what);
-  const hid f = create ? H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id())
+  const hid f = create ? H5Fcreate(path.c_str(), flags, H5P_DEFAULT, fapl.id())
                        : H5Fopen(path.c_str(), flags, fapl.id());
   return File(Handle(w.check(f, what), Kind::file), path);
 }
 
 File File::create(const std::string& path) {
   return open(path, H5F_ACC_TRUNC, true, "create file");
+}
+
+File File::create_new(const std::string& path) {
+  return open(path, H5F_ACC_EXCL, true, "create new file");
 }
 
 File File::open_read(const std::string& path) {

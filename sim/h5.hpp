@@ -205,6 +205,9 @@ class File {
 
   /// Create (truncating any existing file) for read/write.
   static File create(const std::string& path);
+  /// Creates a file that must not exist yet (O_CREAT | O_EXCL: a symbolic link at the path is not
+  /// followed but refused, like any existing entry).
+  static File create_new(const std::string& path);
   static File open_read(const std::string& path);
   static File open_rw(const std::string& path);
 

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <filesystem>
 #include <limits>
+#include <random>
 #include <stdexcept>
 
 namespace labourshift::sim {
@@ -27,15 +28,42 @@ h5::Group group_for(const h5::File& file, const std::string& name) {
   return root.exists(name) ? root.open_group(name) : root.create_group(name);
 }
 
+/// Creates the temporary file: a new file (O_EXCL, so no symbolic link is followed and no other
+/// run's file is reused) with an unpredictable name in the destination's folder,
+/// ".<name>.<16 hex digits>.partial". Returns the file and sets `path`.
+h5::File create_partial(const std::string& final_path, std::string& path) {
+  const std::filesystem::path dest(final_path);
+  std::random_device entropy;
+  for (int attempt = 0;; ++attempt) {
+    const std::uint64_t tag = (static_cast<std::uint64_t>(entropy()) << 32U) ^ entropy();
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(tag));
+    std::string name(1, '.');  // appended: literal + string warns falsely in GCC 12 (-Wrestrict)
+    name.append(dest.filename().string()).append(1, '.').append(hex).append(".partial");
+    path = (dest.parent_path() / name).string();
+    try {
+      return h5::File::create_new(path);
+    } catch (const h5::Error&) {
+      if (attempt == 15) throw;
+    }
+  }
+}
+
+bool is_regular_or_absent(const std::string& path) {
+  std::error_code ec;
+  const auto st = std::filesystem::symlink_status(path, ec);
+  return ec || st.type() == std::filesystem::file_type::not_found ||
+         st.type() == std::filesystem::file_type::regular;
+}
+
 }  // namespace
 
 OutputWriter::OutputWriter(std::string final_path, const MetricLayout& layout,
                            const RunAttributes& attrs)
     : final_path_(std::move(final_path)),
-      partial_path_(final_path_ + ".partial"),
       layout_(layout),
       attrs_(attrs),
-      file_(h5::File::create(partial_path_)),
+      file_(create_partial(final_path_, partial_path_)),
       months_completed_(static_cast<std::size_t>(attrs.replications), 0),
       pending_(static_cast<std::size_t>(attrs.replications)),
       last_flush_(std::chrono::steady_clock::now()) {
@@ -184,7 +212,23 @@ void OutputWriter::finish(bool complete, double wall_seconds) {
   statics_.clear();
   events_.clear();
   file_.close();
-  std::filesystem::rename(partial_path_, final_path_);
+  // Only a regular file is ever replaced. An interrupted run never replaces an earlier file (an
+  // interrupted --overwrite keeps the previous result): it goes beside it instead.
+  if (!is_regular_or_absent(final_path_)) {
+    finished_ = true;
+    result_path_ = partial_path_;
+    throw std::runtime_error(final_path_ +
+                             " is not a regular file and was left alone; the results are in " +
+                             partial_path_);
+  }
+  result_path_ = final_path_;
+  if (!complete && std::filesystem::exists(std::filesystem::symlink_status(final_path_))) {
+    result_path_ = final_path_ + ".interrupted.h5";
+    for (int k = 2; std::filesystem::exists(std::filesystem::symlink_status(result_path_)); ++k) {
+      result_path_ = final_path_ + ".interrupted-" + std::to_string(k) + ".h5";
+    }
+  }
+  std::filesystem::rename(partial_path_, result_path_);
   finished_ = true;
 }
 

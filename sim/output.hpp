@@ -1,8 +1,13 @@
-// HDF5 output of a run (docs/outputs.md). The file is written to "<path>.partial" month
-// by month (months are buffered and written at least every two seconds) and renamed to <path> by
-// finish(); an interrupted run is finished with complete = 0 and stays readable. If the writer is
-// destroyed without finish() (an exception), the partial file is removed, so no half-written
-// output ever appears under the final name.
+// HDF5 output of a run (docs/outputs.md). The file is written month by month (months are buffered
+// and written at least every two seconds) to a new file with an unpredictable name beside the
+// destination, ".<name>.<16 hex digits>.partial", created exclusively (no symbolic link is
+// followed, no other run's file is shared), and renamed to <path> by finish(): the rename is the
+// only step that touches the destination, and only a regular file is ever replaced. An
+// interrupted run is finished with complete = 0 and stays readable; if <path> already held a
+// file, the interrupted result goes to "<path>.interrupted.h5" instead, so an interrupted
+// --overwrite keeps the previous result. If the writer is destroyed without finish() (an
+// exception), the partial file is removed, so no half-written output ever appears under the
+// final name.
 //
 // Layout: root attributes; /scenario (resolved TOML); /series/NAME [replication x month];
 // /<group>/NAME [replication x month x width]; static per-replication arrays
@@ -57,10 +62,14 @@ class OutputWriter : public ResultSink {
 
   const std::string& final_path() const { return final_path_; }
   const std::string& partial_path() const { return partial_path_; }
+  /// Where finish() put the file: the final path, or beside it for an interrupted run whose
+  /// final path held an earlier file.
+  const std::string& result_path() const { return result_path_; }
 
  private:
   std::string final_path_;
   std::string partial_path_;
+  std::string result_path_;
   const MetricLayout& layout_;
   RunAttributes attrs_;
   h5::File file_;

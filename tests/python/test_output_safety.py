@@ -1,0 +1,97 @@
+"""Nothing a user wrote is overwritten or destroyed, and nothing is written where it should not be
+(issue "Nothing lost, nothing let in", items 1, 2, 3, 7 and 9). Each test failed before the fix."""
+import os
+import signal
+import subprocess
+import time
+import unittest
+
+import h5py
+
+from common import BIN, ROOT, TempDirCase, run
+
+S = ROOT / "scenarios" / "baseline_2025.toml"
+M = ROOT / "bench" / "scale_1m.toml"
+SMALL = ["--months", "2", "--set", "population.workers=1000", "--quiet"]
+
+
+class OutputSafety(TempDirCase):
+    def test_a_planted_symlink_at_the_old_partial_name_is_not_followed(self):
+        (self.tmp / "d").mkdir()
+        victim = self.write("victim.txt", "precious")
+        (self.tmp / "d" / "r.h5.partial").symlink_to(victim)
+        r = run("run", S, "-o", self.tmp / "d" / "r.h5", *SMALL)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(victim.read_text(), "precious")
+        with h5py.File(self.tmp / "d" / "r.h5", "r") as f:
+            self.assertEqual(f.attrs["complete"], 1)
+
+    def test_only_regular_files_are_replaced(self):
+        victim = self.write("victim.txt", "precious")
+        link = self.tmp / "link.h5"
+        link.symlink_to(victim)
+        fifo = self.tmp / "fifo"
+        os.mkfifo(fifo)
+        for target in (link, fifo, self.tmp):
+            r = run("run", S, "-o", target, "--overwrite", *SMALL)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn("not a regular file", r.stderr)
+        self.assertTrue(link.is_symlink())
+        self.assertEqual(victim.read_text(), "precious")
+        self.assertTrue(fifo.is_fifo())
+        self.assertEqual(sorted(p.name for p in self.tmp.iterdir()), ["fifo", "link.h5", "victim.txt"])
+
+    def test_a_second_writer_of_the_same_output_stops_with_exit_2(self):
+        out = self.tmp / "same.h5"
+        env = dict(os.environ, HDF5_USE_FILE_LOCKING="FALSE")  # as on NFS or Lustre
+        first = subprocess.Popen([BIN, "run", str(M), "-o", str(out), "--quiet", "--months", "120"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        deadline = time.time() + 60
+        while not (self.tmp / ".same.h5.lock").exists() and time.time() < deadline:
+            time.sleep(0.05)
+        second = subprocess.run([BIN, "run", str(M), "-o", str(out), "--quiet", "--seed", "7", "--overwrite"],
+                                capture_output=True, text=True, env=env, timeout=120)
+        stdout, stderr = first.communicate(timeout=300)
+        self.assertEqual(first.returncode, 0, stderr)
+        self.assertEqual(second.returncode, 2, second.stderr)
+        self.assertIn("another labourshift run is writing", second.stderr)
+        with h5py.File(out, "r") as f:
+            self.assertEqual(f.attrs["seed"], 1)  # the first run's, whole
+            self.assertEqual(f.attrs["complete"], 1)
+        self.assertEqual([p.name for p in self.tmp.iterdir()], ["same.h5"])
+
+    def test_an_interrupted_overwrite_keeps_the_previous_result(self):
+        out = self.tmp / "keep.h5"
+        r = run("run", M, "-o", out, "--quiet", "--months", "2")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        before = out.read_bytes()
+        proc = subprocess.Popen([BIN, "run", str(M), "-o", str(out), "--overwrite", "--quiet", "--months", "600"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 60
+        while not list(self.tmp.glob(".keep.h5.*.partial")) and time.time() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.5)
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=120)
+        self.assertEqual(proc.returncode, 130, stderr)
+        self.assertEqual(out.read_bytes(), before)
+        kept = self.tmp / "keep.h5.interrupted.h5"
+        self.assertIn(str(kept), stderr)
+        with h5py.File(kept, "r") as f:
+            self.assertEqual(f.attrs["complete"], 0)
+            self.assertGreater(int(f.attrs["months_completed"][0]), 0)
+
+    def test_run_name_cannot_steer_the_output_path(self):
+        work = self.tmp / "work"
+        work.mkdir()
+        r = subprocess.run([BIN, "run", str(S), "--set", 'run.name="../../escaped"', *SMALL],
+                           capture_output=True, text=True, cwd=work, timeout=60)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("run.name", r.stderr)
+        self.assertIn("plain name", r.stderr)
+        self.assertEqual(list(self.tmp.rglob("*escaped*")), [])
+        self.assertEqual(list(work.iterdir()), [])  # not even out/
+
+
+if __name__ == "__main__":
+    unittest.main()
