@@ -7,6 +7,7 @@
 #include <nlopt.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -129,6 +130,28 @@ std::string format(double x) {
 
 }  // namespace
 
+/// A whole cell as a month number (1-based), or an InputError naming the place, field and value.
+int target_month(const std::string& at, const char* field, const std::string& cell) {
+  int x = 0;
+  const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), x);
+  if (ec != std::errc() || end != cell.data() + cell.size()) {
+    throw InputError(at + ": " + field + " = '" + cell +
+                     "' is not allowed: expected a whole month number");
+  }
+  return x;
+}
+
+/// A whole cell as a finite number, or an InputError naming the place, field and value.
+double target_number(const std::string& at, const char* field, const std::string& cell) {
+  double x = 0;
+  const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), x);
+  if (ec != std::errc() || end != cell.data() + cell.size() || !std::isfinite(x)) {
+    throw InputError(at + ": " + field + " = '" + cell +
+                     "' is not allowed: expected a finite number");
+  }
+  return x;
+}
+
 std::vector<Target> load_targets(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw InputError(path + ": no such targets file");
@@ -160,14 +183,11 @@ std::vector<Target> load_targets(const std::string& path) {
     t.indicator = cells[1];
     t.statistic = cells[2];
     t.denominator = cells[3];
-    try {
-      t.from_month = std::stoi(cells[4]);
-      t.to_month = std::stoi(cells[5]);
-      t.value = std::stod(cells[6]);
-      t.se = std::stod(cells[7]);
-    } catch (const std::exception&) {
-      throw InputError(path + ":" + std::to_string(n) + ": months, value and se must be numbers");
-    }
+    const std::string at = path + ":" + std::to_string(n);
+    t.from_month = target_month(at, "from_month", cells[4]);
+    t.to_month = target_month(at, "to_month", cells[5]);
+    t.value = target_number(at, "value", cells[6]);
+    t.se = target_number(at, "se", cells[7]);
     t.source = cells[8];
     const std::vector<std::string> stats = {"mean", "ratio", "growth", "end_growth"};
     if (std::find(stats.begin(), stats.end(), t.statistic) == stats.end()) {
@@ -368,6 +388,9 @@ CalibrationResult calibrate(const CalibrationSpec& spec, bool quiet) {
     for (double v : x) log << "," << format(v);
     for (double v : m) log << "," << format(v);
     log << "," << format(j) << "\n";
+    // A moment the model could not compute (NaN or infinite) makes the point unusable, never
+    // "best".
+    if (!std::isfinite(j)) j = std::numeric_limits<double>::infinity();
     if (j < best.objective) {
       best.objective = j;
       best.best = x;
@@ -428,6 +451,12 @@ CalibrationResult calibrate(const CalibrationSpec& spec, bool quiet) {
     }
   }
   if (!quiet) std::fprintf(stderr, "\n");
+  if (best.best.empty()) {
+    throw std::runtime_error(
+        "no evaluation gave a finite objective: the model's moments were NaN or infinite "
+        "at all " +
+        std::to_string(evaluations) + " points tried");
+  }
   best.evaluations = evaluations;
   best.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 

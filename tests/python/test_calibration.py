@@ -37,6 +37,26 @@ class CalibrationFilesTest(TempDirCase):
         p = self.spec('[parameters."labour.quit_rate"]\nlower = 0.0\nupper = 0.01\n', targets=bad)
         self.check_fails(p, "indicator 'series/unemployment_rat' does not exist")
 
+    def bad_targets(self, row):
+        bad = self.write("targets.csv", "id,indicator,statistic,denominator,from_month,to_month,value,se,source\n"
+                                        "u,series/unemployment_rate,mean,,13,24,0.04,0.01,test\n" + row)
+        return bad, self.spec('[parameters."labour.quit_rate"]\nlower = 0.0\nupper = 0.01\n', targets=bad)
+
+    def test_non_finite_or_malformed_target_numbers(self):
+        # A NaN target once made every objective NaN and calibrate read an empty best point.
+        for row, field, value in [("x,series/layoffs,mean,,13,24,nan,nan,test\n", "value", "nan"),
+                                  ("x,series/layoffs,mean,,13,24,0.01,inf,test\n", "se", "inf"),
+                                  ("x,series/layoffs,mean,,13abc,24,0.01,0.001,test\n", "from_month", "13abc"),
+                                  ("x,series/layoffs,mean,,13, 24,0.01,0.001,test\n", "to_month", " 24")]:
+            with self.subTest(field=field):
+                bad, p = self.bad_targets(row)
+                self.check_fails(p, f"{bad}:3", f"{field} = '{value}' is not allowed")
+
+    def test_empty_targets_file(self):
+        bad = self.write("targets.csv", "")
+        p = self.spec('[parameters."labour.quit_rate"]\nlower = 0.0\nupper = 0.01\n', targets=bad)
+        self.check_fails(p, f"{bad}: no targets")
+
     def test_unknown_top_level_key(self):
         p = self.spec('[parameters."labour.quit_rate"]\nlower = 0.0\nupper = 0.01\n', extra="max_evaluatons = 3\n")
         self.check_fails(p, "unknown key 'max_evaluatons'", "did you mean 'max_evaluations'")
