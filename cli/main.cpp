@@ -24,6 +24,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #ifndef LABOURSHIFT_VERSION
@@ -36,15 +37,42 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int kExitInput = 2;
-constexpr int kExitInterrupted = 130;
-
 std::atomic<bool> g_stop{false};
+std::atomic<int> g_signal{0};  ///< the first signal received
+/// Files a second signal removes before it ends the process (the partial output and the lock),
+/// as C strings, since only async-signal-safe calls may run in the handler.
+char g_partial_path[4096] = {0};
+char g_lock_path[4096] = {0};
 
 extern "C" void on_signal(int sig) {
-  g_stop.store(true);
-  // A second signal ends the process at once.
-  std::signal(sig, SIG_DFL);
+  if (g_stop.exchange(true)) {
+    // A second signal: stop now, and leave nothing half-written behind.
+    if (g_partial_path[0] != 0) ::unlink(g_partial_path);
+    if (g_lock_path[0] != 0) ::unlink(g_lock_path);
+    ::_exit(128 + sig);
+  }
+  g_signal.store(sig);
 }
+
+void remember_path(char (&into)[4096], const std::string& path) {
+  const std::size_t n = std::min(path.size(), sizeof into - 1);
+  std::copy_n(path.data(), n, into);
+  into[n] = 0;
+}
+
+/// Catches SIGINT, SIGTERM and SIGHUP while a run writes its output; the run stops at the next
+/// month boundary and exits 128 + the signal's number (130, 143, 129).
+struct SignalGuard {
+  SignalGuard() {
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, on_signal);
+  }
+  ~SignalGuard() {
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, SIG_DFL);
+    g_partial_path[0] = g_lock_path[0] = 0;
+  }
+  SignalGuard(const SignalGuard&) = delete;
+  SignalGuard& operator=(const SignalGuard&) = delete;
+};
 
 struct RunArgs {
   std::string scenario;
@@ -181,6 +209,7 @@ class OutputLock {
   }
   OutputLock(const OutputLock&) = delete;
   OutputLock& operator=(const OutputLock&) = delete;
+  const std::string& path() const { return path_; }
   ~OutputLock() {
     if (fd_ < 0) return;
     ::unlink(path_.c_str());
@@ -243,8 +272,9 @@ int cmd_run(const RunArgs& a) {
   ls::sim::OutputWriter writer(out_path, model->layout, attrs);
   write_tables(writer, *model);
 
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  remember_path(g_partial_path, writer.partial_path());
+  remember_path(g_lock_path, lock.path());
+  std::optional<SignalGuard> signals(std::in_place);
   if (!a.quiet) {
     std::fprintf(stderr,
                  "labourshift %s: %s, %s workers x %d months x %d replication(s), %d thread(s)\n",
@@ -261,8 +291,7 @@ int cmd_run(const RunArgs& a) {
       [&](std::uint32_t rep) { return std::make_unique<ls::models::LabourMarket>(model, rep); },
       model->layout, opts, &writer);
   writer.finish(result.complete, result.wall_seconds);
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+  signals.reset();
 
   long long worker_months = 0;
   for (int m : result.months_done)
@@ -274,13 +303,19 @@ int cmd_run(const RunArgs& a) {
               result.wall_seconds, static_cast<double>(worker_months) / result.wall_seconds / 1e6,
               peak_rss_mb(), ls::models::WorkerTable::bytes_per_worker());
   if (!result.complete) {
-    int done = result.months_done.empty() ? 0 : result.months_done.front();
-    for (int m : result.months_done) done = std::min(done, m);
+    const auto [low, high] =
+        std::minmax_element(result.months_done.begin(), result.months_done.end());
+    const int first = result.months_done.empty() ? 0 : *low;
+    const int last = result.months_done.empty() ? 0 : *high;
+    const std::string reached = first == last
+                                    ? "after month " + std::to_string(last)
+                                    : "with replications at months " + std::to_string(first) +
+                                          " to " + std::to_string(last);
     std::fprintf(stderr,
-                 "labourshift: interrupted after month %d of %d; %s is readable and marked "
-                 "complete = 0\n",
-                 done, sc.run.months, wrote.c_str());
-    return kExitInterrupted;
+                 "labourshift: interrupted (signal %d) %s of %d; %s is readable and marked "
+                 "complete = 0 (months_completed gives each replication's)\n",
+                 g_signal.load(), reached.c_str(), sc.run.months, wrote.c_str());
+    return 128 + g_signal.load();
   }
   return 0;
 }

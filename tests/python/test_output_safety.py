@@ -81,6 +81,46 @@ class OutputSafety(TempDirCase):
             self.assertEqual(f.attrs["complete"], 0)
             self.assertGreater(int(f.attrs["months_completed"][0]), 0)
 
+    def start_long_run(self, name):
+        proc = subprocess.Popen([BIN, "run", str(M), "-o", str(self.tmp / name), "--quiet", "--months", "600"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 60
+        while not list(self.tmp.glob(f".{name}.*.partial")) and time.time() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)  # some months in
+        return proc
+
+    def test_sigterm_and_sighup_stop_cleanly_with_128_plus_the_signal(self):
+        # SIGTERM exited 130 like SIGINT; SIGHUP (a closed terminal) was not handled at all.
+        for sig, code in [(signal.SIGTERM, 143), (signal.SIGHUP, 129)]:
+            with self.subTest(signal=sig):
+                name = f"sig{code}.h5"
+                proc = self.start_long_run(name)
+                proc.send_signal(sig)
+                stdout, stderr = proc.communicate(timeout=120)
+                self.assertEqual(proc.returncode, code, stderr)
+                self.assertIn("interrupted", stderr)
+                with h5py.File(self.tmp / name, "r") as f:
+                    self.assertEqual(f.attrs["complete"], 0)
+                    self.assertGreater(int(f.attrs["months_completed"][0]), 0)
+        self.assertEqual(sorted(p.name for p in self.tmp.iterdir()), ["sig129.h5", "sig143.h5"])
+
+    def test_a_second_signal_stops_at_once_and_leaves_nothing_behind(self):
+        # The second SIGINT once killed the process with its partial file and lock left behind. Two
+        # signals sent together can merge into one, and a second one that comes after the file is
+        # closed finds a finished run: either way nothing half-written may remain.
+        proc = self.start_long_run("twice.h5")
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.01)
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=120)
+        self.assertEqual(proc.returncode, 130)
+        left = [p.name for p in self.tmp.iterdir()]
+        self.assertIn(left, ([], ["twice.h5"]))  # no partial file, no lock
+        if left:
+            with h5py.File(self.tmp / "twice.h5", "r") as f:
+                self.assertEqual(f.attrs["complete"], 0)
+
     def test_run_name_cannot_steer_the_output_path(self):
         work = self.tmp / "work"
         work.mkdir()
