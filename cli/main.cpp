@@ -224,6 +224,23 @@ class OutputLock {
 /// Checks the destination before anything is computed: an existing entry must be a regular file,
 /// replaced only with --overwrite.
 void check_output(const std::string& out_path, bool overwrite) {
+  if (out_path.empty() || out_path.back() == '/' || fs::path(out_path).filename() == "." ||
+      fs::path(out_path).filename() == "..") {
+    throw ls::sim::InputError(out_path + ": names a folder, not a file; give a file name, e.g. " +
+                              out_path + (out_path.empty() || out_path.back() == '/' ? "" : "/") +
+                              "run.h5");
+  }
+  // The nearest existing ancestor must be a writable folder (a file in the way, or a read-only
+  // folder, fails here rather than after the run).
+  fs::path p = fs::path(out_path).parent_path();
+  std::error_code pec;
+  while (!p.empty() && fs::status(p, pec).type() == fs::file_type::not_found) p = p.parent_path();
+  if (p.empty()) p = ".";
+  if (!fs::is_directory(p, pec))
+    throw ls::sim::InputError(out_path + ": " + p.string() + " is not a folder");
+  if (::access(p.c_str(), W_OK) != 0) {
+    throw ls::sim::InputError(out_path + ": the folder " + p.string() + " is not writable");
+  }
   std::error_code ec;
   const auto st = fs::symlink_status(out_path, ec);
   if (st.type() != fs::file_type::not_found && !ec) {
@@ -244,7 +261,14 @@ void check_output(const std::string& out_path, bool overwrite) {
 OutputLock lock_output(const std::string& out_path) {
   const fs::path dest(out_path);
   const fs::path parent = dest.parent_path();
-  if (!parent.empty()) fs::create_directories(parent);
+  if (!parent.empty()) {
+    std::error_code ec;
+    fs::create_directories(parent, ec);
+    if (ec) {
+      throw ls::sim::InputError(out_path + ": cannot create the folder " + parent.string() + ": " +
+                                ec.message());
+    }
+  }
   std::string name(1, '.');  // appended: literal + string warns falsely in GCC 12 (-Wrestrict)
   name.append(dest.filename().string()).append(".lock");
   return OutputLock((parent / name).string());
@@ -443,6 +467,17 @@ int run_main(int argc, char** argv) {
                       "window of months, 1-based: M (one month) or A:B (default: the whole run)");
 
   try {
+    // An unknown first word is a mistyped command, not a missing one.
+    if (argc > 1 && argv[1][0] != '-' &&
+        app.get_subcommands([&](const CLI::App* c) { return c->get_name() == argv[1]; }).empty()) {
+      std::string known;
+      for (const CLI::App* c : app.get_subcommands({})) {
+        known += (known.empty() ? "" : " | ") + c->get_name();
+      }
+      std::fprintf(stderr, "labourshift: error: unknown command '%s': expected %s\n", argv[1],
+                   known.c_str());
+      return kExitInput;
+    }
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);

@@ -20,6 +20,13 @@ class BadInputTest(TempDirCase):
     def scenario(self, text):
         return self.write("bad.toml", text)
 
+    def test_unknown_command_is_named(self):
+        # It said "A subcommand is required".
+        r = run("frobnicate", "x.toml")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("unknown command 'frobnicate'", r.stderr)
+        self.assertIn("run | validate", r.stderr)
+
     def test_unknown_key_with_suggestion(self):
         p = self.scenario("[run]\nmonths = 12\n\n[labour]\nquitrate = 0.01\n")
         self.check_fails(["run", p], f"{p}:5", "unknown key 'labour.quitrate'", "did you mean 'labour.quit_rate'")

@@ -121,6 +121,31 @@ class OutputSafety(TempDirCase):
             with h5py.File(self.tmp / "twice.h5", "r") as f:
                 self.assertEqual(f.attrs["complete"], 0)
 
+    def test_output_location_problems_are_input_errors_before_any_work(self):
+        # These exited 1 "internal error", '-o newdir/' only after running the whole simulation.
+        self.write("afile", "user data")
+        for out, needle in [("newdir/", "names a folder, not a file"), ("afile/r.h5", "afile is not a folder"),
+                            ("afile/sub/r.h5", "afile is not a folder")]:
+            with self.subTest(out=out):
+                r = subprocess.run([BIN, "run", str(S), "-o", out, *SMALL], capture_output=True, text=True,
+                                   cwd=self.tmp, timeout=60)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(needle, r.stderr)
+        self.assertEqual(sorted(p.name for p in self.tmp.iterdir()), ["afile"])
+        self.assertEqual((self.tmp / "afile").read_text(), "user data")
+
+    @unittest.skipIf(os.geteuid() == 0, "root writes to read-only folders")
+    def test_a_read_only_folder_is_an_input_error(self):
+        ro = self.tmp / "ro"
+        ro.mkdir()
+        ro.chmod(0o555)
+        try:
+            r = run("run", S, "-o", ro / "r.h5", *SMALL)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn("not writable", r.stderr)
+        finally:
+            ro.chmod(0o755)
+
     def test_run_name_cannot_steer_the_output_path(self):
         work = self.tmp / "work"
         work.mkdir()
