@@ -738,8 +738,18 @@ File File::open(const std::string& path, unsigned flags, bool create, const char
   // handle cannot keep the file open (and the output unrenameable on some systems).
   Handle fapl = make_plist(H5P_FILE_ACCESS, w);
   w.check(H5Pset_fclose_degree(fapl.id(), H5F_CLOSE_STRONG), what);
-  const hid f = create ? H5Fcreate(path.c_str(), flags, H5P_DEFAULT, fapl.id())
-                       : H5Fopen(path.c_str(), flags, fapl.id());
+  hid f = -1;
+  if (create) {
+    // Attributes of any size: the root group keeps its attributes in dense storage (a fractal
+    // heap), so a per-replication attribute of 8,192 or more values fits (the object header
+    // holds 64 KiB at most). Needs the HDF5 1.8 file format, which every reader has had since 2008.
+    w.check(H5Pset_libver_bounds(fapl.id(), H5F_LIBVER_V18, H5F_LIBVER_LATEST), what);
+    Handle fcpl = make_plist(H5P_FILE_CREATE, w);
+    w.check(H5Pset_attr_phase_change(fcpl.id(), 0, 0), what);
+    f = H5Fcreate(path.c_str(), flags, fcpl.id(), fapl.id());
+  } else {
+    f = H5Fopen(path.c_str(), flags, fapl.id());
+  }
   return File(Handle(w.check(f, what), Kind::file), path);
 }
 

@@ -146,6 +146,19 @@ class OutputSafety(TempDirCase):
         finally:
             ro.chmod(0o755)
 
+    def test_8192_or_more_replications_are_written(self):
+        # The per-replication months_completed attribute outgrew the 64 KiB object header at
+        # 8,192 replications ("object header message is too large"), within the allowed range.
+        out = self.tmp / "many.h5"
+        r = run("run", S, "-o", out, "--replications", "8200", "--months", "1", "--set", "population.workers=100",
+                "--quiet", timeout=600)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with h5py.File(out, "r") as f:
+            self.assertEqual(f.attrs["complete"], 1)
+            self.assertEqual(f.attrs["months_completed"].shape, (8200,))
+            self.assertTrue((f.attrs["months_completed"] == 1).all())
+            self.assertEqual(f["series/unemployment_rate"].shape, (8200, 1))
+
     def test_run_name_cannot_steer_the_output_path(self):
         work = self.tmp / "work"
         work.mkdir()
