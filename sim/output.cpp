@@ -67,6 +67,19 @@ OutputWriter::OutputWriter(std::string final_path, const MetricLayout& layout,
       months_completed_(static_cast<std::size_t>(attrs.replications), 0),
       pending_(static_cast<std::size_t>(attrs.replications)),
       last_flush_(std::chrono::steady_clock::now()) {
+  // A failure while the file is laid out (the constructor does not finish, so no destructor
+  // runs) must not leave the partial file behind either.
+  try {
+    lay_out();
+  } catch (...) {
+    discard();
+    throw;
+  }
+}
+
+void OutputWriter::lay_out() {
+  const auto& attrs = attrs_;
+  const MetricLayout& layout = layout_;
   const auto reps = static_cast<h5::hsize>(attrs.replications);
   const auto months = static_cast<h5::hsize>(attrs.months);
   auto root = file_.root();
@@ -119,15 +132,18 @@ OutputWriter::OutputWriter(std::string final_path, const MetricLayout& layout,
   file_.flush();
 }
 
-OutputWriter::~OutputWriter() {
-  if (finished_) return;
-  // Destroyed without finish(): an error path. Leave nothing behind.
+void OutputWriter::discard() noexcept {
   try {
     file_.close();
   } catch (...) {
   }
   std::error_code ec;
   std::filesystem::remove(partial_path_, ec);
+}
+
+OutputWriter::~OutputWriter() {
+  // Destroyed without finish(): an error path. Leave nothing behind.
+  if (!finished_) discard();
 }
 
 void OutputWriter::write_month(std::uint32_t replication, int month, const double* values) {

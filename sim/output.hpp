@@ -78,6 +78,10 @@ class OutputWriter : public ResultSink {
   std::vector<h5::Table> events_;      // one per EventSpec
   /// Writes every buffered month and records months_completed. Caller holds mutex_.
   void flush_pending();
+  /// Root attributes, /scenario and the datasets of the layout (the constructor's work).
+  void lay_out();
+  /// Closes and removes the partial file (an error path).
+  void discard() noexcept;
 
   std::vector<std::int64_t> months_completed_;  ///< months written to the file, per replication
   /// Months received but not yet written, per replication: the months after months_completed_,

@@ -1,4 +1,5 @@
 #include "sim/h5.hpp"
+#include "sim/output.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -348,4 +349,21 @@ TEST_CASE("a closed file is valid and reopens read-only", "[h5]") {
   rw.root().set_attr("complete", 0);
   rw.close();
   REQUIRE(h5::File::open_read(path).root().attr_int("complete") == 0);
+}
+
+TEST_CASE("an output writer that fails while laying out its file leaves nothing behind",
+          "[h5][output]") {
+  // Two metrics of the same name: creating the second dataset fails inside the constructor,
+  // where no destructor runs; the partial file must still go.
+  TempDir tmp;
+  labourshift::sim::MetricLayout layout;
+  layout.scalar("series", "hires", "persons/month", "first");
+  layout.scalar("series", "hires", "persons/month", "the same name again");
+  labourshift::sim::RunAttributes attrs;
+  attrs.replications = 2;
+  attrs.months = 3;
+  const std::string out = tmp.file("out.h5");
+  CHECK_THROWS(labourshift::sim::OutputWriter(out, layout, attrs));
+  const auto dir = fs::path(out).parent_path();
+  CHECK(fs::begin(fs::directory_iterator(dir)) == fs::end(fs::directory_iterator(dir)));
 }
