@@ -20,12 +20,14 @@
 #include <sys/resource.h>
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <tuple>
 
 #ifndef LABOURSHIFT_VERSION
 #define LABOURSHIFT_VERSION "0.0.0"
@@ -78,20 +80,37 @@ struct RunArgs {
   std::string scenario;
   std::string output;
   std::vector<std::string> sets;
-  std::int64_t seed = -1;
-  int replications = 0;
-  int threads = 0;
-  int months = 0;
+  std::string seed, replications, threads, months;  ///< as typed; empty when not given
   bool quiet = false;
   bool overwrite = false;
 };
 
-std::vector<std::string> overrides_of(const RunArgs& a) {
-  std::vector<std::string> o = a.sets;
-  if (a.seed >= 0) o.push_back("run.seed=" + std::to_string(a.seed));
-  if (a.replications > 0) o.push_back("run.replications=" + std::to_string(a.replications));
-  if (a.months > 0) o.push_back("run.months=" + std::to_string(a.months));
-  return o;
+/// --seed, --replications and --months as scenario settings, checked by the scenario's schema
+/// (the same ranges as in a file or --set) and named in errors as the user typed them.
+std::vector<ls::sim::Setting> options_of(const RunArgs& a) {
+  std::vector<ls::sim::Setting> out;
+  for (const auto& [flag, key, text] :
+       {std::tuple{"--seed", "run.seed", &a.seed},
+        std::tuple{"--replications", "run.replications", &a.replications},
+        std::tuple{"--months", "run.months", &a.months}}) {
+    if (text->empty()) continue;
+    ls::sim::Setting s = ls::sim::parse_override(std::string(key) + "=" + *text);
+    s.origin = ls::sim::Origin{std::string(flag) + " " + *text, 0};
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+/// --threads: a whole number from 1 to 1024, or the machine's cores when not given.
+int threads_of(const RunArgs& a) {
+  if (a.threads.empty()) return tbb::info::default_concurrency();
+  int n = 0;
+  const auto [end, ec] = std::from_chars(a.threads.data(), a.threads.data() + a.threads.size(), n);
+  if (ec != std::errc() || end != a.threads.data() + a.threads.size() || n < 1 || n > 1024) {
+    throw ls::sim::InputError("--threads " + a.threads +
+                              ": expected a whole number of threads from 1 to 1024");
+  }
+  return n;
 }
 
 using labourshift::cli::month_label;
@@ -275,11 +294,11 @@ OutputLock lock_output(const std::string& out_path) {
 }
 
 int cmd_run(const RunArgs& a) {
-  const ls::models::Scenario sc = ls::models::load_scenario(a.scenario, overrides_of(a));
+  const int threads = threads_of(a);
+  const ls::models::Scenario sc = ls::models::load_scenario(a.scenario, a.sets, options_of(a));
   const std::string out_path = a.output.empty() ? "out/" + sc.run.name + ".h5" : a.output;
   check_output(out_path, a.overwrite);
   auto model = ls::models::Model::build(sc);
-  const int threads = a.threads > 0 ? a.threads : tbb::info::default_concurrency();
   tbb::global_control control(tbb::global_control::max_allowed_parallelism,
                               static_cast<std::size_t>(threads));
   const OutputLock lock = lock_output(out_path);
@@ -407,15 +426,13 @@ int run_main(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand("run", "run a scenario and write monthly series to HDF5");
   run_cmd->add_option("scenario", run.scenario, "scenario file (TOML)")->required();
   run_cmd->add_option("-o,--output", run.output, "output file (default: out/<scenario name>.h5)");
-  run_cmd->add_option("--seed", run.seed, "random seed (overrides run.seed)")
-      ->check(CLI::NonNegativeNumber);
-  run_cmd
-      ->add_option("--replications", run.replications, "replications (overrides run.replications)")
-      ->check(CLI::PositiveNumber);
-  run_cmd->add_option("--threads", run.threads, "worker threads (default: all cores)")
-      ->check(CLI::PositiveNumber);
-  run_cmd->add_option("--months", run.months, "months to simulate (overrides run.months)")
-      ->check(CLI::PositiveNumber);
+  // Checked by the scenario's schema (seed, replications, months) or threads_of, not by CLI11:
+  // one range and one message per value, wherever it is set.
+  run_cmd->add_option("--seed", run.seed, "random seed (overrides run.seed)");
+  run_cmd->add_option("--replications", run.replications,
+                      "replications (overrides run.replications)");
+  run_cmd->add_option("--threads", run.threads, "worker threads, 1 to 1024 (default: all cores)");
+  run_cmd->add_option("--months", run.months, "months to simulate (overrides run.months)");
   run_cmd->add_option("--set", run.sets, "override a parameter: key.path=value (repeatable)");
   run_cmd->add_flag("--quiet", run.quiet, "no progress bar and no summary table");
   run_cmd->add_flag("--overwrite", run.overwrite, "replace the output file if it exists");

@@ -774,9 +774,15 @@ std::vector<sim::Setting> resolve_settings(const std::string& path,
 }  // namespace
 
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+  return load_scenario(path, overrides, {});
+}
+
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides,
+                       const std::vector<sim::Setting>& options) {
   std::vector<std::string> chain;
   std::vector<sim::Setting> settings = resolve_settings(path, chain);
   for (const auto& o : overrides) settings.push_back(sim::parse_override(o));
+  settings.insert(settings.end(), options.begin(), options.end());
   Scenario s = scenario_schema().make_default();
   s.source_file = path;
   scenario_schema().apply(s, settings);

@@ -227,6 +227,11 @@ const sim::Schema<Scenario>& scenario_schema();
 /// Throws sim::InputError with file:line, key, value and the allowed range.
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {});
 
+/// The same, with further settings (e.g. from command-line options such as --seed) applied after
+/// the overrides; each keeps its own origin, which error messages name.
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides,
+                       const std::vector<sim::Setting>& options);
+
 /// Defaults plus the given settings (used by tests to build scenarios in code).
 Scenario scenario_from_settings(const std::vector<sim::Setting>& settings);
 

@@ -20,6 +20,18 @@ class BadInputTest(TempDirCase):
     def scenario(self, text):
         return self.write("bad.toml", text)
 
+    def test_command_line_numbers_are_checked_like_scenario_values(self):
+        # --seed 99999999999999999999 was clamped silently to 2^63 - 1, --months 5000 was reported as
+        # "--set run.months=5000", and CLI11 called "--threads abc" not in range of a 309-digit bound.
+        S = ROOT / "scenarios" / "baseline_2025.toml"
+        for args, needles in [(["--seed", "99999999999999999999"], ["--seed 99999999999999999999", "[0, 9223372036854775807]"]),
+                              (["--months", "5000"], ["--months 5000", "allowed [1, 1200]"]),
+                              (["--replications", "0"], ["--replications 0", "allowed [1, 100000]"]),
+                              (["--threads", "abc"], ["--threads abc", "whole number of threads from 1 to 1024"])]:
+            with self.subTest(args=args):
+                err = self.check_fails(["run", S, *args], *needles)
+                self.assertNotIn("--set", err)
+
     def test_unknown_command_is_named(self):
         # It said "A subcommand is required".
         r = run("frobnicate", "x.toml")
