@@ -4,6 +4,7 @@
 #include "sim/error.hpp"
 
 #include <toml++/toml.h>
+#include <unistd.h>
 #include <nlopt.hpp>
 
 #include <algorithm>
@@ -354,6 +355,9 @@ std::vector<double> evaluate(const CalibrationSpec& spec, const models::Scenario
 }
 
 CalibrationResult calibrate(const CalibrationSpec& spec, bool quiet) {
+  // Progress is redrawn in place on a terminal; in a log (stderr not a terminal) there is
+  // nothing but the final table on stdout.
+  quiet = quiet || ::isatty(::fileno(stderr)) == 0;
   const auto started = std::chrono::steady_clock::now();
   const models::Scenario base = models::load_scenario(spec.scenario);
   const std::size_t n = spec.parameters.size();

@@ -22,6 +22,8 @@ std::string check_month_text(const std::string& s) {
   for (std::size_t i : {0U, 1U, 2U, 3U, 5U, 6U}) {
     if (s[i] < '0' || s[i] > '9') return "expected YYYY-MM, e.g. \"2024-01\"";
   }
+  const int year = std::stoi(s.substr(0, 4));
+  if (year < 1900 || year > 2200) return "the year must be 1900 to 2200";
   const int month = std::stoi(s.substr(5, 2));
   if (month < 1 || month > 12) return "the month must be 01 to 12";
   return "";
@@ -737,6 +739,13 @@ std::vector<sim::Setting> resolve_settings(const std::string& path,
     std::string cycle;
     for (const auto& c : chain) cycle += c + " -> ";
     throw InputError(path + ": `extends` makes a cycle: " + cycle + canonical);
+  }
+  // A deep chain is a mistake (a generated loop of files), and each level is a stack frame.
+  constexpr std::size_t kMaxExtendsDepth = 64;
+  if (chain.size() >= kMaxExtendsDepth) {
+    throw InputError(path + ": `extends` chains more than " + std::to_string(kMaxExtendsDepth) +
+                     " files (from " + chain.front() + "); at most " +
+                     std::to_string(kMaxExtendsDepth) + " are allowed");
   }
   chain.push_back(canonical);
   std::vector<sim::Setting> own = sim::read_toml_settings(path);

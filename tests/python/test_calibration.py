@@ -61,6 +61,14 @@ class CalibrationFilesTest(TempDirCase):
         p = self.spec('[parameters."labour.quit_rate"]\nlower = 0.0\nupper = 0.01\n', extra="max_evaluatons = 3\n")
         self.check_fails(p, "unknown key 'max_evaluatons'", "did you mean 'max_evaluations'")
 
+    def test_no_progress_redraws_when_stderr_is_not_a_terminal(self):
+        # Without --quiet, calibrate wrote \\r progress lines into logs.
+        p = self.spec('[parameters."labour.quit_rate"]\nlower = 0.0\nupper = 0.006\n')
+        r = run("calibrate", p, "-o", self.tmp / "out")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("\r", r.stderr)
+        self.assertIn("objective J", r.stdout)
+
     def test_small_calibration_writes_its_outputs(self):
         p = self.spec('[parameters."labour.quit_rate"]\nlower = 0.0\nupper = 0.006\n')
         out = self.tmp / "out"

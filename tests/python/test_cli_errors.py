@@ -32,6 +32,17 @@ class BadInputTest(TempDirCase):
                 err = self.check_fails(["run", S, *args], *needles)
                 self.assertNotIn("--set", err)
 
+    def test_a_deep_extends_chain_is_an_error_not_a_stack_overflow(self):
+        # A 30,000-file chain overflowed the stack (3,000 under ASan).
+        for k in range(70):
+            parent = f'extends = "s{k + 1}.toml"\n' if k < 69 else f'extends = "{BASE}"\n'
+            self.write(f"s{k}.toml", parent)
+        self.check_fails(["validate", self.tmp / "s0.toml"], "`extends` chains more than 64 files")
+
+    def test_year_zero_is_not_a_start(self):
+        p = self.write("y.toml", f'extends = "{BASE}"\n[run]\nstart = "0000-01"\n')
+        self.check_fails(["validate", p], f"{p}:3", "the year must be 1900 to 2200")
+
     def test_unknown_command_is_named(self):
         # It said "A subcommand is required".
         r = run("frobnicate", "x.toml")
