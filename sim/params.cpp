@@ -25,16 +25,49 @@ std::string toml_literal(const Value& v) {
   if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
   if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
   if (const auto* d = std::get_if<double>(&v)) return format_number(*d);
-  std::string out = "\"";
+  // A TOML basic string: quotes and backslashes escaped, every control character as \uXXXX.
+  std::string out(1, '"');
   for (char c : std::get<std::string>(v)) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20 || u == 0x7f) {
+      char esc[8];
+      std::snprintf(esc, sizeof esc, "\\u%04X", u);
+      out += esc;
+    } else {
+      out += c;
     }
-    out += c;
   }
-  return out + "\"";
+  out += '"';
+  return out;
+}
+
+std::string toml_key(const std::string& key) {
+  const bool bare = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
+  });
+  return bare ? key : toml_literal(Value{key});
+}
+
+bool valid_utf8(const std::string& s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c < 0x80           ? 1
+                          : (c >> 5) == 0x6  ? 2
+                          : (c >> 4) == 0xe  ? 3
+                          : (c >> 3) == 0x1e ? 4
+                                             : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (std::size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
+    }
+    i += n;
+  }
+  return true;
 }
 
 std::string describe_type(const Value& v) {
@@ -133,6 +166,7 @@ std::vector<Setting> read_toml_settings(const std::string& path) {
 }
 
 Setting parse_override(const std::string& text) {
+  if (!valid_utf8(text)) throw InputError("--set: the setting is not valid UTF-8 text");
   const auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0) {
     throw InputError("--set " + text + ": expected key.path=value");

@@ -56,6 +56,10 @@ struct ParamInfo {
 
 /// TOML literal for a value ("0.25", "true", "\"steady\"").
 std::string toml_literal(const Value& v);
+/// A TOML key: bare when it is letters, digits, '_' and '-', else a quoted basic string.
+std::string toml_key(const std::string& key);
+/// Whether s is valid UTF-8 (TOML text must be).
+bool valid_utf8(const std::string& s);
 /// Short text for messages: the literal, as written.
 std::string describe_type(const Value& v);
 /// Edit distance, for "did you mean".
@@ -248,7 +252,7 @@ class Schema {
     c.print = [field, element, prefix](const T& t) {
       std::string out;
       for (const auto& n : field(t)) {
-        out += "\n[" + prefix + "." + n.name + "]\n";
+        out.append("\n[").append(prefix).append(".").append(toml_key(n.name)).append("]\n");
         out += element->print_flat(n.value);
       }
       return out;

@@ -166,3 +166,43 @@ TEST_CASE("every parameter has a unit or range, a description and appears once",
     CHECK(keys.insert(p.key).second);
   }
 }
+
+TEST_CASE("names and strings that need quoting survive the TOML round trip", "[params]") {
+  // A class named "big tech" was written as [firms.big tech], and a control character in a string
+  // was stored raw: neither could be read back.
+  Root r = schema().make_default();
+  schema().apply(r, {at("firms.big tech.size", Value{std::int64_t{4}}),
+                     at("demand.path", Value{std::string("cycle")})});
+  r.items.back().name = "big tech";
+  const std::string text = schema().to_toml(r) +
+                           "\n[extra]\nnote = " + toml_literal(Value{std::string("a\tb\x01\"c")}) +
+                           "\n";
+  CHECK(text.find("[firms.\"big tech\"]") != std::string::npos);
+  const auto path = std::filesystem::temp_directory_path() / "labourshift_params_quoting.toml";
+  std::ofstream(path) << text;
+  const auto settings = read_toml_settings(path.string());
+  std::filesystem::remove(path);
+  bool found_note = false;
+  for (const auto& st : settings) {
+    if (st.key == "extra.note") {
+      found_note = std::get<std::string>(st.value) == "a\tb\x01\"c";
+    }
+  }
+  CHECK(found_note);
+  Root back = schema().make_default();
+  back.items.clear();
+  std::vector<Setting> known;
+  for (const auto& st : settings) {
+    if (st.key.rfind("extra.", 0) != 0) known.push_back(st);
+  }
+  schema().apply(back, known);
+  REQUIRE(back.items.size() == 2);
+  CHECK(back.items[1].name == "big tech");
+  CHECK(back.items[1].value.size == 4);
+}
+
+TEST_CASE("a --set override that is not valid UTF-8 is an input error", "[params]") {
+  CHECK_THROWS_AS(parse_override("run.name=caf\xc3"), InputError);
+  CHECK_THROWS_AS(parse_override("run.name=\xff\xfe"), InputError);
+  CHECK(std::get<std::string>(parse_override("run.name=caf\xc3\xa9").value) == "caf\xc3\xa9");
+}
