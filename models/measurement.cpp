@@ -1,7 +1,6 @@
 // Measurement from the worker table: the stocks and firm sums of the start, the end-of-month
 // stocks built from the flows, and a full recount for tests.
 #include "models/phases.hpp"
-#include "models/rules.hpp"
 #include "sim/parallel.hpp"
 
 #include <array>

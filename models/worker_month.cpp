@@ -26,10 +26,8 @@ MonthRules::MonthRules(const Model& m, const Environment& env, const OccupationS
   founder_creation = sc.founders.firm_creation_rate;
   long_term = sc.labour.long_term_months;
   ui_months = pol.ui_months;
-  discouraged_after = wp.discouraged_after_months;
   months_to_firm = sc.founders.months_to_firm;
   min_reskill_spell = rs.min_spell_months;
-  discouraged_exit = wp.discouraged_exit_rate;
   dropout = rs.dropout_rate;
   literacy_gain = rs.literacy_gain;
   knowledge_cap = sc.reliability.knowledge_tenure_cap_months;
