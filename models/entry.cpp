@@ -50,7 +50,7 @@ void enter_labour_force(const Model& m, DrawKey key, const Environment& env,
     W.occupation[row] = static_cast<std::uint8_t>(o);
     W.age[row] = static_cast<std::uint8_t>(wp.entrant_age);
     W.literacy[row] = static_cast<float>(wp.entrant_literacy);
-    W.wage[row] = static_cast<float>(occ.wage[o] / env.price_level);
+    W.wage[row] = static_cast<float>(occ.wage[o]);
     ++flows.transitions[kEntrant * O + o];
   }
 }

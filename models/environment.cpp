@@ -16,9 +16,9 @@ void update_environment(const Model& m, int month, const FirmTable& F, const Occ
   env.demand = core_demand_index(sc.macro, month);
   env.capability = ai_capability(ai, month);
   env.price = compute_price(ai, month);
-  // Wages are stored in start-of-run prices: incumbents' pay rises with trend inflation without
-  // touching every row every month (nominal wage = stored wage x price level).
-  env.price_level = std::pow(1.0 + sc.wages.inflation_per_year, static_cast<double>(month) / 12.0);
+  // Every amount in the model is real (USD at run-start prices); the CPI only converts the
+  // outputs' nominal series.
+  env.price_level = std::pow(1.0 + sc.macro.inflation_per_year, static_cast<double>(month) / 12.0);
   env.operability = std::pow(1.0 + sc.reliability.operability_growth_per_year, month / 12.0);
   // AI services exist only while AI can do something: with zero capability there is no market.
   const double a0 = ai_capability(ai, 0);

@@ -90,8 +90,8 @@ VacancyBook post_vacancies(const Model& m, const OccupationState& occ, FirmTable
 /// The month's seekers: the unemployed (benefits lower their search intensity while they last; a
 /// hiring subsidy raises the score of those laid off for AI reasons), then on-the-job seekers, who
 /// take only offers above their pay: reservation wage = nominal wage x (1 + job_to_job_premium).
-std::vector<Seeker> gather_seekers(const Model& m, const Environment& env, const WorkerTable& w,
-                                   const MonthLists& lists, MonthFlows& flows) {
+std::vector<Seeker> gather_seekers(const Model& m, const WorkerTable& w, const MonthLists& lists,
+                                   MonthFlows& flows) {
   const Scenario& sc = m.scenario;
   std::vector<Seeker> seekers(lists.seekers.size());
   const auto on_benefits =
@@ -114,7 +114,7 @@ std::vector<Seeker> gather_seekers(const Model& m, const Environment& env, const
   const std::size_t n_unemployed = seekers.size();
   seekers.resize(n_unemployed + lists.job_searchers.size());
   const auto ojs_intensity = static_cast<float>(sc.search.on_the_job_intensity);
-  const double above = env.price_level * (1.0 + sc.search.job_to_job_premium);
+  const double above = 1.0 + sc.search.job_to_job_premium;
   sim::for_each_index(lists.job_searchers.size(), 2048, [&](std::size_t k) {
     const std::uint32_t row = lists.job_searchers[k];
     const auto reservation = static_cast<float>(w.wage[row] * above);
@@ -159,13 +159,12 @@ struct HireTally {
 /// commuting integer atomic adds (few hires share a cell). Tallies are per block, joined in
 /// block order: the same result for any schedule, and no cache line passed back and forth
 /// between threads on every hire.
-void apply_hires(const Model& m, const Environment& env, const std::vector<Hire>& hires,
-                 const std::vector<Seeker>& seekers, std::size_t n_unemployed,
-                 const VacancyBook& book, const std::vector<std::uint8_t>& slot_occ, FirmTable& F,
-                 WorkerTable& W, MonthFlows& flows, RunTotals& totals) {
+void apply_hires(const Model& m, const std::vector<Hire>& hires, const std::vector<Seeker>& seekers,
+                 std::size_t n_unemployed, const VacancyBook& book,
+                 const std::vector<std::uint8_t>& slot_occ, FirmTable& F, WorkerTable& W,
+                 MonthFlows& flows, RunTotals& totals) {
   const Scenario& sc = m.scenario;
   const std::size_t O = m.data.size(), K = m.class_names.size();
-  const auto price = static_cast<float>(env.price_level);
   std::vector<HireTally> tally(sim::block_count(hires.size(), kHireBlock), HireTally(O, K));
   sim::for_blocks(hires.size(), kHireBlock, [&](std::size_t b, std::size_t begin, std::size_t end) {
     HireTally& t = tally[b];
@@ -177,7 +176,7 @@ void apply_hires(const Model& m, const Environment& env, const std::vector<Hire>
       const std::uint32_t f = book.slot_firm[h.slot];
       // AI premium: fluent workers in complemented occupations are paid more.
       const float wage =
-          book.slot_wage[h.slot] / price *
+          book.slot_wage[h.slot] *
           static_cast<float>(1.0 + sc.workers.ai_wage_premium * W.literacy[id] *
                                        m.complementarity[to] / m.max_complementarity);
       std::atomic_ref(F.headcount[F.cell(f, to)]).fetch_add(1, std::memory_order_relaxed);
@@ -223,7 +222,7 @@ void post_and_match(const Model& m, DrawKey key, const Environment& env, const O
                     RunTotals& totals) {
   std::vector<std::uint8_t> slot_occ;
   const VacancyBook book = post_vacancies(m, occ, F, flows, slot_occ);
-  const std::vector<Seeker> seekers = gather_seekers(m, env, W, lists, flows);
+  const std::vector<Seeker> seekers = gather_seekers(m, W, lists, flows);
   const auto& sp = m.scenario.search;
   const MatchParams params{sp.applications,    sp.discouragement,    sp.min_search_share,
                            sp.rounds,          sp.similarity_weight, sp.noise_sd,
@@ -234,7 +233,7 @@ void post_and_match(const Model& m, DrawKey key, const Environment& env, const O
             StreamKey{key.seed, key.replication, static_cast<std::uint32_t>(env.month)}, &stats,
             m.complementarity);
   flows.applications = stats.applications;
-  apply_hires(m, env, hires, seekers, lists.seekers.size(), book, slot_occ, F, W, flows, totals);
+  apply_hires(m, hires, seekers, lists.seekers.size(), book, slot_occ, F, W, flows, totals);
 }
 
 }  // namespace labourshift::models

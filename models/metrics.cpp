@@ -13,6 +13,11 @@ constexpr std::size_t kFirmBlock = 512;
 
 using View = const MonthView&;
 
+/// Money is real: US dollars at the prices of the run's first month. The nominal series say so.
+constexpr const char* kRealUsdMonth = "USD/month (run-start prices)";
+constexpr const char* kRealUsd = "USD (run-start prices)";
+constexpr const char* kRealUsdGpuMonth = "USD/GPU-eq-month (run-start prices)";
+
 MetricDef series(const char* name, const char* unit, const char* description, double (*fn)(View)) {
   return MetricDef{Shape::kScalar, name, unit, description, fn, nullptr};
 }
@@ -228,11 +233,22 @@ const std::vector<MetricDef>& metric_table() {
           series("wage_index", "index (start = 1)",
                  "sum_o E_o w_o(t) / sum_o E_o w_o(0): occupation wage indices at current weights",
                  [](View v) { return ratio(v.wage_now, v.wage_then, 1.0); }),
-          series("mean_wage", "USD/month", "mean wage of employed workers",
+          series("mean_wage", kRealUsdMonth, "mean wage of employed workers",
                  [](View v) {
                    return ratio(v.w.stocks.wages_total,
                                 static_cast<double>(v.w.flows.employment_start));
                  }),
+          series("mean_wage_nominal", "USD/month (current prices)",
+                 "mean_wage x price_level: the mean wage in the month's own dollars",
+                 [](View v) {
+                   return v.w.env.price_level *
+                          ratio(v.w.stocks.wages_total,
+                                static_cast<double>(v.w.flows.employment_start));
+                 }),
+          series("price_level", "index (start = 1)",
+                 "consumer price index (1 + macro.inflation_per_year)^(t/12): nominal = real x "
+                 "price_level; no decision in the model reads it",
+                 [](View v) { return v.w.env.price_level; }),
           series("demand_index", "index (start = 1)", "core-demand index D(t)",
                  [](View v) { return v.w.env.demand; }),
           series("labour_demand", "jobs", "sum of firms' target headcounts L*",
@@ -265,10 +281,10 @@ const std::vector<MetricDef>& metric_table() {
                    return ratio(v.by_reason[kLayoffAutomation] + v.by_reason[kLayoffCapexFunding],
                                 v.layoffs);
                  }),
-          series("capex", "USD/month",
+          series("capex", kRealUsdMonth,
                  "capital expenditure paid on compute (instalments due this month)",
                  [](View v) { return v.firms.capex_total; }),
-          series("capex_orders", "USD/month", "value of compute ordered this month",
+          series("capex_orders", kRealUsdMonth, "value of compute ordered this month",
                  [](View v) { return v.firms.orders; }),
           series("compute_capacity", "GPU-eq", "installed compute capacity K",
                  [](View v) { return v.firms.capacity_total; }),
@@ -278,29 +294,29 @@ const std::vector<MetricDef>& metric_table() {
                  [](View v) { return v.firms.retirements; }),
           series("compute_utilisation", "share", "compute used / installed",
                  [](View v) { return ratio(v.firms.compute_used, v.firms.capacity_total); }),
-          series("ai_demand", "USD/month", "AI service demand addressed to the firms",
+          series("ai_demand", kRealUsdMonth, "AI service demand addressed to the firms",
                  [](View v) { return v.firms.ai_demand; }),
-          series("ai_revenue", "USD/month", "AI revenue served (before incident losses)",
+          series("ai_revenue", kRealUsdMonth, "AI revenue served (before incident losses)",
                  [](View v) { return v.firms.ai_revenue_total; }),
-          series("core_revenue", "USD/month", "core (non-AI) revenue",
+          series("core_revenue", kRealUsdMonth, "core (non-AI) revenue",
                  [](View v) { return v.firms.core_revenue_total; }),
-          series("wage_bill", "USD/month", "wages paid by firms",
+          series("wage_bill", kRealUsdMonth, "wages paid by firms",
                  [](View v) { return v.firms.wage_bill_total; }),
           series("labour_share", "share", "wage bill / (core + AI revenue)",
                  [](View v) {
                    return ratio(v.firms.wage_bill_total,
                                 v.firms.core_revenue_total + v.firms.ai_revenue_total);
                  }),
-          series("other_costs", "USD/month", "non-labour, non-compute costs",
+          series("other_costs", kRealUsdMonth, "non-labour, non-compute costs",
                  [](View v) { return v.firms.other_costs; }),
-          series("compute_opex", "USD/month", "power and operations of installed compute",
+          series("compute_opex", kRealUsdMonth, "power and operations of installed compute",
                  [](View v) { return v.firms.opex; }),
-          series("cash", "USD", "firms' cash at the end of the month",
+          series("cash", kRealUsd, "firms' cash at the end of the month",
                  [](View v) { return v.firms.cash_total; }),
-          series("layoff_costs", "USD/month",
+          series("layoff_costs", kRealUsdMonth,
                  "severance, disclosure (reputation) and retraining-mandate costs of layoffs",
                  [](View v) { return v.layoff_costs; }),
-          series("compute_tax", "USD/month", "tax paid on compute (part of capex payments)",
+          series("compute_tax", kRealUsdMonth, "tax paid on compute (part of capex payments)",
                  [](View v) {
                    const double tax = v.m.scenario.policy.compute_tax;
                    return v.firms.capex_total * tax / (1.0 + tax);
@@ -308,12 +324,12 @@ const std::vector<MetricDef>& metric_table() {
           series("mandated_reskilling", "persons/month",
                  "AI-attributed layoffs enrolled in a funded programme by the retraining mandate",
                  [](View v) { return static_cast<double>(v.w.flows.mandated_enrolled); }),
-          series("new_firm_funding", "USD/month",
+          series("new_firm_funding", kRealUsdMonth,
                  "starting cash of firms founded this month (outside funding)",
                  [](View v) { return v.w.flows.new_firm_funding; }),
           series("incidents", "incidents/month", "reliability incidents",
                  [](View v) { return v.firms.incident_count; }),
-          series("incident_cost", "USD/month", "AI revenue lost to incidents",
+          series("incident_cost", kRealUsdMonth, "AI revenue lost to incidents",
                  [](View v) { return v.firms.incident_cost; }),
           series("warn_notices", "notices/month",
                  "firm-months with layoffs of workers.warn_threshold_persons or more (scaled)",
@@ -324,7 +340,7 @@ const std::vector<MetricDef>& metric_table() {
                  [](View v) { return ratio(v.adoption_weighted, v.employed); }),
           series("ai_capability", "share", "AI capability a(t)",
                  [](View v) { return v.w.env.capability; }),
-          series("compute_price", "USD/GPU-eq-month", "compute price p(t)",
+          series("compute_price", kRealUsdGpuMonth, "compute price p(t)",
                  [](View v) { return v.w.env.price; }),
           series("firm_exits", "firms/month", "firms that closed this month",
                  [](View v) { return static_cast<double>(v.w.flows.firm_exits); }),
@@ -404,7 +420,7 @@ const std::vector<MetricDef>& metric_table() {
                  }),
           series("ui_recipients", "persons", "unemployed within policy.ui_months of their spell",
                  [](View v) { return static_cast<double>(v.w.stocks.ui_recipients); }),
-          series("reskilling_public_cost", "USD/month",
+          series("reskilling_public_cost", kRealUsdMonth,
                  "state share of the cost of programmes started (policy.reskilling_subsidy)",
                  [](View v) {
                    return v.flow_total(kReskillStart) * v.m.scenario.reskilling.cost_usd *
@@ -435,7 +451,7 @@ const std::vector<MetricDef>& metric_table() {
           by_occupation(
               "quits", "persons/month", "quits into unemployment",
               [](View v, std::size_t o) { return static_cast<double>(v.w.flows.quits[o]); }),
-          by_occupation("wage", "USD/month", "occupation wage index w_o(t)",
+          by_occupation("wage", kRealUsdMonth, "occupation wage index w_o(t)",
                         [](View v, std::size_t o) { return v.w.occ.wage[o]; }),
           by_occupation("layoffs_ai", "persons/month",
                         "AI-attributed layoffs (automation + capex_funding)",
@@ -529,19 +545,19 @@ const std::vector<MetricDef>& metric_table() {
           by_class(
               "quits", "persons/month", "quits into unemployment",
               [](View v, std::size_t k) { return static_cast<double>(v.w.flows.cls_quits[k]); }),
-          by_class("capex", "USD/month", "capex paid on compute",
+          by_class("capex", kRealUsdMonth, "capex paid on compute",
                    [](View v, std::size_t k) { return v.firms.capex[k]; }),
           by_class("compute_capacity", "GPU-eq", "installed compute capacity",
                    [](View v, std::size_t k) { return v.firms.capacity[k]; }),
-          by_class("ai_revenue", "USD/month", "AI revenue served",
+          by_class("ai_revenue", kRealUsdMonth, "AI revenue served",
                    [](View v, std::size_t k) { return v.firms.ai_revenue[k]; }),
-          by_class("core_revenue", "USD/month", "core revenue",
+          by_class("core_revenue", kRealUsdMonth, "core revenue",
                    [](View v, std::size_t k) { return v.firms.core_revenue[k]; }),
-          by_class("wage_bill", "USD/month", "wages paid",
+          by_class("wage_bill", kRealUsdMonth, "wages paid",
                    [](View v, std::size_t k) { return v.firms.wage_bill[k]; }),
           by_class("incidents", "incidents/month", "reliability incidents",
                    [](View v, std::size_t k) { return v.firms.incidents[k]; }),
-          by_class("cash", "USD", "cash at the end of the month",
+          by_class("cash", kRealUsd, "cash at the end of the month",
                    [](View v, std::size_t k) { return v.firms.cash[k]; }),
           by_class("mean_adoption", "share", "employment-weighted adoption theta",
                    [](View v, std::size_t k) {

@@ -68,8 +68,8 @@ void worker_pass_reference(const Model& m, DrawKey key, const Environment& env,
                            MonthFlows& flows, MonthLists& lists, Stocks& stocks, RunTotals& totals,
                            ThreadFirmSums& sums);
 /// Internal moves for those due to be laid off, else the layoff.
-void redeploy(const Model& m, const Environment& env, const OccupationState& occ, FirmTable& firms,
-              WorkerTable& workers, MonthFlows& flows, MonthLists& lists);
+void redeploy(const Model& m, const OccupationState& occ, FirmTable& firms, WorkerTable& workers,
+              MonthFlows& flows, MonthLists& lists);
 /// WARN notices of the month, from the firms' layoffs by reason.
 void file_warn_notices(const Model& m, DrawKey key, int month, const FirmTable& firms,
                        std::vector<std::int64_t>& rows);

@@ -8,8 +8,8 @@
 
 namespace labourshift::models {
 
-void redeploy(const Model& m, const Environment& env, const OccupationState& occ, FirmTable& F,
-              WorkerTable& W, MonthFlows& flows, MonthLists& lists) {
+void redeploy(const Model& m, const OccupationState& occ, FirmTable& F, WorkerTable& W,
+              MonthFlows& flows, MonthLists& lists) {
   const Scenario& sc = m.scenario;
   const std::size_t O = m.data.size();
   // A candidate moves to the open cell of the same firm whose occupation is most similar
@@ -37,7 +37,7 @@ void redeploy(const Model& m, const Environment& env, const OccupationState& occ
       --F.headcount[F.cell(f, o)];
       ++F.headcount[F.cell(f, best)];
       w.occupation[i] = static_cast<std::uint8_t>(best);
-      w.wage[i] = static_cast<float>(occ.wage[best] / env.price_level) * m.class_premium[k];
+      w.wage[i] = static_cast<float>(occ.wage[best]) * m.class_premium[k];
       w.reason[i] = static_cast<std::uint8_t>(Reason::kNone);
       ++flows.redeployed_out[o];
       ++flows.redeployed_in[best];

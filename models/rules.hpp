@@ -139,10 +139,9 @@ inline double incident_hazard(const ReliabilityParams& rel, double load) {
 
 // --- wages ----------------------------------------------------------------------------------
 
-/// Wage curve: w' = w exp(pi + eta (ln theta - ln theta_ref)), pi and eta monthly.
-inline double next_wage(double wage, double pi, double eta, double log_theta,
-                        double ref_log_theta) {
-  return wage * std::exp(pi + eta * (log_theta - ref_log_theta));
+/// Real wage curve: w' = w exp(eta (ln theta - ln theta_ref)), eta monthly.
+inline double next_wage(double wage, double eta, double log_theta, double ref_log_theta) {
+  return wage * std::exp(eta * (log_theta - ref_log_theta));
 }
 
 }  // namespace labourshift::models::rules

@@ -263,6 +263,12 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
           "macro.path", [](auto& x) -> auto& { return x.macro.path; }, "steady",
           {"steady", "cycle", "recession"}, "path of core (non-AI) demand")
       .real(
+          "macro.inflation_per_year", [](auto& x) -> auto& { return x.macro.inflation_per_year; },
+          0.025, "1/year", -0.2, 0.5,
+          "CPI inflation: converts the model's real USD (run-start prices) into the nominal "
+          "outputs; no decision reads it",
+          "BLS CPI-U 2025: ~2.7% a year")
+      .real(
           "macro.core_growth_per_year",
           [](auto& x) -> auto& { return x.macro.core_growth_per_year; }, 0.0, "1/year", -0.5, 0.5,
           "trend growth of core demand (g_c)")
@@ -659,10 +665,6 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
           0.0, "share", 0, 5,
           "an employed searcher accepts only offers at least this much above "
           "current pay (0: lateral moves for non-wage reasons happen too)")
-      .real(
-          "wages.inflation_per_year", [](auto& x) -> auto& { return x.wages.inflation_per_year; },
-          0.025, "1/year", -0.2, 0.5, "trend nominal wage growth",
-          "BLS ECI 2025: wages and salaries ~3.5%; CPI ~2.7%")
       .real(
           "wages.tightness_elasticity",
           [](auto& x) -> auto& { return x.wages.tightness_elasticity; }, 0.03, "1/year", 0, 2,

@@ -42,6 +42,7 @@ struct MacroParams {
   int recession_recovery_months = 0;
   double firm_shock_sd = 0;
   double firm_shock_persistence = 0;
+  double inflation_per_year = 0;  ///< CPI inflation, for the nominal outputs only
 };
 
 /// The AI environment: capability, compute price, AI service demand.
@@ -101,7 +102,6 @@ struct SearchParams {
 };
 
 struct WageParams {
-  double inflation_per_year = 0;
   double tightness_elasticity = 0;
   int reference_halflife_months = 0;
 };

@@ -30,13 +30,13 @@ struct Environment {
   double market0 = 0;            ///< M(0), USD/month
   double share_denominator = 0;  ///< sum over active AI sellers of w_f K_f^phi (last month's K)
   double operability = 1;        ///< compute one knowledge FTE can operate, relative to the start
-  double price_level = 1;  ///< (1 + inflation)^(t/12): nominal wage = stored wage x price level
+  double price_level = 1;  ///< CPI (1 + inflation)^(t/12), for nominal outputs; no rule reads it
   std::vector<double> adoption_target;  ///< theta*_ko this month, [k * O + o]
 };
 
 /// What workers know of each occupation, carried from month to month.
 struct OccupationState {
-  std::vector<double> wage;                  ///< w_o(t), USD/month (nominal)
+  std::vector<double> wage;                  ///< w_o(t), USD/month at run-start prices
   std::vector<double> ref_log_tightness;     ///< reference ln theta_o for the wage curve
   std::vector<double> job_finding_ema;       ///< smoothed job-finding rate by occupation
   std::vector<std::int16_t> reskill_target;  ///< best feasible target per origin, -1 if none

@@ -55,7 +55,7 @@ struct MonthSteps {
   }
   static void redeployment(LabourMarket& lm, int, double*) {
     World& w = lm.world_;
-    redeploy(*lm.model_, w.env, w.occ, w.firms, w.workers, w.flows, w.lists);
+    redeploy(*lm.model_, w.occ, w.firms, w.workers, w.flows, w.lists);
   }
   static void warn(LabourMarket& lm, int month, double*) {
     file_warn_notices(*lm.model_, lm.key_, month, lm.world_.firms, lm.world_.warn_rows);

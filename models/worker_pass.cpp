@@ -37,7 +37,6 @@ struct Kernel {
   BlockTally& t;
   FirmSums& mine;
   DrawKey key;
-  double price_level;
   const std::uint32_t* __restrict ids;
   std::uint8_t* __restrict status;
   std::uint8_t* __restrict occupation;
@@ -58,7 +57,7 @@ struct Kernel {
   std::int64_t* __restrict flow;  ///< t.transitions
 
   Kernel(const Model& model, const MonthRules& rules, const OccupationState& o, FirmTable& firms,
-         WorkerTable& w, BlockTally& tally, FirmSums& sums, DrawKey k, double prices)
+         WorkerTable& w, BlockTally& tally, FirmSums& sums, DrawKey k)
       : m(model),
         r(rules),
         occ(o),
@@ -66,7 +65,6 @@ struct Kernel {
         t(tally),
         mine(sums),
         key(k),
-        price_level(prices),
         ids(w.id.data()),
         status(w.status.data()),
         occupation(w.occupation.data()),
@@ -157,7 +155,7 @@ inline void Kernel::reskilling(std::size_t i, std::size_t o, double v) {
     t.completions.emplace_back(static_cast<std::uint8_t>(o), static_cast<std::uint8_t>(to));
     status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
     occupation[i] = static_cast<std::uint8_t>(to);
-    pay[i] = static_cast<float>(occ.wage[to] / price_level);
+    pay[i] = static_cast<float>(occ.wage[to]);
     literacy[i] += static_cast<float>(r.literacy_gain) * (1.0F - literacy[i]);
   }
 }
@@ -222,7 +220,7 @@ inline void Kernel::employed(std::size_t i, bool retires, double u) {
   const CellOdds odds = cell_odds[c];
   literacy[i] = rules::learn_on_the_job(l, r.beta, odds.adoption);
   // The month's measurement of the staff at its start: wages paid, literacy, knowledge.
-  const double wage = pay[i] * price_level;  // stored in start-of-run prices
+  const double wage = pay[i];
   const double lit = literacy[i];
   mine.add(f, wage, lit, tenure[i], knowledge[o] != 0, r.knowledge_cap);
   t.wages += wage;
@@ -317,7 +315,7 @@ void worker_pass(const Model& m, DrawKey key, const Environment& env, const Occu
   sim::for_blocks(n, kWorkerBlock, [&](std::size_t b, std::size_t begin, std::size_t end) {
     FirmSums& mine = sums.local();
     if (mine.firm.size() < F.size()) mine.firm.resize(F.size(), {0, 0, 0});
-    Kernel(m, rules, occ, F, W, tally[b], mine, key, env.price_level).run(begin, end);
+    Kernel(m, rules, occ, F, W, tally[b], mine, key).run(begin, end);
   });
   pass::reset_month(flows, lists, stocks);
   for (const BlockTally& t : tally) t.join_into(flows, lists, stocks, totals);

@@ -22,7 +22,6 @@ struct Reference {
   const pass::MonthRules& r;
   const OccupationState& occ;
   DrawKey key;
-  double price_level;
   FirmTable& F;
   WorkerTable& W;
   pass::BlockTally& t;
@@ -89,7 +88,7 @@ struct Reference {
       t.completions.emplace_back(static_cast<std::uint8_t>(o), static_cast<std::uint8_t>(to));
       become(i, Status::kUnemployed);
       W.occupation[i] = static_cast<std::uint8_t>(to);
-      W.wage[i] = static_cast<float>(occ.wage[to] / price_level);
+      W.wage[i] = static_cast<float>(occ.wage[to]);
       W.literacy[i] += static_cast<float>(r.literacy_gain) * (1.0F - W.literacy[i]);
     } else if (st == Status::kFounder) {
       W.tenure[i] = static_cast<std::uint16_t>(std::min(0xffff, W.tenure[i] + 1));
@@ -139,7 +138,7 @@ struct Reference {
     const float l = W.literacy[i];
     const CellOdds odds = F.odds[c];
     W.literacy[i] = rules::learn_on_the_job(l, r.beta, odds.adoption);
-    const double wage = W.wage[i] * price_level;
+    const double wage = W.wage[i];
     const double lit = W.literacy[i];
     sums.add(f, wage, lit, W.tenure[i], m.knowledge_role[o] != 0, r.knowledge_cap);
     t.wages += wage;
@@ -190,7 +189,7 @@ void worker_pass_reference(const Model& m, DrawKey key, const Environment& env,
   pass::BlockTally tally(r.O, r.K);
   FirmSums& mine = sums.local();
   if (mine.firm.size() < F.size()) mine.firm.resize(F.size(), {0, 0, 0});
-  Reference ref{m, r, occ, key, env.price_level, F, W, tally, mine};
+  Reference ref{m, r, occ, key, F, W, tally, mine};
   for (std::size_t i = 0; i < W.size(); ++i) {
     const auto st = static_cast<Status>(W.status[i]);
     if (st == Status::kRetired) continue;

@@ -20,8 +20,8 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 FIRM_SERIES = {
     "layoffs_demand": "persons/month", "layoffs_automation": "persons/month",
     "layoffs_capex_funding": "persons/month", "layoffs_firm_exit": "persons/month", "layoffs_ai": "persons/month",
-    "capex": "USD/month", "compute_capacity": "GPU-eq", "compute_utilisation": "share", "ai_revenue": "USD/month",
-    "core_revenue": "USD/month", "wage_bill": "USD/month", "incidents": "incidents/month",
+    "capex": "USD/month (run-start prices)", "compute_capacity": "GPU-eq", "compute_utilisation": "share", "ai_revenue": "USD/month (run-start prices)",
+    "core_revenue": "USD/month (run-start prices)", "wage_bill": "USD/month (run-start prices)", "incidents": "incidents/month",
     "warn_notices": "notices/month", "mean_adoption": "share",
 }
 WORKER_SERIES = {
@@ -30,8 +30,8 @@ WORKER_SERIES = {
     "entrants": "persons/month", "retirements": "persons/month", "participation_rate": "share",
     "mean_ai_literacy": "share", "ai_wage_premium": "share",
 }
-BY_CLASS = {"headcount": "persons", "layoffs": "persons/month", "layoffs_ai": "persons/month", "capex": "USD/month",
-            "compute_capacity": "GPU-eq", "ai_revenue": "USD/month", "wage_bill": "USD/month",
+BY_CLASS = {"headcount": "persons", "layoffs": "persons/month", "layoffs_ai": "persons/month", "capex": "USD/month (run-start prices)",
+            "compute_capacity": "GPU-eq", "ai_revenue": "USD/month (run-start prices)", "wage_bill": "USD/month (run-start prices)",
             "incidents": "incidents/month"}
 
 
@@ -67,7 +67,7 @@ def write_synthetic(path, scenario="synthetic", reps=3, months=24, start="2025-0
     series["job_finding_rate"] = (0.25 + rng.normal(0, 0.01, (R, M)), "1/month")
     series["separation_rate"] = (0.012 + rng.normal(0, 0.001, (R, M)), "1/month")
     series["wage_index"] = (1 + 0.0025 * t + 0 * emp, "index, start = 1")
-    series["mean_wage"] = (5000 * (1 + 0.0025 * t) + 0 * emp, "USD/month")
+    series["mean_wage"] = (5000 * (1 + 0.0025 * t) + 0 * emp, "USD/month (run-start prices)")
     if firm:
         ai = 0.08 * ai_speed * (1 + t / 6)
         series["layoffs_demand"] = (np.round(0.008 * emp), "persons/month")
@@ -75,12 +75,12 @@ def write_synthetic(path, scenario="synthetic", reps=3, months=24, start="2025-0
         series["layoffs_capex_funding"] = (np.round(0.0008 * emp * ai), "persons/month")
         series["layoffs_firm_exit"] = (np.round(rng.uniform(0, 3, (R, M))), "persons/month")
         series["layoffs_ai"] = (series["layoffs_automation"][0] + series["layoffs_capex_funding"][0], "persons/month")
-        series["capex"] = (2e6 * ai_speed * (1 + 0.1 * t) + rng.normal(0, 1e5, (R, M)), "USD/month")
+        series["capex"] = (2e6 * ai_speed * (1 + 0.1 * t) + rng.normal(0, 1e5, (R, M)), "USD/month (run-start prices)")
         series["compute_capacity"] = (100 * (1 + 0.08 * t) + 0 * emp, "GPU-eq")
         series["compute_utilisation"] = (0.8 + 0.005 * t + rng.normal(0, 0.01, (R, M)), "share")
-        series["ai_revenue"] = (1e6 * ai_speed * (1 + 0.2 * t) + rng.normal(0, 5e4, (R, M)), "USD/month")
-        series["core_revenue"] = (5e8 + 1e6 * t + 0 * emp, "USD/month")
-        series["wage_bill"] = (emp * 5000, "USD/month")
+        series["ai_revenue"] = (1e6 * ai_speed * (1 + 0.2 * t) + rng.normal(0, 5e4, (R, M)), "USD/month (run-start prices)")
+        series["core_revenue"] = (5e8 + 1e6 * t + 0 * emp, "USD/month (run-start prices)")
+        series["wage_bill"] = (emp * 5000, "USD/month (run-start prices)")
         series["incidents"] = (np.round(10 + t + rng.normal(0, 1, (R, M))), "incidents/month")
         series["warn_notices"] = (np.round(rng.uniform(0, 5, (R, M))), "notices/month")
         series["mean_adoption"] = (0.02 + 0.004 * t + 0 * emp, "share")
@@ -137,7 +137,7 @@ def write_synthetic(path, scenario="synthetic", reps=3, months=24, start="2025-0
         for name, (values, unit) in series.items():
             put("series/" + name, cut(values), unit)
         occ = {"employment": (emp_occ, "persons"), "layoffs": (np.round(emp_occ * 0.01), "persons/month"),
-               "hires": (np.round(emp_occ * 0.01), "persons/month"), "wage": (5000 + 0 * emp_occ, "USD/month")}
+               "hires": (np.round(emp_occ * 0.01), "persons/month"), "wage": (5000 + 0 * emp_occ, "USD/month (run-start prices)")}
         for name, (values, unit) in occ.items():
             v = np.array(values, float)
             if months_completed is not None:

@@ -46,7 +46,7 @@ class OutputTest(TempDirCase):
             self.assertEqual(f["transitions"].shape, (2, n_occ, n_occ))
             # Units where they are fixed by definition.
             self.assertEqual(f["series/unemployment_rate"].attrs["unit"], "share")
-            self.assertEqual(f["by_occupation/wage"].attrs["unit"], "USD/month")
+            self.assertEqual(f["by_occupation/wage"].attrs["unit"], "USD/month (run-start prices)")
             # Economics visible from outside: rates in range, identity between series.
             u = f["series/unemployment"][...]
             e = f["series/employment"][...]
