@@ -1,4 +1,4 @@
-// Entrants: graduates join unemployment every month.
+// Entrants: graduates join the labour force every month and search at once.
 #include "models/phases.hpp"
 #include "sim/random.hpp"
 
@@ -10,7 +10,7 @@ namespace labourshift::models {
 
 void enter_labour_force(const Model& m, DrawKey key, const Environment& env,
                         const OccupationState& occ, const Stocks& stocks, WorkerTable& W,
-                        MonthFlows& flows) {
+                        MonthFlows& flows, MonthLists& lists) {
   const Scenario& sc = m.scenario;
   const std::size_t O = m.data.size();
   const int month = env.month;
@@ -50,8 +50,9 @@ void enter_labour_force(const Model& m, DrawKey key, const Environment& env,
     W.occupation[row] = static_cast<std::uint8_t>(o);
     W.age[row] = static_cast<std::uint8_t>(wp.entrant_age);
     W.literacy[row] = static_cast<float>(wp.entrant_literacy);
-    W.wage[row] = static_cast<float>(occ.wage[o]);
+    W.wage[row] = static_cast<float>(occ.wage[o] / env.wage_level);
     ++flows.transitions[kEntrant * O + o];
+    lists.seekers.push_back(static_cast<std::uint32_t>(row));  // entrants search at once
   }
 }
 

@@ -148,7 +148,7 @@ double plan_requirements(const PlanContext& x, FirmTable& F, std::size_t f,
     const double theta = F.adoption[cell] + c.adoption_speed * (target - F.adoption[cell]);
     F.adoption[cell] = static_cast<float>(theta);
     const double L0 = F.base_requirement[cell];
-    const double workload = L0 * scale;
+    const double workload = L0 * scale / env.productivity;
     const double h = F.headcount[cell];
     const double literacy = F.mean_literacy[f];
     const double productivity = 1.0 + occs[o].complementarity * env.capability * literacy;
@@ -278,26 +278,46 @@ void budget_cuts(const PlanContext& x, FirmTable& F, std::size_t f, const FirmCl
   }
 }
 
+/// Openings left open from last month expire (are withdrawn unfilled) at rate epsilon, randomly
+/// rounded per cell.
+void expire_openings(const PlanContext& x, FirmTable& F, std::size_t f, sim::Stream& rng) {
+  const double eps = x.sc.labour.opening_expiry_rate;
+  for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) {
+    const std::size_t cell = F.cell(f, F.live_occ[li]);
+    const std::int32_t open = F.vacancies[cell];
+    if (open <= 0) continue;
+    const auto expired = static_cast<std::int32_t>(
+        std::min<double>(open, rules::random_round(eps * open, rng.uniform())));
+    F.vacancies[cell] = open - expired;
+    F.openings_expired[cell] = expired;
+  }
+}
+
 /// 7. Layoffs from the gap, split into demand and automation by what the requirement would be
 /// with AI at its start level; capex cuts on top; part of each left to attrition. The cell odds
-/// hold them as probabilities per worker of the cell.
+/// hold them as probabilities per worker of the cell. The excess is H - L*, or H + V - L* when
+/// labour.layoffs_count_openings (del Rio-Chanona et al. 2021).
 void set_layoff_odds(const PlanContext& x, FirmTable& F, std::size_t f, const FirmClassParams& c,
                      const std::array<float, 256>& capex_cut) {
   const std::size_t O = x.O;
+  const bool count_open = x.sc.labour.layoffs_count_openings;
   for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) {
     const std::size_t o = F.live_occ[li];
     const std::size_t cell = F.cell(f, o);
     const double h = F.headcount[cell];
+    const double held = h + (count_open ? F.vacancies[cell] : 0);
     const double required = std::max(
         0.0, static_cast<double>(F.requirement[cell]) - F.budget_freeze[cell] + capex_cut[o]);
     F.requirement[cell] = static_cast<float>(
         std::max(0.0, static_cast<double>(F.requirement[cell]) - F.budget_freeze[cell]));
     double n_demand = 0, n_auto = 0;
-    if (h > required) {
-      const double n = std::floor(c.layoff_speed * (h - required) + 0.5);
+    if (held > required && h > 0) {
+      // Expected layoffs gamma_u x excess, as a probability per worker: no rounding strands a
+      // cell's last fraction of a worker.
+      const double n = std::min(h, c.layoff_speed * (held - required));
       const double excess_demand =
-          std::max(0.0, h - std::max(required, static_cast<double>(F.requirement_no_ai[cell])));
-      n_demand = std::floor(n * excess_demand / (h - required) + 0.5);
+          std::max(0.0, held - std::max(required, static_cast<double>(F.requirement_no_ai[cell])));
+      n_demand = n * excess_demand / (held - required);
       n_auto = n - n_demand;
     }
     double n_capex = std::min<double>(capex_cut[o], std::max(0.0, h - n_demand - n_auto));
@@ -312,6 +332,25 @@ void set_layoff_odds(const PlanContext& x, FirmTable& F, std::size_t f, const Fi
   }
 }
 
+/// New openings (spontaneous and gap-closing, rules::new_openings), randomly rounded per cell.
+/// They join the stock after this month's matching, so they are filled from next month on.
+void open_openings(const PlanContext& x, FirmTable& F, std::size_t f, const FirmClassParams& c,
+                   sim::Stream& rng) {
+  const double delta_v = x.sc.labour.spontaneous_openings_rate;
+  for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) {
+    const std::size_t cell = F.cell(f, F.live_occ[li]);
+    const rules::NewOpenings n = rules::new_openings(delta_v, c.hiring_speed, F.headcount[cell],
+                                                     F.vacancies[cell], F.requirement[cell]);
+    const double total = n.spontaneous + n.gap;
+    if (total <= 0) continue;
+    const double opened = rules::random_round(total, rng.uniform());
+    const double spontaneous =
+        std::min(opened, rules::random_round(opened * n.spontaneous / total, rng.uniform()));
+    F.openings_new[cell] = static_cast<std::int32_t>(opened);
+    F.openings_spontaneous[cell] = static_cast<std::int32_t>(spontaneous);
+  }
+}
+
 /// One firm's plan for the month.
 void plan_firm(const PlanContext& x, FirmTable& F, std::size_t f) {
   const auto& c = x.sc.firms[F.firm_class[f]].value;
@@ -321,13 +360,20 @@ void plan_firm(const PlanContext& x, FirmTable& F, std::size_t f) {
   const double used_last_month = F.compute_used[f];
   F.compute_used[f] = F.incident_cost[f] = F.cash_change[f] = 0;
   F.incident[f] = 0;
+  for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) {
+    const std::size_t cell = F.cell(f, F.live_occ[li]);
+    F.openings_new[cell] = F.openings_spontaneous[cell] = F.openings_expired[cell] = 0;
+  }
   if (F.active[f] == 0) return;
   if (F.exiting[f] != 0) {
-    // Exit: every worker is laid off (reason firm_exit) in this month's pass.
+    // Exit: every worker is laid off (reason firm_exit) in this month's pass; open openings are
+    // withdrawn (counted as expired).
     for (std::size_t o = 0; o < x.O; ++o) {
       const std::size_t cell = F.cell(f, o);
       F.requirement[cell] = F.requirement_no_ai[cell] = 0;
       F.odds[cell] = CellOdds{};
+      F.openings_expired[cell] = F.vacancies[cell];
+      F.vacancies[cell] = 0;
     }
     return;
   }
@@ -340,7 +386,9 @@ void plan_firm(const PlanContext& x, FirmTable& F, std::size_t f) {
   serve_and_order(x, F, f, c, ring, auto_compute);
   std::array<float, 256> capex_cut;  // by occupation; only live cells are read
   budget_cuts(x, F, f, c, rng, capex_cut);
+  expire_openings(x, F, f, rng);
   set_layoff_odds(x, F, f, c, capex_cut);
+  open_openings(x, F, f, c, rng);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
-// Hiring, each month: firms post vacancies for the gap between their requirement and their
-// staff, the unemployed and on-the-job seekers apply and are matched (matching.cpp), and the hires
-// are applied to the worker and firm tables.
+// Hiring, each month: the firms' open openings (a stock carried from month to month, see
+// firm_planning.cpp) are put on the market, the unemployed and on-the-job seekers apply and are
+// matched (matching.cpp), the hires are applied to the worker and firm tables, and the month's new
+// openings join the stock.
 #include "models/matching.hpp"
 #include "models/phases.hpp"
 #include "models/rules.hpp"
@@ -17,9 +18,9 @@ namespace {
 constexpr std::size_t kFirmBlock = 512;
 constexpr std::size_t kHireBlock = 2048;
 
-/// Vacancies V_fo = round(gamma_v max(0, L*_fo - H_fo)), the shortfall after this month's
-/// separations (which includes the replacement of quits), in a book of slots grouped by
-/// occupation, firms in ascending order within each. Built in parallel over blocks of firms:
+/// The open openings V_fo (the stock left after this month's expiry), in a book of slots grouped
+/// by occupation, firms in ascending order within each; with the month's opening flows by
+/// occupation. Built in parallel over blocks of firms:
 /// count per block and occupation, prefix-sum in block order, then each block fills its own
 /// ranges (the same book for any thread count). slot_occ: the occupation of each slot.
 VacancyBook post_vacancies(const Model& m, const OccupationState& occ, FirmTable& F,
@@ -31,26 +32,36 @@ VacancyBook post_vacancies(const Model& m, const OccupationState& occ, FirmTable
   const std::size_t nb = sim::block_count(n_firms, kFirmBlock);
   std::vector<std::uint32_t> block_count(nb * O, 0);
   std::vector<std::int64_t> block_class(nb * K, 0);
+  std::vector<std::int64_t> block_flows(nb * 3 * O, 0);  ///< new, spontaneous, expired [b][3][o]
   sim::for_blocks(n_firms, kFirmBlock, [&](std::size_t b, std::size_t begin, std::size_t end) {
     std::uint32_t* cnt = block_count.data() + b * O;
     std::int64_t* cls = block_class.data() + b * K;
+    std::int64_t* opened = block_flows.data() + b * 3 * O;
     for (std::size_t f = begin; f < end; ++f) {
-      const double gamma_v = m.scenario.firms[F.firm_class[f]].value.hiring_speed;
       for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) {
         const std::size_t o = F.live_occ[li];
         const std::size_t c = F.cell(f, o);
-        const double gap = F.requirement[c] - F.headcount[c];
-        const std::int32_t v = rules::vacancies_to_post(gamma_v, gap);
-        F.vacancies[c] = v;
+        const std::int32_t v = F.vacancies[c];
         cnt[o] += static_cast<std::uint32_t>(v);
         cls[F.firm_class[f]] += v;
+        opened[o] += F.openings_new[c];
+        opened[O + o] += F.openings_spontaneous[c];
+        opened[2 * O + o] += F.openings_expired[c];
       }
     }
   });
-  std::fill(flows.vacancies_posted.begin(), flows.vacancies_posted.end(), 0);
+  for (auto* v : {&flows.vacancies_posted, &flows.openings_new, &flows.openings_spontaneous,
+                  &flows.openings_expired}) {
+    std::fill(v->begin(), v->end(), 0);
+  }
   std::fill(flows.cls_vacancies.begin(), flows.cls_vacancies.end(), 0);
   for (std::size_t b = 0; b < nb; ++b) {
-    for (std::size_t o = 0; o < O; ++o) flows.vacancies_posted[o] += block_count[b * O + o];
+    for (std::size_t o = 0; o < O; ++o) {
+      flows.vacancies_posted[o] += block_count[b * O + o];
+      flows.openings_new[o] += block_flows[b * 3 * O + o];
+      flows.openings_spontaneous[o] += block_flows[b * 3 * O + O + o];
+      flows.openings_expired[o] += block_flows[b * 3 * O + 2 * O + o];
+    }
     for (std::size_t k = 0; k < K; ++k) flows.cls_vacancies[k] += block_class[b * K + k];
   }
   for (std::size_t o = 0; o < O; ++o) {
@@ -90,8 +101,8 @@ VacancyBook post_vacancies(const Model& m, const OccupationState& occ, FirmTable
 /// The month's seekers: the unemployed (benefits lower their search intensity while they last; a
 /// hiring subsidy raises the score of those laid off for AI reasons), then on-the-job seekers, who
 /// take only offers above their pay: reservation wage = nominal wage x (1 + job_to_job_premium).
-std::vector<Seeker> gather_seekers(const Model& m, const WorkerTable& w, const MonthLists& lists,
-                                   MonthFlows& flows) {
+std::vector<Seeker> gather_seekers(const Model& m, double wage_level, const WorkerTable& w,
+                                   const MonthLists& lists, MonthFlows& flows) {
   const Scenario& sc = m.scenario;
   std::vector<Seeker> seekers(lists.seekers.size());
   const auto on_benefits =
@@ -110,11 +121,15 @@ std::vector<Seeker> gather_seekers(const Model& m, const WorkerTable& w, const M
                         row};
   });
   std::fill(flows.seekers_by_occ.begin(), flows.seekers_by_occ.end(), 0);
-  for (const Seeker& sk : seekers) ++flows.seekers_by_occ[sk.occupation];
+  flows.new_seekers = 0;
+  for (const Seeker& sk : seekers) {
+    ++flows.seekers_by_occ[sk.occupation];
+    if (sk.spell == 0) ++flows.new_seekers;
+  }
   const std::size_t n_unemployed = seekers.size();
   seekers.resize(n_unemployed + lists.job_searchers.size());
   const auto ojs_intensity = static_cast<float>(sc.search.on_the_job_intensity);
-  const double above = 1.0 + sc.search.job_to_job_premium;
+  const double above = wage_level * (1.0 + sc.search.job_to_job_premium);
   sim::for_each_index(lists.job_searchers.size(), 2048, [&](std::size_t k) {
     const std::uint32_t row = lists.job_searchers[k];
     const auto reservation = static_cast<float>(w.wage[row] * above);
@@ -126,8 +141,9 @@ std::vector<Seeker> gather_seekers(const Model& m, const WorkerTable& w, const M
 
 /// Counts of one block of hires, joined in block order.
 struct HireTally {
-  std::vector<std::int64_t> hires, job_finds, job_to_job, ltu_hired, ui_expired_hired;  ///< [o]
-  std::vector<std::int64_t> cls_hires;                                                  ///< [k]
+  std::vector<std::int64_t> hires, job_finds, job_to_job, ltu_hired, ui_expired_hired,
+      from_olf;                                           ///< [o]
+  std::vector<std::int64_t> cls_hires;                    ///< [k]
   std::vector<std::int64_t> reemploy_ai, reemploy_other;  ///< by months unemployed
   std::vector<std::int64_t> transitions;                  ///< [from * O + to]
 
@@ -137,6 +153,7 @@ struct HireTally {
         job_to_job(O, 0),
         ltu_hired(O, 0),
         ui_expired_hired(O, 0),
+        from_olf(O, 0),
         cls_hires(K, 0),
         reemploy_ai(RunTotals::kSpellBins, 0),
         reemploy_other(RunTotals::kSpellBins, 0),
@@ -148,6 +165,8 @@ struct HireTally {
     sim::add_entries(flows.job_to_job_out, job_to_job);
     sim::add_entries(flows.ltu_hired, ltu_hired);
     sim::add_entries(flows.ui_expired_hired, ui_expired_hired);
+    const std::size_t O = hires.size();
+    for (std::size_t o = 0; o < O; ++o) flows.transitions[kHireFromOlf * O + o] += from_olf[o];
     sim::add_entries(flows.cls_hires, cls_hires);
     sim::add_entries(totals.reemploy_ai, reemploy_ai);
     sim::add_entries(totals.reemploy_other, reemploy_other);
@@ -159,10 +178,10 @@ struct HireTally {
 /// commuting integer atomic adds (few hires share a cell). Tallies are per block, joined in
 /// block order: the same result for any schedule, and no cache line passed back and forth
 /// between threads on every hire.
-void apply_hires(const Model& m, const std::vector<Hire>& hires, const std::vector<Seeker>& seekers,
-                 std::size_t n_unemployed, const VacancyBook& book,
-                 const std::vector<std::uint8_t>& slot_occ, FirmTable& F, WorkerTable& W,
-                 MonthFlows& flows, RunTotals& totals) {
+void apply_hires(const Model& m, double wage_level, const std::vector<Hire>& hires,
+                 const std::vector<Seeker>& seekers, std::size_t n_unemployed,
+                 const VacancyBook& book, const std::vector<std::uint8_t>& slot_occ, FirmTable& F,
+                 WorkerTable& W, MonthFlows& flows, RunTotals& totals) {
   const Scenario& sc = m.scenario;
   const std::size_t O = m.data.size(), K = m.class_names.size();
   std::vector<HireTally> tally(sim::block_count(hires.size(), kHireBlock), HireTally(O, K));
@@ -176,7 +195,7 @@ void apply_hires(const Model& m, const std::vector<Hire>& hires, const std::vect
       const std::uint32_t f = book.slot_firm[h.slot];
       // AI premium: fluent workers in complemented occupations are paid more.
       const float wage =
-          book.slot_wage[h.slot] *
+          book.slot_wage[h.slot] / static_cast<float>(wage_level) *
           static_cast<float>(1.0 + sc.workers.ai_wage_premium * W.literacy[id] *
                                        m.complementarity[to] / m.max_complementarity);
       std::atomic_ref(F.headcount[F.cell(f, to)]).fetch_add(1, std::memory_order_relaxed);
@@ -199,6 +218,8 @@ void apply_hires(const Model& m, const std::vector<Hire>& hires, const std::vect
         } else if (reason == Reason::kDemand || reason == Reason::kFirmExit) {
           ++t.reemploy_other[bin];
         }
+        // Spell 0: joined the labour force this month (entrant or re-entrant), hired at once.
+        if (W.spell[id] == 0) ++t.from_olf[from];
         W.spell[id] = 0;
         ++t.job_finds[from];
         ++t.transitions[from * O + to];
@@ -222,7 +243,7 @@ void post_and_match(const Model& m, DrawKey key, const Environment& env, const O
                     RunTotals& totals) {
   std::vector<std::uint8_t> slot_occ;
   const VacancyBook book = post_vacancies(m, occ, F, flows, slot_occ);
-  const std::vector<Seeker> seekers = gather_seekers(m, W, lists, flows);
+  const std::vector<Seeker> seekers = gather_seekers(m, env.wage_level, W, lists, flows);
   const auto& sp = m.scenario.search;
   const MatchParams params{sp.applications,    sp.discouragement,    sp.min_search_share,
                            sp.rounds,          sp.similarity_weight, sp.noise_sd,
@@ -233,7 +254,15 @@ void post_and_match(const Model& m, DrawKey key, const Environment& env, const O
             StreamKey{key.seed, key.replication, static_cast<std::uint32_t>(env.month)}, &stats,
             m.complementarity);
   flows.applications = stats.applications;
-  apply_hires(m, hires, seekers, lists.seekers.size(), book, slot_occ, F, W, flows, totals);
+  apply_hires(m, env.wage_level, hires, seekers, lists.seekers.size(), book, slot_occ, F, W, flows,
+              totals);
+  // The month's new openings join the stock: open for matching from next month.
+  sim::for_each_index(F.size(), kFirmBlock, [&](std::size_t f) {
+    for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) {
+      const std::size_t c = F.cell(f, F.live_occ[li]);
+      F.vacancies[c] += F.openings_new[c];
+    }
+  });
 }
 
 }  // namespace labourshift::models

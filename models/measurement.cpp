@@ -111,7 +111,7 @@ void close_stocks(int month, const MonthFlows& flows, Stocks& stocks, Occupation
     stocks.employed[o] =
         start(Status::kEmployed, o) + static_cast<double>(flows.hires[o]) - lay - quits +
         static_cast<double>(flows.redeployed_in[o] - flows.redeployed_out[o]) - flow(kRetireE, o) +
-        flow(kFounderFirm, o) - static_cast<double>(flows.job_to_job_out[o]);
+        flow(kFounderFirm, o) - static_cast<double>(flows.job_to_job_out[o]) - flow(kQuitOlf, o);
     stocks.unemployed[o] = start(Status::kUnemployed, o) + lay + quits -
                            static_cast<double>(flows.job_finds[o]) - flow(kReskillStart, o) +
                            flow(kReskillCompleteInto, o) + flow(kReskillDropout, o) -
@@ -122,7 +122,7 @@ void close_stocks(int month, const MonthFlows& flows, Stocks& stocks, Occupation
     stocks.founders[o] = start(Status::kFounder, o) + flow(kFounderStart, o) -
                          flow(kFounderFail, o) - flow(kRetireF, o) - flow(kFounderFirm, o);
     stocks.out_of_labour_force[o] = start(Status::kOutOfLabourForce, o) + flow(kExit, o) -
-                                    flow(kReentry, o) - flow(kRetireO, o);
+                                    flow(kReentry, o) - flow(kRetireO, o) + flow(kQuitOlf, o);
     // Everyone entering unemployment this month has a fresh spell: the long-term unemployed and
     // those past their benefits are seekers who stayed unemployed.
     stocks.long_term[o] = static_cast<double>(flows.ltu_seekers[o] - flows.ltu_hired[o]);

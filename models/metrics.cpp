@@ -69,7 +69,7 @@ void FirmTotals::add_firm(const Model& m, const FirmTable& F, std::size_t f) {
     occ_headcount[o] += h;
     if (m.data.occupations[o].ai_role) ai_role_headcount[k] += h;
     if (m.exposed[o] != 0) exposed_headcount[k] += h;
-    unfilled_vacancies += F.vacancies[c];  // unfilled after matching
+    openings += F.vacancies[c];  // after matching, with the month's new openings
     labour_demand += F.requirement[c];
   }
   capex[k] += F.capex_payment[f];
@@ -135,7 +135,7 @@ void FirmTotals::join(const FirmTotals& o) {
                           {&knowledge, o.knowledge},
                           {&load_weighted, o.load_weighted},
                           {&load_weight, o.load_weight},
-                          {&unfilled_vacancies, o.unfilled_vacancies},
+                          {&openings, o.openings},
                           {&labour_demand, o.labour_demand}}) {
     *to += from;
   }
@@ -150,6 +150,7 @@ MonthView::MonthView(const Model& model, const World& world)
   unemployed = sum(st.unemployed);
   long_term = sum(st.long_term);
   vacancies = sum(w.flows.vacancies_posted);
+  openings_new = sum(w.flows.openings_new);
   occ_layoffs.assign(O, 0.0);
   occ_layoffs_ai.assign(O, 0.0);
   for (std::size_t o = 0; o < O; ++o) {
@@ -206,26 +207,82 @@ const std::vector<MetricDef>& metric_table() {
                  [](View v) { return v.long_term; }),
           series("long_term_unemployment_share", "share", "long-term unemployed / unemployed",
                  [](View v) { return ratio(v.long_term, v.unemployed); }),
-          series("vacancies", "jobs", "vacancies open for matching this month",
+          series("vacancies", "jobs",
+                 "openings open for matching this month: last month's stock less expiries and "
+                 "internal moves",
                  [](View v) { return v.vacancies; }),
           series("unfilled_vacancies", "jobs", "vacancies still open after matching",
-                 [](View v) { return v.firms.unfilled_vacancies; }),
+                 [](View v) { return v.firms.openings - v.openings_new; }),
+          series("openings", "jobs",
+                 "job openings at the end of the month (JOLTS): unfilled vacancies plus the "
+                 "month's new openings",
+                 [](View v) { return v.firms.openings; }),
+          series("openings_new", "jobs/month",
+                 "openings opened this month, spontaneous and gap-closing (open from next month)",
+                 [](View v) { return v.openings_new; }),
+          series(
+              "openings_spontaneous", "jobs/month",
+              "the part of openings_new opened whatever the gap: labour.spontaneous_openings_rate "
+              "x staff",
+              [](View v) { return sum(v.w.flows.openings_spontaneous); }),
+          series("openings_expired", "jobs/month",
+                 "openings withdrawn unfilled: expiry (labour.opening_expiry_rate) and the "
+                 "openings of firms that closed",
+                 [](View v) { return sum(v.w.flows.openings_expired); }),
+          series("openings_rate", "share",
+                 "openings / (employment + openings) at the end of the month (JOLTS definition)",
+                 [](View v) { return ratio(v.firms.openings, v.firms.openings + v.employed); }),
+          series("hires_rate", "1/month",
+                 "hires / employed at the start of the month (JOLTS hires rate)",
+                 [](View v) {
+                   return ratio(v.hires, static_cast<double>(v.w.flows.employment_start));
+                 }),
+          series("layoffs_rate", "1/month",
+                 "layoffs / employed at the start of the month (JOLTS layoffs and discharges "
+                 "rate)",
+                 [](View v) {
+                   return ratio(v.layoffs, static_cast<double>(v.w.flows.employment_start));
+                 }),
           series("hires", "persons/month",
-                 "hires: out of unemployment (job_finds) plus job-to-job moves",
+                 "hires: out of unemployment, from outside the labour force and job-to-job moves",
                  [](View v) { return v.hires; }),
           series("layoffs", "persons/month", "employer-initiated separations, all reasons",
                  [](View v) { return v.layoffs; }),
-          series("quits", "persons/month", "worker-initiated separations into unemployment",
-                 [](View v) { return v.quits; }),
-          series("job_finding_rate", "1/month",
-                 "hires out of unemployment / unemployed at the start of the month (f)",
+          series("quits", "persons/month",
+                 "all quits as JOLTS counts them: job-to-job moves, quits into unemployment and "
+                 "quits out of the labour force",
                  [](View v) {
-                   return v.w.lists.seekers.empty()
-                              ? 0
-                              : v.job_finds / static_cast<double>(v.w.lists.seekers.size());
+                   return v.quits + sum(v.w.flows.job_to_job_out) + v.flow_total(kQuitOlf);
+                 }),
+          series("quits_to_unemployment", "persons/month",
+                 "worker-initiated separations into unemployment", [](View v) { return v.quits; }),
+          series("quits_to_out_of_labour_force", "persons/month",
+                 "worker-initiated separations out of the labour force",
+                 [](View v) { return v.flow_total(kQuitOlf); }),
+          series("quits_rate", "1/month",
+                 "quits / employed at the start of the month (JOLTS quits rate)",
+                 [](View v) {
+                   return ratio(v.quits + sum(v.w.flows.job_to_job_out) + v.flow_total(kQuitOlf),
+                                static_cast<double>(v.w.flows.employment_start));
+                 }),
+          series("hires_from_unemployment", "persons/month",
+                 "hires of workers unemployed at the start of the month (CPS U to E)",
+                 [](View v) { return v.job_finds - v.flow_total(kHireFromOlf); }),
+          series("hires_from_outside_labour_force", "persons/month",
+                 "hires of entrants and re-entrants in the month they joined the labour force "
+                 "(CPS N to E)",
+                 [](View v) { return v.flow_total(kHireFromOlf); }),
+          series("job_finding_rate", "1/month",
+                 "hires of the unemployed / unemployed seekers at the start of the month (f, the "
+                 "CPS U-to-E rate)",
+                 [](View v) {
+                   return ratio(v.job_finds - v.flow_total(kHireFromOlf),
+                                static_cast<double>(v.w.lists.seekers.size()) -
+                                    static_cast<double>(v.w.flows.new_seekers));
                  }),
           series("separation_rate", "1/month",
-                 "(layoffs + quits) / employed at the start of the month (s)",
+                 "separations into unemployment (layoffs + quits_to_unemployment) / employed at "
+                 "the start of the month (s)",
                  [](View v) {
                    return ratio(v.layoffs + v.quits,
                                 static_cast<double>(v.w.flows.employment_start));
@@ -439,6 +496,20 @@ const std::vector<MetricDef>& metric_table() {
                         [](View v, std::size_t o) {
                           return static_cast<double>(v.w.flows.vacancies_posted[o]);
                         }),
+          by_occupation("openings", "jobs",
+                        "job openings at the end of the month: vacancies - hires + openings_new",
+                        [](View v, std::size_t o) {
+                          const auto& fl = v.w.flows;
+                          return static_cast<double>(fl.vacancies_posted[o] - fl.hires[o] +
+                                                     fl.openings_new[o]);
+                        }),
+          by_occupation(
+              "openings_new", "jobs/month", "openings opened this month",
+              [](View v, std::size_t o) { return static_cast<double>(v.w.flows.openings_new[o]); }),
+          by_occupation("openings_expired", "jobs/month", "openings withdrawn unfilled",
+                        [](View v, std::size_t o) {
+                          return static_cast<double>(v.w.flows.openings_expired[o]);
+                        }),
           by_occupation(
               "hires", "persons/month", "hires, by occupation of the new job",
               [](View v, std::size_t o) { return static_cast<double>(v.w.flows.hires[o]); }),
@@ -449,8 +520,15 @@ const std::vector<MetricDef>& metric_table() {
           by_occupation("layoffs", "persons/month", "layoffs, all reasons",
                         [](View v, std::size_t o) { return v.occ_layoffs[o]; }),
           by_occupation(
-              "quits", "persons/month", "quits into unemployment",
+              "quits_to_unemployment", "persons/month", "quits into unemployment",
               [](View v, std::size_t o) { return static_cast<double>(v.w.flows.quits[o]); }),
+          by_occupation("quits_to_out_of_labour_force", "persons/month",
+                        "quits out of the labour force",
+                        [](View v, std::size_t o) { return v.flow(kQuitOlf, o); }),
+          by_occupation("hires_from_outside_labour_force", "persons/month",
+                        "hires of entrants and re-entrants in their first month, by their "
+                        "occupation",
+                        [](View v, std::size_t o) { return v.flow(kHireFromOlf, o); }),
           by_occupation("wage", kRealUsdMonth, "occupation wage index w_o(t)",
                         [](View v, std::size_t o) { return v.w.occ.wage[o]; }),
           by_occupation("layoffs_ai", "persons/month",

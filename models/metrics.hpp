@@ -27,7 +27,7 @@ struct FirmTotals {
          incident_cost = 0, active = 0;
   /// AI sellers only: knowledge, compute-weighted load ratio (numerator, denominator).
   double knowledge = 0, load_weighted = 0, load_weight = 0;
-  double unfilled_vacancies = 0, labour_demand = 0;
+  double openings = 0, labour_demand = 0;  ///< openings: the stock at the end of the month
 
   FirmTotals(std::size_t classes, std::size_t occupations);
   void add_firm(const Model& m, const FirmTable& F, std::size_t f);
@@ -40,7 +40,7 @@ struct MonthView {
   const Model& m;
   const World& w;
   FirmTotals firms;
-  double employed = 0, unemployed = 0, long_term = 0, vacancies = 0;
+  double employed = 0, unemployed = 0, long_term = 0, vacancies = 0, openings_new = 0;
   double reskilling = 0, founders = 0, out_of_labour_force = 0;
   std::array<double, kLayoffReasons> by_reason{};
   std::vector<double> occ_layoffs, occ_layoffs_ai;

@@ -68,8 +68,8 @@ void worker_pass_reference(const Model& m, DrawKey key, const Environment& env,
                            MonthFlows& flows, MonthLists& lists, Stocks& stocks, RunTotals& totals,
                            ThreadFirmSums& sums);
 /// Internal moves for those due to be laid off, else the layoff.
-void redeploy(const Model& m, const OccupationState& occ, FirmTable& firms, WorkerTable& workers,
-              MonthFlows& flows, MonthLists& lists);
+void redeploy(const Model& m, double wage_level, const OccupationState& occ, FirmTable& firms,
+              WorkerTable& workers, MonthFlows& flows, MonthLists& lists);
 /// WARN notices of the month, from the firms' layoffs by reason.
 void file_warn_notices(const Model& m, DrawKey key, int month, const FirmTable& firms,
                        std::vector<std::int64_t>& rows);
@@ -80,10 +80,10 @@ void enrol_mandated(const Model& m, const OccupationState& occ, WorkerTable& wor
 void create_founder_firms(const Model& m, const Environment& env, const OccupationState& occ,
                           FirmTable& firms, WorkerTable& workers, MonthFlows& flows,
                           MonthLists& lists);
-/// New entrants join unemployment.
+/// New entrants join unemployment and this month's seekers.
 void enter_labour_force(const Model& m, DrawKey key, const Environment& env,
                         const OccupationState& occ, const Stocks& stocks, WorkerTable& workers,
-                        MonthFlows& flows);
+                        MonthFlows& flows, MonthLists& lists);
 /// Posts the vacancies, matches the unemployed and on-the-job seekers, applies the hires.
 void post_and_match(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ,
                     const MonthLists& lists, FirmTable& firms, WorkerTable& workers,

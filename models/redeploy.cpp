@@ -8,11 +8,11 @@
 
 namespace labourshift::models {
 
-void redeploy(const Model& m, const OccupationState& occ, FirmTable& F, WorkerTable& W,
-              MonthFlows& flows, MonthLists& lists) {
+void redeploy(const Model& m, double wage_level, const OccupationState& occ, FirmTable& F,
+              WorkerTable& W, MonthFlows& flows, MonthLists& lists) {
   const Scenario& sc = m.scenario;
   const std::size_t O = m.data.size();
-  // A candidate moves to the open cell of the same firm whose occupation is most similar
+  // A candidate moves to an open opening of the same firm, in the occupation most similar
   // (sim >= labour.internal_mobility_min_similarity); otherwise the layoff goes ahead.
   std::fill(flows.redeployed_in.begin(), flows.redeployed_in.end(), 0);
   std::fill(flows.redeployed_out.begin(), flows.redeployed_out.end(), 0);
@@ -27,7 +27,7 @@ void redeploy(const Model& m, const OccupationState& occ, FirmTable& F, WorkerTa
       if (d == o) continue;
       const std::size_t c = F.cell(f, d);
       const double sim = m.similarity(static_cast<Eigen::Index>(o), static_cast<Eigen::Index>(d));
-      if (F.requirement[c] - static_cast<float>(F.headcount[c]) >= 1.0F && sim >= best_sim) {
+      if (F.vacancies[c] >= 1 && sim >= best_sim) {
         best = d;
         best_sim = sim;
       }
@@ -36,8 +36,9 @@ void redeploy(const Model& m, const OccupationState& occ, FirmTable& F, WorkerTa
     if (best < O) {
       --F.headcount[F.cell(f, o)];
       ++F.headcount[F.cell(f, best)];
+      --F.vacancies[F.cell(f, best)];  // the move fills one of the firm's open openings
       w.occupation[i] = static_cast<std::uint8_t>(best);
-      w.wage[i] = static_cast<float>(occ.wage[best]) * m.class_premium[k];
+      w.wage[i] = static_cast<float>(occ.wage[best] / wage_level) * m.class_premium[k];
       w.reason[i] = static_cast<std::uint8_t>(Reason::kNone);
       ++flows.redeployed_out[o];
       ++flows.redeployed_in[best];

@@ -127,9 +127,27 @@ inline double ai_layoff_cost_months(const PolicyParams& pol, double wage) {
   return months;
 }
 
-/// Vacancies posted in a cell: V = round(gamma_v max(0, L* - H)).
-inline std::int32_t vacancies_to_post(double hiring_speed, double gap) {
-  return gap > 0 ? static_cast<std::int32_t>(std::floor(hiring_speed * gap + 0.5)) : 0;
+/// Random rounding: floor(x + u) with u uniform on [0, 1) has mean x, so a fraction of an
+/// opening or a layoff is never lost to rounding and no cell is stranded below one.
+inline double random_round(double x, double u) { return std::floor(x + u); }
+
+/// A cell's new openings this month (del Rio-Chanona et al. 2021): spontaneous delta_v H and
+/// (1 - delta_v) gamma_v max(0, L* - H - V) that close the gap to the target counting the open
+/// ones; together never more than L* - V, so a cell never advertises more jobs than it wants.
+struct NewOpenings {
+  double spontaneous = 0, gap = 0;
+};
+inline NewOpenings new_openings(double delta_v, double gamma_v, double staff, double open,
+                                double target) {
+  NewOpenings n{delta_v * staff, (1.0 - delta_v) * gamma_v * std::max(0.0, target - staff - open)};
+  const double room = std::max(0.0, target - open);
+  const double total = n.spontaneous + n.gap;
+  if (total > room) {
+    const double scale = room / total;
+    n.spontaneous *= scale;
+    n.gap *= scale;
+  }
+  return n;
 }
 
 /// Incident hazard: min(1, h0 rho^eta).
@@ -139,9 +157,11 @@ inline double incident_hazard(const ReliabilityParams& rel, double load) {
 
 // --- wages ----------------------------------------------------------------------------------
 
-/// Real wage curve: w' = w exp(eta (ln theta - ln theta_ref)), eta monthly.
-inline double next_wage(double wage, double eta, double log_theta, double ref_log_theta) {
-  return wage * std::exp(eta * (log_theta - ref_log_theta));
+/// Real wage curve: w' = w exp(g + eta (ln theta - ln theta_ref)), g (productivity growth) and
+/// eta monthly.
+inline double next_wage(double wage, double trend, double eta, double log_theta,
+                        double ref_log_theta) {
+  return wage * std::exp(trend + eta * (log_theta - ref_log_theta));
 }
 
 }  // namespace labourshift::models::rules

@@ -76,11 +76,12 @@ std::shared_ptr<const Schema<FirmClassParams>> firm_class_schema() {
           "ai_role_tilt", [](auto& c) -> auto& { return c.ai_role_tilt; }, 1.0, "multiplier", 0, 50,
           "weight on ai_role occupations in the mix relative to the base mix")
       .real(
-          "layoff_speed", [](auto& c) -> auto& { return c.layoff_speed; }, 0.5, "1/month", 0, 1,
+          "layoff_speed", [](auto& c) -> auto& { return c.layoff_speed; }, 0.16, "1/month", 0, 1,
           "gamma_u: share of a headcount excess laid off per month")
       .real(
           "hiring_speed", [](auto& c) -> auto& { return c.hiring_speed; }, 1.0, "1/month", 0, 1,
-          "gamma_v: share of a headcount shortfall posted as vacancies per month")
+          "gamma_v: share of the shortfall L* - H - V (target less staff and open openings) "
+          "opened as new openings per month")
       .real(
           "wage_premium", [](auto& c) -> auto& { return c.wage_premium; }, 1.0, "multiplier", 0.2,
           5, "wage offered relative to the occupation wage index")
@@ -269,6 +270,13 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
           "outputs; no decision reads it",
           "BLS CPI-U 2025: ~2.7% a year")
       .real(
+          "macro.productivity_growth_per_year",
+          [](auto& x) -> auto& { return x.macro.productivity_growth_per_year; }, 0.015, "1/year",
+          -0.1, 0.2,
+          "g_a: trend labour productivity growth; the workload of a unit of core demand falls "
+          "at this rate and real wages grow with it (balanced growth)",
+          "BLS nonfarm business labour productivity, 2023-25: ~1.5-2.5% a year")
+      .real(
           "macro.core_growth_per_year",
           [](auto& x) -> auto& { return x.macro.core_growth_per_year; }, 0.0, "1/year", -0.5, 0.5,
           "trend growth of core demand (g_c)")
@@ -289,7 +297,7 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
           [](auto& x) -> auto& { return x.macro.recession_recovery_months; }, 24, "months", 0, 1200,
           "months for core demand to recover linearly (path = recession)")
       .real(
-          "macro.firm_shock_sd", [](auto& x) -> auto& { return x.macro.firm_shock_sd; }, 0.02,
+          "macro.firm_shock_sd", [](auto& x) -> auto& { return x.macro.firm_shock_sd; }, 0.01,
           "log points/month", 0, 1, "sd of the monthly innovation to firm-level log demand")
       .real(
           "macro.firm_shock_persistence",
@@ -403,18 +411,44 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
       .real(
           "labour.vacancy_rate", [](auto& x) -> auto& { return x.labour.vacancy_rate; }, 0.046,
           "openings per filled job", 0, 1,
-          "desired openings per filled job at the start (target headcount = (1 + rate) x "
-          "initial headcount)",
+          "openings per filled job at the start: target headcount = (1 + rate) x initial "
+          "headcount, and each cell starts with rate x headcount openings (randomly rounded)",
           "BLS JOLTS 2025: job openings rate ~4.6%")
       .real(
           "labour.quit_rate", [](auto& x) -> auto& { return x.labour.quit_rate; }, 0.002, "1/month",
-          0, 1, "quits into unemployment (job-to-job moves are not modelled here)",
+          0, 1,
+          "quits into unemployment (job-to-job moves come from on-the-job search, quits out of "
+          "the labour force from labour.quit_to_olf_rate)",
           "BLS CPS: job leavers ~11% of the unemployed, ~0.3 M new a month")
       .real(
+          "labour.quit_to_olf_rate", [](auto& x) -> auto& { return x.labour.quit_to_olf_rate; },
+          0.004, "1/month", 0, 1,
+          "quits out of the labour force (care, study, health): employed to out of the labour "
+          "force",
+          "JOLTS 2025 quits ~2.0% a month, of which about 1.3% job-to-job and 0.2% into "
+          "unemployment (CPS job leavers)")
+      .real(
           "labour.idiosyncratic_layoff_rate",
-          [](auto& x) -> auto& { return x.labour.idiosyncratic_layoff_rate; }, 0.007, "1/month", 0,
+          [](auto& x) -> auto& { return x.labour.idiosyncratic_layoff_rate; }, 0.004, "1/month", 0,
           1, "match destruction independent of the firm's demand gap",
           "BLS JOLTS 2025: layoffs and discharges ~1.1% a month in total")
+      .real(
+          "labour.spontaneous_openings_rate",
+          [](auto& x) -> auto& { return x.labour.spontaneous_openings_rate; }, 0.012,
+          "openings per employed worker per month", 0, 1,
+          "delta_v: openings opened each month whatever the gap (replacement and churn), per "
+          "worker of the cell",
+          "del Rio-Chanona et al. (2021): delta_v = 0.012 a month")
+      .real(
+          "labour.opening_expiry_rate",
+          [](auto& x) -> auto& { return x.labour.opening_expiry_rate; }, 0.2, "1/month", 0, 1,
+          "epsilon: share of open openings withdrawn unfilled each month",
+          "JOLTS: openings about 1.3 months of hires; a fifth of postings close unfilled")
+      .boolean(
+          "labour.layoffs_count_openings",
+          [](auto& x) -> auto& { return x.labour.layoffs_count_openings; }, false,
+          "demand-gap layoffs close the excess of staff plus open openings over the target "
+          "(del Rio-Chanona et al. 2021) rather than of staff alone")
       .integer(
           "labour.long_term_months", [](auto& x) -> auto& { return x.labour.long_term_months; }, 6,
           "months", 1, 120, "spell length from which unemployment counts as long-term",
@@ -424,7 +458,7 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
           [](auto& x) -> auto& { return x.labour.internal_mobility_min_similarity; }, 0.01, "", 0,
           1, "least occupational similarity sim(o, o') for an internal move")
       .integer(
-          "search.applications", [](auto& x) -> auto& { return x.search.applications; }, 3,
+          "search.applications", [](auto& x) -> auto& { return x.search.applications; }, 5,
           "applications/month", 0, 100,
           "a: applications an unemployed worker sends a month "
           "at the start of a spell")
@@ -449,7 +483,7 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
           "pay")
       .real(
           "workers.initial_out_of_labour_force_rate",
-          [](auto& x) -> auto& { return x.workers.initial_out_of_labour_force_rate; }, 0.03,
+          [](auto& x) -> auto& { return x.workers.initial_out_of_labour_force_rate; }, 0.05,
           "share of the labour force", 0, 1,
           "marginally attached people out of the labour force at the start, who may re-enter")
       .integer(
@@ -461,7 +495,7 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
           [](auto& x) -> auto& { return x.workers.discouraged_exit_rate; }, 0.04, "1/month", 0, 1,
           "monthly exit hazard of the long unemployed")
       .real(
-          "workers.reentry_rate", [](auto& x) -> auto& { return x.workers.reentry_rate; }, 0.03,
+          "workers.reentry_rate", [](auto& x) -> auto& { return x.workers.reentry_rate; }, 0.1,
           "1/month", 0, 1,
           "monthly re-entry hazard out of the labour force at start-of-run tightness")
       .real(
@@ -626,13 +660,13 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
           [](auto& x) -> auto& { return x.policy.internal_mobility_boost; }, 0.0, "share", 0, 100,
           "internal mobility windows: firms' internal_mobility_rate x (1 + boost), at most 1")
       .real(
-          "search.discouragement", [](auto& x) -> auto& { return x.search.discouragement; }, 0.05,
+          "search.discouragement", [](auto& x) -> auto& { return x.search.discouragement; }, 0.3,
           "1/month", 0, 1, "search intensity falls by this share per month of spell")
       .real(
           "search.min_search_share", [](auto& x) -> auto& { return x.search.min_search_share; },
-          0.3, "share", 0, 1, "floor of search intensity relative to a")
+          0.02, "share", 0, 1, "floor of search intensity relative to a")
       .integer(
-          "search.rounds", [](auto& x) -> auto& { return x.search.rounds; }, 3, "rounds/month", 1,
+          "search.rounds", [](auto& x) -> auto& { return x.search.rounds; }, 5, "rounds/month", 1,
           50, "offer rounds per month")
       .real(
           "search.similarity_weight", [](auto& x) -> auto& { return x.search.similarity_weight; },
@@ -642,7 +676,7 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
           "search.noise_sd", [](auto& x) -> auto& { return x.search.noise_sd; }, 1.0, "score", 0,
           100, "sd of the idiosyncratic match-quality term in the ranking")
       .real(
-          "search.hiring_standard", [](auto& x) -> auto& { return x.search.hiring_standard; }, 2.0,
+          "search.hiring_standard", [](auto& x) -> auto& { return x.search.hiring_standard; }, 0.8,
           "score", -100, 100,
           "lowest score an employer hires (same-occupation acceptance = Phi((w - h) / sd))")
       .real(
@@ -652,7 +686,7 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
           "workers are hired more easily into AI-complemented jobs")
       .real(
           "search.on_the_job_share", [](auto& x) -> auto& { return x.search.on_the_job_share; },
-          0.03, "1/month", 0, 1, "share of the employed who search in a month (on-the-job search)",
+          0.035, "1/month", 0, 1, "share of the employed who search in a month (on-the-job search)",
           "JOLTS 2025: quits ~2% of employment a month, most of them job-to-job")
       .real(
           "search.on_the_job_intensity",

@@ -42,7 +42,8 @@ struct MacroParams {
   int recession_recovery_months = 0;
   double firm_shock_sd = 0;
   double firm_shock_persistence = 0;
-  double inflation_per_year = 0;  ///< CPI inflation, for the nominal outputs only
+  double inflation_per_year = 0;            ///< CPI inflation, for the nominal outputs only
+  double productivity_growth_per_year = 0;  ///< g_a: trend labour productivity growth
 };
 
 /// The AI environment: capability, compute price, AI service demand.
@@ -82,9 +83,13 @@ struct ReliabilityParams {
 struct LabourParams {
   double vacancy_rate = 0;               ///< desired openings per filled job at the start
   double quit_rate = 0;                  ///< worker-initiated separations into unemployment
+  double quit_to_olf_rate = 0;           ///< quits out of the labour force
   double idiosyncratic_layoff_rate = 0;  ///< match destruction independent of the gap
   int long_term_months = 0;              ///< spell at which unemployment counts as long-term
   double internal_mobility_min_similarity = 0;
+  double spontaneous_openings_rate = 0;  ///< delta_v: openings per employed worker a month
+  double opening_expiry_rate = 0;        ///< epsilon: share of open openings withdrawn a month
+  bool layoffs_count_openings = false;   ///< layoffs close the excess of H + V over L*
 };
 
 struct SearchParams {

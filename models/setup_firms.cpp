@@ -143,6 +143,14 @@ void set_up_firms(const Model& m, DrawKey key, FirmTable& F) {
       F.headcount[F.cell(f, o)] = static_cast<std::int32_t>(h);
       F.base_requirement[F.cell(f, o)] = static_cast<float>(static_cast<double>(h) * buffer);
     }
+    // Each cell starts with its normal openings, vacancy_rate x headcount, randomly rounded.
+    for (std::size_t o = 0; o < O; ++o) {
+      const std::size_t cell = F.cell(f, o);
+      if (F.headcount[cell] > 0) {
+        F.vacancies[cell] = static_cast<std::int32_t>(
+            rules::random_round(sc.labour.vacancy_rate * F.headcount[cell], rng.uniform()));
+      }
+    }
   });
   F.live_begin.assign(n_firms + 1, 0);
   F.live_occ.clear();

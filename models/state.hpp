@@ -30,6 +30,10 @@ struct Environment {
   double market0 = 0;            ///< M(0), USD/month
   double share_denominator = 0;  ///< sum over active AI sellers of w_f K_f^phi (last month's K)
   double operability = 1;        ///< compute one knowledge FTE can operate, relative to the start
+  double productivity = 1;       ///< labour productivity A(t) = (1 + g_a)^(t/12)
+  /// Stored wages are relative to this level: pay = stored wage x wage_level, which rises with
+  /// productivity (balanced growth) without touching every row every month.
+  double wage_level = 1;
   double price_level = 1;  ///< CPI (1 + inflation)^(t/12), for nominal outputs; no rule reads it
   std::vector<double> adoption_target;  ///< theta*_ko this month, [k * O + o]
 };
@@ -65,12 +69,17 @@ enum Flow : std::size_t {
   kRetireF,
   kRetireO,
   kFounderFirm,
+  kQuitOlf,      ///< quits out of the labour force (employed to out of the labour force)
+  kHireFromOlf,  ///< hires of people who joined the labour force this month (by origin)
   kFlowCount
 };
 
 /// Counts of the month, each zeroed by the phase that produces it.
 struct MonthFlows {
   std::vector<std::int64_t> layoffs;  ///< [o * kLayoffReasons + r]
+  /// Openings by occupation: open for matching (after expiry), opened this month (of which
+  /// spontaneous), expired or withdrawn.
+  std::vector<std::int64_t> openings_new, openings_spontaneous, openings_expired;
   std::vector<std::int64_t> quits, hires, job_finds, vacancies_posted, redeployed_in,
       redeployed_out, job_to_job_out, seekers_by_occ;
   std::vector<std::int64_t> cls_layoffs;  ///< [k * kLayoffReasons + r]
@@ -81,6 +90,7 @@ struct MonthFlows {
   std::vector<std::int64_t> ltu_seekers, ui_expired_seekers, ltu_hired, ui_expired_hired;
   std::vector<std::int64_t> start_stock;  ///< [status * O + o], counted at the start of the month
   std::int64_t applications = 0;
+  std::int64_t new_seekers = 0;       ///< seekers who joined the labour force this month
   std::int64_t employment_start = 0;  ///< employed at the start of the month (not retiring)
   std::int64_t firm_exits = 0;
   std::int64_t mandated_enrolled = 0;

@@ -18,9 +18,10 @@ inline constexpr double kInitialJobFinding = 0.25;
 
 void MonthFlows::reset_shape(std::size_t occupations, std::size_t classes) {
   layoffs.assign(occupations * kLayoffReasons, 0);
-  for (auto* v : {&quits, &hires, &job_finds, &vacancies_posted, &redeployed_in, &redeployed_out,
-                  &job_to_job_out, &seekers_by_occ, &ltu_seekers, &ui_expired_seekers, &ltu_hired,
-                  &ui_expired_hired}) {
+  for (auto* v :
+       {&openings_new, &openings_spontaneous, &openings_expired, &quits, &hires, &job_finds,
+        &vacancies_posted, &redeployed_in, &redeployed_out, &job_to_job_out, &seekers_by_occ,
+        &ltu_seekers, &ui_expired_seekers, &ltu_hired, &ui_expired_hired}) {
     v->assign(occupations, 0);
   }
   cls_layoffs.assign(classes * kLayoffReasons, 0);
@@ -55,7 +56,7 @@ struct MonthSteps {
   }
   static void redeployment(LabourMarket& lm, int, double*) {
     World& w = lm.world_;
-    redeploy(*lm.model_, w.occ, w.firms, w.workers, w.flows, w.lists);
+    redeploy(*lm.model_, w.env.wage_level, w.occ, w.firms, w.workers, w.flows, w.lists);
   }
   static void warn(LabourMarket& lm, int month, double*) {
     file_warn_notices(*lm.model_, lm.key_, month, lm.world_.firms, lm.world_.warn_rows);
@@ -72,7 +73,7 @@ struct MonthSteps {
   }
   static void entry(LabourMarket& lm, int, double*) {
     World& w = lm.world_;
-    enter_labour_force(*lm.model_, lm.key_, w.env, w.occ, w.stocks, w.workers, w.flows);
+    enter_labour_force(*lm.model_, lm.key_, w.env, w.occ, w.stocks, w.workers, w.flows, w.lists);
   }
   static void matching(LabourMarket& lm, int, double*) {
     World& w = lm.world_;

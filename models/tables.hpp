@@ -34,6 +34,7 @@ enum class Reason : std::uint8_t {
   kQuit = 4,
   kRetirement = 5,
   kFirmExit = 6,
+  kQuitOutOfLabourForce = 7,
 };
 
 inline constexpr std::uint32_t kNoEmployer = std::numeric_limits<std::uint32_t>::max();
@@ -217,7 +218,9 @@ struct FirmTable {
   std::vector<float> budget_freeze;      ///< headcount removed by budget cuts, not to be rehired
   std::vector<std::int32_t> headcount;   ///< H_fo
   std::vector<CellOdds> odds;            ///< the worker pass's view of each cell
-  std::vector<std::int32_t> vacancies;   ///< V_fo posted this month
+  std::vector<std::int32_t> vacancies;   ///< V_fo: the stock of open openings
+  /// This month's openings: opened (filled from next month), of them spontaneous, and expired.
+  std::vector<std::int32_t> openings_new, openings_spontaneous, openings_expired;
 
   // Live cells: occupations with a positive base requirement, [live_begin[f], live_begin[f+1]).
   // Other cells never hold staff (no requirement, so no vacancy), so loops skip them.
@@ -262,7 +265,10 @@ struct FirmTable {
     }
     fn(t.headcount, std::int32_t{0});
     fn(t.odds, CellOdds{});
-    fn(t.vacancies, std::int32_t{0});
+    for (auto* column :
+         {&t.vacancies, &t.openings_new, &t.openings_spontaneous, &t.openings_expired}) {
+      fn(*column, std::int32_t{0});
+    }
   }
 
   /// Room for firms [0, n): every per-firm, per-cell and ring column grows, new entries take the

@@ -17,6 +17,7 @@ MonthRules::MonthRules(const Model& m, const Environment& env, const OccupationS
   const auto& pol = sc.policy;
   delta = sc.labour.idiosyncratic_layoff_rate;
   quit = sc.labour.quit_rate;
+  quit_olf = sc.labour.quit_to_olf_rate;
   beta = wp.literacy_learning_rate;
   literacy_weight = wp.layoff_literacy_weight;
   max_weight = (1.0 + kLiteracySlack * std::fabs(literacy_weight)) / kOddsScale;

@@ -37,6 +37,7 @@ struct Kernel {
   BlockTally& t;
   FirmSums& mine;
   DrawKey key;
+  double wage_level;
   const std::uint32_t* __restrict ids;
   std::uint8_t* __restrict status;
   std::uint8_t* __restrict occupation;
@@ -57,7 +58,7 @@ struct Kernel {
   std::int64_t* __restrict flow;  ///< t.transitions
 
   Kernel(const Model& model, const MonthRules& rules, const OccupationState& o, FirmTable& firms,
-         WorkerTable& w, BlockTally& tally, FirmSums& sums, DrawKey k)
+         WorkerTable& w, BlockTally& tally, FirmSums& sums, DrawKey k, double level)
       : m(model),
         r(rules),
         occ(o),
@@ -65,6 +66,7 @@ struct Kernel {
         t(tally),
         mine(sums),
         key(k),
+        wage_level(level),
         ids(w.id.data()),
         status(w.status.data()),
         occupation(w.occupation.data()),
@@ -91,6 +93,7 @@ struct Kernel {
   void founder(std::size_t i, std::size_t o, double v);
   void employed(std::size_t i, bool retires, double u);
   void separate(std::size_t i, std::size_t o, std::uint32_t f, Reason reason, bool firm_reason);
+  void leave_labour_force(std::size_t i, std::size_t o, std::uint32_t f);
   void search_on_the_job(std::size_t i, double u) {
     // The top of a stayer's interval: a stayer searches with probability search.on_the_job_share.
     if (u > 1.0 - r.on_the_job_share) t.job_searchers.push_back(static_cast<std::uint32_t>(i));
@@ -155,7 +158,7 @@ inline void Kernel::reskilling(std::size_t i, std::size_t o, double v) {
     t.completions.emplace_back(static_cast<std::uint8_t>(o), static_cast<std::uint8_t>(to));
     status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
     occupation[i] = static_cast<std::uint8_t>(to);
-    pay[i] = static_cast<float>(occ.wage[to]);
+    pay[i] = static_cast<float>(occ.wage[to] / wage_level);
     literacy[i] += static_cast<float>(r.literacy_gain) * (1.0F - literacy[i]);
   }
 }
@@ -202,6 +205,16 @@ inline void Kernel::separate(std::size_t i, std::size_t o, std::uint32_t f, Reas
   std::atomic_ref<std::int32_t>(F.headcount[f * r.O + o]).fetch_sub(1, std::memory_order_relaxed);
 }
 
+inline void Kernel::leave_labour_force(std::size_t i, std::size_t o, std::uint32_t f) {
+  count(kQuitOlf, o);
+  status[i] = static_cast<std::uint8_t>(Status::kOutOfLabourForce);
+  why[i] = static_cast<std::uint8_t>(Reason::kQuitOutOfLabourForce);
+  employer[i] = kNoEmployer;
+  tenure[i] = 0;
+  spell[i] = 0;
+  std::atomic_ref<std::int32_t>(F.headcount[f * r.O + o]).fetch_sub(1, std::memory_order_relaxed);
+}
+
 inline void Kernel::employed(std::size_t i, bool retires, double u) {
   const std::size_t o = occupation[i];
   const std::uint32_t f = employer[i];
@@ -220,7 +233,7 @@ inline void Kernel::employed(std::size_t i, bool retires, double u) {
   const CellOdds odds = cell_odds[c];
   literacy[i] = rules::learn_on_the_job(l, r.beta, odds.adoption);
   // The month's measurement of the staff at its start: wages paid, literacy, knowledge.
-  const double wage = pay[i];
+  const double wage = pay[i] * wage_level;  // stored relative to the wage level
   const double lit = literacy[i];
   mine.add(f, wage, lit, tenure[i], knowledge[o] != 0, r.knowledge_cap);
   t.wages += wage;
@@ -249,6 +262,7 @@ inline void Kernel::employed(std::size_t i, bool retires, double u) {
   if (u < pd + pa + pc) return separate(i, o, f, Reason::kCapexFunding, true);
   if (u < pd + pa + pc + r.delta) return separate(i, o, f, Reason::kDemand, false);
   if (u < pd + pa + pc + r.delta + r.quit) return separate(i, o, f, Reason::kQuit, false);
+  if (u < pd + pa + pc + r.delta + r.quit + r.quit_olf) return leave_labour_force(i, o, f);
   search_on_the_job(i, u);
 }
 
@@ -293,9 +307,12 @@ void Kernel::run(std::size_t begin, std::size_t end) {
         if (retires) {
           retire_not_employed(i, st, o);
         } else if (u < r.reentry) {
+          // Re-entrants search at once: those hired this month move from outside the labour
+          // force into a job (spell 0 marks them among the seekers).
           count(kReentry, o);
           status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
           spell[i] = 0;
+          t.seekers.push_back(static_cast<std::uint32_t>(i));
         }
         break;
       case Status::kRetired:
@@ -315,7 +332,7 @@ void worker_pass(const Model& m, DrawKey key, const Environment& env, const Occu
   sim::for_blocks(n, kWorkerBlock, [&](std::size_t b, std::size_t begin, std::size_t end) {
     FirmSums& mine = sums.local();
     if (mine.firm.size() < F.size()) mine.firm.resize(F.size(), {0, 0, 0});
-    Kernel(m, rules, occ, F, W, tally[b], mine, key).run(begin, end);
+    Kernel(m, rules, occ, F, W, tally[b], mine, key, env.wage_level).run(begin, end);
   });
   pass::reset_month(flows, lists, stocks);
   for (const BlockTally& t : tally) t.join_into(flows, lists, stocks, totals);

@@ -22,7 +22,7 @@ struct MonthRules {
   std::size_t O = 0, K = 0;
   int month = 0;
   bool birthday = false;  ///< ages advance in month 12, 24, ...
-  double delta = 0, quit = 0, beta = 0, literacy_weight = 0;
+  double delta = 0, quit = 0, quit_olf = 0, beta = 0, literacy_weight = 0;
   /// Upper bound of the literacy weight x 1/65535 (see stayer_threshold).
   double max_weight = 0;
   double on_the_job_share = 0, reentry = 0, founder_failure = 0, founder_creation = 0;
@@ -48,7 +48,7 @@ inline constexpr double kLiteracySlack = 1.01;
 inline double stayer_threshold(const CellOdds& odds, const MonthRules& r) {
   const double most =
       static_cast<double>(odds.demand + odds.automation + odds.capex) * r.max_weight + r.delta +
-      r.quit;
+      r.quit + r.quit_olf;
   return most * (1.0 + 1e-9);
 }
 

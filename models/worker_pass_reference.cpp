@@ -22,6 +22,7 @@ struct Reference {
   const pass::MonthRules& r;
   const OccupationState& occ;
   DrawKey key;
+  double wage_level;
   FirmTable& F;
   WorkerTable& W;
   pass::BlockTally& t;
@@ -88,7 +89,7 @@ struct Reference {
       t.completions.emplace_back(static_cast<std::uint8_t>(o), static_cast<std::uint8_t>(to));
       become(i, Status::kUnemployed);
       W.occupation[i] = static_cast<std::uint8_t>(to);
-      W.wage[i] = static_cast<float>(occ.wage[to]);
+      W.wage[i] = static_cast<float>(occ.wage[to] / wage_level);
       W.literacy[i] += static_cast<float>(r.literacy_gain) * (1.0F - W.literacy[i]);
     } else if (st == Status::kFounder) {
       W.tenure[i] = static_cast<std::uint16_t>(std::min(0xffff, W.tenure[i] + 1));
@@ -100,10 +101,11 @@ struct Reference {
                  u < r.founder_failure + r.founder_creation) {
         t.founders.push_back(static_cast<std::uint32_t>(i));
       }
-    } else if (u < r.reentry) {  // out of the labour force
+    } else if (u < r.reentry) {  // out of the labour force; re-entrants search at once
       count(kReentry, o);
       become(i, Status::kUnemployed);
       W.spell[i] = 0;
+      t.seekers.push_back(static_cast<std::uint32_t>(i));
     }
   }
 
@@ -118,6 +120,8 @@ struct Reference {
     if (u < pd + pa + pc) return {Reason::kCapexFunding, true};
     if (u < pd + pa + pc + r.delta) return {Reason::kDemand, false};
     if (u < pd + pa + pc + r.delta + r.quit) return {Reason::kQuit, false};
+    if (u < pd + pa + pc + r.delta + r.quit + r.quit_olf)
+      return {Reason::kQuitOutOfLabourForce, false};
     return {Reason::kNone, false};
   }
 
@@ -138,7 +142,7 @@ struct Reference {
     const float l = W.literacy[i];
     const CellOdds odds = F.odds[c];
     W.literacy[i] = rules::learn_on_the_job(l, r.beta, odds.adoption);
-    const double wage = W.wage[i];
+    const double wage = W.wage[i] * wage_level;
     const double lit = W.literacy[i];
     sums.add(f, wage, lit, W.tenure[i], m.knowledge_role[o] != 0, r.knowledge_cap);
     t.wages += wage;
@@ -150,6 +154,16 @@ struct Reference {
     const auto [reason, firm_reason] = separation(f, odds, l, u);
     if (reason == Reason::kNone) {
       if (u > 1.0 - r.on_the_job_share) t.job_searchers.push_back(static_cast<std::uint32_t>(i));
+      return;
+    }
+    if (reason == Reason::kQuitOutOfLabourForce) {
+      count(kQuitOlf, o);
+      become(i, Status::kOutOfLabourForce);
+      W.reason[i] = static_cast<std::uint8_t>(reason);
+      W.employer[i] = kNoEmployer;
+      W.tenure[i] = 0;
+      W.spell[i] = 0;
+      --F.headcount[c];
       return;
     }
     const std::size_t k = F.firm_class[f];
@@ -189,7 +203,7 @@ void worker_pass_reference(const Model& m, DrawKey key, const Environment& env,
   pass::BlockTally tally(r.O, r.K);
   FirmSums& mine = sums.local();
   if (mine.firm.size() < F.size()) mine.firm.resize(F.size(), {0, 0, 0});
-  Reference ref{m, r, occ, key, F, W, tally, mine};
+  Reference ref{m, r, occ, key, env.wage_level, F, W, tally, mine};
   for (std::size_t i = 0; i < W.size(); ++i) {
     const auto st = static_cast<Status>(W.status[i]);
     if (st == Status::kRetired) continue;

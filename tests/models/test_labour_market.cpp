@@ -25,7 +25,9 @@ std::vector<sim::Setting> no_ai() {
           set("workers.discouraged_exit_rate", sim::Value{0.0}),
           set("reskilling.base_hazard", sim::Value{0.0}),
           set("founders.base_hazard", sim::Value{0.0}),
-          set("search.on_the_job_share", sim::Value{0.0})};
+          set("search.on_the_job_share", sim::Value{0.0}),
+          set("labour.quit_to_olf_rate", sim::Value{0.0}),
+          set("macro.productivity_growth_per_year", sim::Value{0.0})};
 }
 
 std::vector<sim::Setting> with(std::vector<sim::Setting> a, const std::vector<sim::Setting>& b) {
@@ -69,13 +71,26 @@ TEST_CASE("stock-flow identities hold exactly for every occupation and month", "
   double population_prev = 0;
   for (std::size_t o = 0; o < O; ++o) population_prev += E0[o] + U0[o] + O0[o];
   // Every kind of flow must occur in this run, or the identities prove little.
-  for (std::size_t flow_id :
-       {id.series("hires"), id.series("layoffs"), id.series("quits"), id.series("job_to_job"),
-        id.series("redeployments"), id.series("reskilling_starts"),
-        id.series("reskilling_completions"), id.series("reskilling_dropouts"),
-        id.series("founder_starts"), id.series("founder_failures"), id.series("firms_created"),
-        id.series("exits"), id.series("reentries"), id.series("entrants"),
-        id.series("retirements")}) {
+  for (std::size_t flow_id : {id.series("hires"),
+                              id.series("layoffs"),
+                              id.series("quits_to_unemployment"),
+                              id.series("quits_to_out_of_labour_force"),
+                              id.series("hires_from_outside_labour_force"),
+                              id.series("openings_new"),
+                              id.series("openings_spontaneous"),
+                              id.series("openings_expired"),
+                              id.series("job_to_job"),
+                              id.series("redeployments"),
+                              id.series("reskilling_starts"),
+                              id.series("reskilling_completions"),
+                              id.series("reskilling_dropouts"),
+                              id.series("founder_starts"),
+                              id.series("founder_failures"),
+                              id.series("firms_created"),
+                              id.series("exits"),
+                              id.series("reentries"),
+                              id.series("entrants"),
+                              id.series("retirements")}) {
     double total = 0;
     for (int t = 1; t <= model->scenario.run.months; ++t) total += v.at(flow_id, t);
     INFO("series at offset " << flow_id);
@@ -94,13 +109,14 @@ TEST_CASE("stock-flow identities hold exactly for every occupation and month", "
       const auto flow = [&](std::size_t offset) { return at(offset, o, t); };
       // Employed: hires in, layoffs, quits and retirements out, internal moves both ways.
       REQUIRE(e == prev(id.occ("employment"), E0[o]) + flow(id.occ("hires")) -
-                       flow(id.occ("layoffs")) - flow(id.occ("quits")) +
+                       flow(id.occ("layoffs")) - flow(id.occ("quits_to_unemployment")) +
                        flow(id.occ("redeployed_in")) - flow(id.occ("redeployed_out")) -
                        flow(id.occ("retirements_employed")) - flow(id.occ("job_to_job_out")) +
-                       flow(id.occ("firms_created")));
+                       flow(id.occ("firms_created")) -
+                       flow(id.occ("quits_to_out_of_labour_force")));
       // Unemployed, by last occupation: every transition in and out.
       REQUIRE(u == prev(id.occ("unemployment"), U0[o]) + flow(id.occ("layoffs")) +
-                       flow(id.occ("quits")) - flow(id.occ("job_finds")) -
+                       flow(id.occ("quits_to_unemployment")) - flow(id.occ("job_finds")) -
                        flow(id.occ("reskilling_starts")) + flow(id.occ("reskilling_completions")) +
                        flow(id.occ("reskilling_dropouts")) - flow(id.occ("founder_starts")) +
                        flow(id.occ("founder_failures")) - flow(id.occ("exits")) +
@@ -116,7 +132,8 @@ TEST_CASE("stock-flow identities hold exactly for every occupation and month", "
                         flow(id.occ("firms_created")));
       REQUIRE(olf == prev(id.occ("out_of_labour_force"), O0[o]) + flow(id.occ("exits")) -
                          flow(id.occ("reentries")) -
-                         flow(id.occ("retirements_out_of_labour_force")));
+                         flow(id.occ("retirements_out_of_labour_force")) +
+                         flow(id.occ("quits_to_out_of_labour_force")));
       e_total += e;
       u_total += u;
     }
@@ -140,6 +157,22 @@ TEST_CASE("stock-flow identities hold exactly for every occupation and month", "
     REQUIRE(hires ==
             finds + v.at(id.series("job_to_job"), t));  // hires = out of unemployment + job-to-job
     REQUIRE(hires == v.at(id.series("hires"), t));
+    // Openings are a stock: last month's, less expiries, internal moves and hires, plus the
+    // month's new openings; JOLTS quits are job-to-job moves and quits to U and out of the LF.
+    if (t > 1) {
+      REQUIRE(v.at(id.series("openings"), t) ==
+              v.at(id.series("openings"), t - 1) - v.at(id.series("openings_expired"), t) -
+                  v.at(id.series("redeployments"), t) - v.at(id.series("hires"), t) +
+                  v.at(id.series("openings_new"), t));
+    }
+    REQUIRE(v.at(id.series("openings_spontaneous"), t) <= v.at(id.series("openings_new"), t));
+    REQUIRE(v.at(id.series("quits"), t) == v.at(id.series("job_to_job"), t) +
+                                               v.at(id.series("quits_to_unemployment"), t) +
+                                               v.at(id.series("quits_to_out_of_labour_force"), t));
+    REQUIRE(v.at(id.series("hires"), t) ==
+            v.at(id.series("hires_from_unemployment"), t) +
+                v.at(id.series("hires_from_outside_labour_force"), t) +
+                v.at(id.series("job_to_job"), t));
     // Layoffs by reason add up to all layoffs; AI-attributed = automation + capex_funding.
     REQUIRE(v.at(id.series("layoffs"), t) == v.at(id.series("layoffs_demand"), t) +
                                                  v.at(id.series("layoffs_automation"), t) +
@@ -262,12 +295,22 @@ TEST_CASE("a recession raises layoffs and unemployment, then recovers", "[labour
   const auto r = run(model, 1);
   const View v{*model, r.values[0]};
   const auto& id = model->ids;
-  CHECK(v.at(id.series("layoffs"), 24) > 3 * v.at(id.series("layoffs"), 23));
+  // Layoffs jump with the shock (layoff_speed x the excess), firms stop opening and the
+  // openings stock runs down; unemployment rises, then falls back as demand recovers.
+  INFO("layoffs 23/24 " << v.at(id.series("layoffs"), 23) << " " << v.at(id.series("layoffs"), 24)
+                        << ", openings 23/27 " << v.at(id.series("openings"), 23) << " "
+                        << v.at(id.series("openings"), 27) << ", u 22/30/72 "
+                        << v.at(id.series("unemployment_rate"), 22) << " "
+                        << v.at(id.series("unemployment_rate"), 30) << " "
+                        << v.at(id.series("unemployment_rate"), 72));
+  CHECK(v.at(id.series("layoffs"), 24) > 1.5 * v.at(id.series("layoffs"), 23));
   CHECK(v.at(id.series("layoffs_ai"), 24) == 0);  // no AI in this economy: every layoff is demand
-  CHECK(v.at(id.series("vacancies"), 24) < 0.5 * v.at(id.series("vacancies"), 23));
-  CHECK(v.at(id.series("unemployment_rate"), 26) > v.at(id.series("unemployment_rate"), 22) + 0.02);
+  CHECK(v.at(id.series("openings_new"), 24) < v.at(id.series("openings_new"), 23));
+  CHECK(v.at(id.series("openings"), 27) < 0.8 * v.at(id.series("openings"), 23));
+  CHECK(v.at(id.series("unemployment_rate"), 30) >
+        v.at(id.series("unemployment_rate"), 22) + 0.015);
   CHECK(v.at(id.series("unemployment_rate"), 72) <
-        v.at(id.series("unemployment_rate"), 26) - 0.015);
+        v.at(id.series("unemployment_rate"), 30) - 0.015);
 }
 
 TEST_CASE("firm sizes are heavy-tailed and the occupation mix follows the data",
