@@ -103,6 +103,8 @@ void close_stocks(int month, const MonthFlows& flows, Stocks& stocks, Occupation
     return static_cast<double>(flows.start_stock[static_cast<std::size_t>(st) * O + o]);
   };
   stocks.ui_recipients = 0;
+  stocks.premium_months.push_back(
+      {stocks.fluent_wage, stocks.fluent_n, stocks.other_wage, stocks.other_n});
   for (std::size_t o = 0; o < O; ++o) {
     double lay = 0;
     for (std::size_t r = 0; r < kLayoffReasons; ++r)

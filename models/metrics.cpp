@@ -3,6 +3,7 @@
 #include "models/rules.hpp"
 #include "sim/parallel.hpp"
 
+#include <limits>
 #include <stdexcept>
 
 namespace labourshift::models {
@@ -39,6 +40,24 @@ double sum(const V& v) {
 
 double ratio(double num, double den, double otherwise = 0.0) {
   return den > 0 ? num / den : otherwise;
+}
+
+/// The AI wage premium over a trailing window of 12 months: wages and counts pooled, so one month's
+/// first few fluent workers do not make it jump; undefined (NaN) while either group is thin.
+double ai_premium(const std::vector<std::array<double, 4>>& months) {
+  constexpr std::size_t kWindow = 12;
+  constexpr double kLeastWorkerMonths = 100;
+  double fw = 0, fn = 0, ow = 0, on = 0;
+  const std::size_t from = months.size() > kWindow ? months.size() - kWindow : 0;
+  for (std::size_t t = from; t < months.size(); ++t) {
+    fw += months[t][0];
+    fn += months[t][1];
+    ow += months[t][2];
+    on += months[t][3];
+  }
+  if (fn < kLeastWorkerMonths || on < kLeastWorkerMonths || ow <= 0)
+    return std::numeric_limits<double>::quiet_NaN();
+  return (fw / fn) / (ow / on) - 1.0;
 }
 
 double class_layoffs(View v, std::size_t k, std::size_t r) {
@@ -466,15 +485,10 @@ const std::vector<MetricDef>& metric_table() {
                    return ratio(v.employed + v.unemployed + v.founders, population);
                  }),
           series("ai_wage_premium", "share",
-                 "mean wage of AI-fluent (literacy >= 0.3) / non-fluent employed in complemented "
-                 "occupations "
-                 "(c >= 0.3), minus 1",
-                 [](View v) {
-                   const Stocks& s = v.w.stocks;
-                   return s.fluent_n > 0 && s.other_n > 0 && s.other_wage > 0
-                              ? (s.fluent_wage / s.fluent_n) / (s.other_wage / s.other_n) - 1.0
-                              : 0.0;
-                 }),
+                 "mean wage of AI-fluent (literacy >= 0.3) over non-fluent employed in "
+                 "complemented occupations (c >= 0.3), minus 1, pooled over the last 12 months; "
+                 "NaN while either group has fewer than 100 worker-months in the window",
+                 [](View v) { return ai_premium(v.w.stocks.premium_months); }),
           series("ui_recipients", "persons", "unemployed within policy.ui_months of their spell",
                  [](View v) { return static_cast<double>(v.w.stocks.ui_recipients); }),
           series("reskilling_public_cost", kRealUsdMonth,

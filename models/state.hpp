@@ -121,6 +121,8 @@ struct Stocks {
   double wages_total = 0, literacy_total = 0;  ///< over the employed at the start of the month
   /// Employed in complemented occupations: wages and counts of the AI-fluent and the others.
   double fluent_wage = 0, fluent_n = 0, other_wage = 0, other_n = 0;
+  /// The same four sums for each past month (the AI premium's trailing window), oldest first.
+  std::vector<std::array<double, 4>> premium_months;
 };
 
 /// Totals over the run and values at its start (the static outputs).

@@ -4,6 +4,7 @@
 #include "models/labour_market.hpp"
 #include "sim/runner.hpp"
 
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +36,13 @@ inline sim::EnsembleResult run(const std::shared_ptr<const models::Model>& m, in
   return sim::run_ensemble(
       [&](std::uint32_t r) { return std::make_unique<models::LabourMarket>(m, r); }, m->layout, o,
       nullptr);
+}
+
+/// Bit-for-bit equality of two vectors of doubles: NaN (an undefined metric) equals itself, and
+/// -0.0 differs from 0.0, as h5diff would see them.
+inline bool bitwise_equal(const std::vector<double>& a, const std::vector<double>& b) {
+  return a.size() == b.size() &&
+         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
 }
 
 /// Sum over replications and months [from, to] (1-based, inclusive) of the metric at `offset`.

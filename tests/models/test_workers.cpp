@@ -130,4 +130,22 @@ TEST_CASE("entrants follow employment, and the AI premium is positive once liter
   CHECK(mean(*m, r, id.series("ai_wage_premium"), 61, 72) > 0.0);
   CHECK(mean(*m, r, id.series("mean_ai_literacy"), 61, 72) >
         mean(*m, r, id.series("mean_ai_literacy"), 1, 12));
+  // The premium is undefined (NaN), not zero, until both groups have enough worker-months, and
+  // once defined it moves smoothly: no month-to-month jump of more than 5 points.
+  const auto premium = [&](int t) {
+    return r.values[0][static_cast<std::size_t>(t - 1) * m->layout.size() +
+                       id.series("ai_wage_premium")];
+  };
+  CHECK(std::isnan(premium(1)));
+  int defined = 0;
+  double largest_step = 0;
+  for (int t = 2; t <= 72; ++t) {
+    if (std::isnan(premium(t))) continue;
+    ++defined;
+    if (!std::isnan(premium(t - 1)))
+      largest_step = std::max(largest_step, std::fabs(premium(t) - premium(t - 1)));
+  }
+  INFO("months with a premium " << defined << ", largest monthly change " << largest_step);
+  CHECK(defined > 12);
+  CHECK(largest_step < 0.05);
 }
