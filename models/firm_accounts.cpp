@@ -14,8 +14,8 @@ namespace {
 constexpr std::size_t kFirmGrain = 256;
 }  // namespace
 
-void account_firms(const Model& m, DrawKey key, const Environment& env, FirmTable& F,
-                   MonthFlows& flows) {
+void account_firms(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ,
+                   FirmTable& F, MonthFlows& flows) {
   // Cash += revenue - wages - capex payments - opex - other costs - incident losses - layoff
   // costs, and reliability: load ratio rho = used compute / (capacity Q_f can operate);
   // incident hazard h0 rho^eta; an incident costs a share of the month's AI revenue.
@@ -27,8 +27,14 @@ void account_firms(const Model& m, DrawKey key, const Environment& env, FirmTabl
     if (F.active[f] == 0) return;
     const auto& c = sc.firms[F.firm_class[f]].value;
     if (F.exiting[f] != 0) {
-      // Its staff were laid off this month; it holds nothing from now on.
+      // Its staff were laid off this month, after being paid for it (no severance on exit); it
+      // earns nothing and holds nothing from now on.
+      F.layoff_costs[f] = 0;
+      F.cash_change[f] = F.core_revenue[f] + F.ai_revenue[f] - F.wage_bill[f] - F.capex_payment[f] -
+                         F.opex[f] - F.other_costs[f];
+      F.cash[f] += F.cash_change[f];
       F.active[f] = 0;
+      F.exiting[f] = 2;  // closed this month: a new firm takes its place (below)
       F.capacity[f] = 0;
       F.pipeline_total[f] = 0;
       for (std::size_t o = 0; o < O; ++o) {
@@ -78,8 +84,28 @@ void account_firms(const Model& m, DrawKey key, const Environment& env, FirmTabl
       F.negative_cash_months[f] = 0;
     }
     if (F.negative_cash_months[f] >= c.exit_after_months) F.exiting[f] = 1;
+    // Idiosyncratic exit (owner retires, product fails), whatever the cash.
+    sim::Stream exit_rng(key.seed, key.replication, static_cast<std::uint32_t>(env.month),
+                         stream::kFirmExit, static_cast<std::uint32_t>(f));
+    if (exit_rng.uniform() < F.exit_hazard[f]) F.exiting[f] = 1;
   });
   flows.firm_exits = active_before - std::count(F.active.begin(), F.active.end(), std::uint8_t{1});
+  // Entry: a new firm of the same class takes each closed firm's place, with its base
+  // requirement (the niche is re-entered) and no staff; it opens its openings from next month and
+  // starts with the class's outside funding. Serial, in firm order: the same for any threads.
+  flows.firm_entries = 0;
+  const std::size_t existing = F.size();
+  for (std::size_t f = 0; f < existing; ++f) {
+    if (F.exiting[f] != 2) continue;
+    F.exiting[f] = 0;
+    std::vector<float> base(O);
+    for (std::size_t o = 0; o < O; ++o) base[o] = F.base_requirement[F.cell(f, o)];
+    const double hazard = F.exit_hazard[f];
+    const std::size_t g = add_firm(m, env, occ, F.firm_class[f], base, F);
+    F.exit_hazard[g] = hazard;
+    flows.new_firm_funding += F.cash[g];
+    ++flows.firm_entries;
+  }
 }
 
 }  // namespace labourshift::models

@@ -420,6 +420,10 @@ const std::vector<MetricDef>& metric_table() {
                  [](View v) { return v.w.env.price; }),
           series("firm_exits", "firms/month", "firms that closed this month",
                  [](View v) { return static_cast<double>(v.w.flows.firm_exits); }),
+          series("firm_entries", "firms/month",
+                 "new firms that took the place of the firms that closed (same class and base "
+                 "requirement, no staff)",
+                 [](View v) { return static_cast<double>(v.w.flows.firm_entries); }),
           series("active_firms", "firms", "firms still operating",
                  [](View v) { return v.firms.active; }),
           series("mean_ai_literacy", "share", "mean AI literacy of the employed",

@@ -93,8 +93,8 @@ void update_wages(const Model& m, int month, const MonthFlows& flows, Occupation
 /// End-of-month stocks: the start count plus the month's flows; tightness V/U for next month.
 void close_stocks(int month, const MonthFlows& flows, Stocks& stocks, OccupationState& occ);
 /// Cash, incidents, layoff costs, exit.
-void account_firms(const Model& m, DrawKey key, const Environment& env, FirmTable& firms,
-                   MonthFlows& flows);
+void account_firms(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ,
+                   FirmTable& firms, MonthFlows& flows);
 
 /// A full recount of end-of-month stocks from the worker table (slow reference for tests):
 /// employed, unemployed, long-term unemployed, reskilling, founders, out of the labour force,

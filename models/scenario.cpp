@@ -144,7 +144,21 @@ std::shared_ptr<const Schema<FirmClassParams>> firm_class_schema() {
           "toward exit")
       .integer(
           "exit_after_months", [](auto& c) -> auto& { return c.exit_after_months; }, 6, "months", 1,
-          600, "consecutive months beyond the cash threshold before the firm exits");
+          600, "consecutive months beyond the cash threshold before the firm exits")
+      .real(
+          "exit_rate_per_year", [](auto& c) -> auto& { return c.exit_rate_per_year; }, 0.03,
+          "1/year", 0, 1,
+          "idiosyncratic exits (owner retires, product fails): share of the class's firms that "
+          "close a year, whatever their cash; a new firm of the class takes each one's place",
+          "Census BDS: about 8% of employer firms exit a year, holding 1-2% of employment; a "
+          "model firm stands for many real ones, so the default matches the employment share "
+          "(about 1.5% a year), not the count")
+      .real(
+          "exit_size_elasticity", [](auto& c) -> auto& { return c.exit_size_elasticity; }, 1.0, "",
+          0, 5,
+          "the exit hazard is proportional to (base headcount)^-elasticity: small firms close "
+          "more often",
+          "Census BDS: exit rates fall with firm size");
   return s;
 }
 

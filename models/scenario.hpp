@@ -205,6 +205,8 @@ struct FirmClassParams {
   double internal_mobility_rate = 0;
   double exit_cash_months = 0;
   int exit_after_months = 0;
+  double exit_rate_per_year = 0;    ///< idiosyncratic exits: share of the class's firms a year
+  double exit_size_elasticity = 0;  ///< hazard proportional to size^-elasticity
 };
 
 struct Scenario {

@@ -64,6 +64,30 @@ std::vector<double> adoption_targets(const Model& m, const OccupationState& occ,
   return theta;
 }
 
+namespace {
+
+/// Idiosyncratic exit hazards h_f = c_k L0_f^-beta (L0_f: the firm's base headcount), with c_k
+/// set so that the mean monthly hazard over class k's firms is 1 - (1 - r_k)^(1/12).
+void set_exit_hazards(const Model& m, FirmTable& F) {
+  const std::size_t K = m.class_names.size(), O = m.data.size();
+  std::vector<double> weight_sum(K, 0.0), count(K, 0.0), size(F.size(), 0.0);
+  for (std::size_t f = 0; f < F.size(); ++f) {
+    for (std::size_t o = 0; o < O; ++o) size[f] += F.base_requirement[F.cell(f, o)];
+    const auto& c = m.scenario.firms[F.firm_class[f]].value;
+    weight_sum[F.firm_class[f]] += std::pow(std::max(1.0, size[f]), -c.exit_size_elasticity);
+    count[F.firm_class[f]] += 1;
+  }
+  for (std::size_t f = 0; f < F.size(); ++f) {
+    const std::size_t k = F.firm_class[f];
+    const auto& c = m.scenario.firms[k].value;
+    const double monthly = 1.0 - std::pow(1.0 - c.exit_rate_per_year, 1.0 / 12.0);
+    F.exit_hazard[f] = std::min(1.0, monthly * count[k] / weight_sum[k] *
+                                         std::pow(std::max(1.0, size[f]), -c.exit_size_elasticity));
+  }
+}
+
+}  // namespace
+
 void set_up_firms(const Model& m, DrawKey key, FirmTable& F) {
   const Scenario& sc = m.scenario;
   const auto& data = m.data;
@@ -152,6 +176,7 @@ void set_up_firms(const Model& m, DrawKey key, FirmTable& F) {
       }
     }
   });
+  set_exit_hazards(m, F);
   F.live_begin.assign(n_firms + 1, 0);
   F.live_occ.clear();
   for (std::size_t f = 0; f < n_firms; ++f) {
@@ -295,7 +320,9 @@ std::size_t add_firm(const Model& m, const Environment& env, const OccupationSta
   F.live_begin.push_back(static_cast<std::uint32_t>(F.live_occ.size()));
   // Finance of a start-up: revenue from the class's labour share, other costs from its start
   // margin, cash for `initial_cash_months`. It earns no AI market share until it has compute.
-  F.core_revenue0[f] = wages / c.labour_share / env.demand;
+  // Revenue R0 D exp(z) against a wage bill of L0 D / A x the current wage, which grows with A:
+  // R0 = sum L0 w / (A x labour share) puts the start-up at its class's labour share.
+  F.core_revenue0[f] = wages / c.labour_share / env.productivity;
   F.other_cost_share[f] = std::max(0.0, 1.0 - c.initial_margin - c.labour_share);
   F.cash[f] = (c.initial_cash_months + sc.policy.founder_grant_months) * wages / c.labour_share;
   F.nonmanager_base[f] = nonmgr;

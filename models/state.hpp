@@ -93,6 +93,7 @@ struct MonthFlows {
   std::int64_t new_seekers = 0;       ///< seekers who joined the labour force this month
   std::int64_t employment_start = 0;  ///< employed at the start of the month (not retiring)
   std::int64_t firm_exits = 0;
+  std::int64_t firm_entries = 0;  ///< firms that took the place of those that closed
   std::int64_t mandated_enrolled = 0;
   double new_firm_funding = 0;  ///< starting cash of this month's new firms, USD
 

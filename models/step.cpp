@@ -89,7 +89,7 @@ struct MonthSteps {
   }
   static void accounts(LabourMarket& lm, int, double*) {
     World& w = lm.world_;
-    account_firms(*lm.model_, lm.key_, w.env, w.firms, w.flows);
+    account_firms(*lm.model_, lm.key_, w.env, w.occ, w.firms, w.flows);
   }
   static void measure(LabourMarket& lm, int, double* out) { record(*lm.model_, lm.world_, out); }
 };
@@ -113,7 +113,7 @@ constexpr MonthPhase kPhases[] = {
     {"matching", {stream::kApply, 0}, MonthSteps::matching},
     {"wages", kNoStreams, MonthSteps::wages},
     {"stocks", kNoStreams, MonthSteps::stocks},
-    {"accounts", {stream::kIncident, 0}, MonthSteps::accounts},
+    {"accounts", {stream::kIncident, stream::kFirmExit}, MonthSteps::accounts},
     {"record", kNoStreams, MonthSteps::measure},
 };
 

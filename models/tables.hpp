@@ -200,6 +200,7 @@ struct FirmTable {
   std::vector<double> compute_cost_share0;  ///< (capex payments + opex) / revenue at the start
   std::vector<double> ai_attraction;        ///< w_f in the AI share w_f K_f^phi / sum w K^phi
   std::vector<double> load_ratio;           ///< rho_f: used compute / compute Q_f can operate
+  std::vector<double> exit_hazard;          ///< idiosyncratic monthly exit probability
   std::vector<std::int32_t> layoffs;        ///< this month, by reason [f * kLayoffReasons + r]
   // This month's accounts, per firm (outputs and the cash identity).
   std::vector<double> core_revenue, ai_demand, ai_revenue, incident_cost, capex_payment,
@@ -244,15 +245,38 @@ struct FirmTable {
     fn(t.mean_literacy, 0.0F, 1);
     fn(t.layoffs, std::int32_t{0}, kLayoffReasons);
     fn(t.incident, std::uint8_t{0}, 1);
-    for (auto* column :
-         {&t.core_revenue0,   &t.other_cost_share,    &t.cash,           &t.capacity,
-          &t.pipeline_total,  &t.growth_expectation,  &t.ai_demand_prev, &t.mean_adoption0,
-          &t.nonmanager_base, &t.knowledge_capacity,  &t.knowledge,      &t.knowledge0,
-          &t.wage_bill,       &t.compute_cost_share0, &t.ai_attraction,  &t.load_ratio,
-          &t.core_revenue,    &t.ai_demand,           &t.ai_revenue,     &t.incident_cost,
-          &t.capex_payment,   &t.capex_orders,        &t.opex,           &t.other_costs,
-          &t.arrivals,        &t.retirements,         &t.compute_used,   &t.cash_change,
-          &t.layoff_costs,    &t.payment_rate,        &t.retiring_window}) {
+    for (auto* column : {&t.core_revenue0,
+                         &t.other_cost_share,
+                         &t.cash,
+                         &t.capacity,
+                         &t.pipeline_total,
+                         &t.growth_expectation,
+                         &t.ai_demand_prev,
+                         &t.mean_adoption0,
+                         &t.nonmanager_base,
+                         &t.knowledge_capacity,
+                         &t.knowledge,
+                         &t.knowledge0,
+                         &t.wage_bill,
+                         &t.compute_cost_share0,
+                         &t.ai_attraction,
+                         &t.load_ratio,
+                         &t.exit_hazard,
+                         &t.core_revenue,
+                         &t.ai_demand,
+                         &t.ai_revenue,
+                         &t.incident_cost,
+                         &t.capex_payment,
+                         &t.capex_orders,
+                         &t.opex,
+                         &t.other_costs,
+                         &t.arrivals,
+                         &t.retirements,
+                         &t.compute_used,
+                         &t.cash_change,
+                         &t.layoff_costs,
+                         &t.payment_rate,
+                         &t.retiring_window}) {
       fn(*column, 0.0, 1);
     }
   }

@@ -50,3 +50,48 @@ TEST_CASE("the price level is neutral: real outcomes do not depend on inflation"
     }
   }
 }
+
+namespace {
+
+/// scenarios/<name>.toml with extra settings.
+std::shared_ptr<const Model> shipped(const std::string& name,
+                                     const std::vector<sim::Setting>& extra) {
+  auto s = models::load_scenario(std::string(LABOURSHIFT_SCENARIOS) + "/" + name + ".toml");
+  models::scenario_schema().apply(s, extra);
+  models::validate(s);
+  return Model::build(s);
+}
+
+}  // namespace
+
+TEST_CASE("without AI the economy is stationary for 40 years, firms turning over",
+          "[economics][stationarity]") {
+  // scenarios/steady_state_no_ai.toml for 480 months: the second and the fourth decade agree on
+  // unemployment, the openings rate, the labour share and the number of firms, while firms close
+  // at the configured idiosyncratic rate (3% a year by default) and new ones take their place.
+  const auto m = shipped("steady_state_no_ai",
+                         {set("run.months", i64(480)), set("population.workers", i64(20000))});
+  const auto r = run(m, 1);
+  const auto& id = m->ids;
+  auto decade = [&](const char* name, int from) {
+    return mean(*m, r, id.series(name), from, from + 119);
+  };
+  const int early = 121, late = 361;
+  INFO("u " << decade("unemployment_rate", early) << " -> " << decade("unemployment_rate", late)
+            << ", openings rate " << decade("openings_rate", early) << " -> "
+            << decade("openings_rate", late) << ", labour share " << decade("labour_share", early)
+            << " -> " << decade("labour_share", late) << ", firms " << decade("active_firms", early)
+            << " -> " << decade("active_firms", late));
+  CHECK(std::fabs(decade("unemployment_rate", late) - decade("unemployment_rate", early)) < 0.01);
+  CHECK(std::fabs(decade("openings_rate", late) - decade("openings_rate", early)) < 0.015);
+  CHECK(std::fabs(decade("labour_share", late) - decade("labour_share", early)) < 0.03);
+  CHECK(std::fabs(decade("active_firms", late) / decade("active_firms", early) - 1.0) < 0.02);
+  CHECK(decade("unemployment_rate", late) < 0.08);
+  // Turnover at the BDS rate: exits a year / firms, and every exit replaced.
+  const double exits_per_year = 12 * decade("firm_exits", early) / decade("active_firms", early);
+  INFO("firm exits a year: " << exits_per_year);
+  CHECK(exits_per_year > 0.02);
+  CHECK(exits_per_year < 0.045);
+  CHECK(total(*m, r, id.series("firm_entries"), 1, 480) ==
+        total(*m, r, id.series("firm_exits"), 1, 480));
+}
