@@ -31,7 +31,7 @@ constexpr Indicator kIndicators[] = {
     {"reskilling", "in reskilling (persons)"},
     {"exits", "exits from the labour force (persons/month)"},
     {"founders", "founders (persons)"},
-    {"capex", "capex (USD/month)"},
+    {"capex", "capex (USD/month, run-start prices)"},
     {"incidents", "incidents (per month)"},
     {"participation_rate", "participation rate"},
 };

@@ -821,7 +821,9 @@ std::vector<sim::Setting> resolve_settings(const std::string& path,
     if (st.key.rfind("data.", 0) == 0) {
       if (const auto* text = std::get_if<std::string>(&st.value);
           text != nullptr && !text->empty() && fs::path(*text).is_relative()) {
-        st.value = sim::Value{(folder / *text).lexically_normal().string()};
+        // Absolute: a relative path would be resolved against the scenario's folder a second
+        // time when the data are loaded (resolve_data_path).
+        st.value = sim::Value{fs::absolute(folder / *text).lexically_normal().string()};
       }
     }
     out.push_back(std::move(st));

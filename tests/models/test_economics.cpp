@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -94,4 +95,51 @@ TEST_CASE("without AI the economy is stationary for 40 years, firms turning over
   CHECK(exits_per_year < 0.045);
   CHECK(total(*m, r, id.series("firm_entries"), 1, 480) ==
         total(*m, r, id.series("firm_exits"), 1, 480));
+}
+
+TEST_CASE("the del Rio-Chanona et al. (2021) configuration lands on their mean-field steady state",
+          "[economics][drc]") {
+  // scenarios/validation/del_rio_chanona_2021.toml: per occupation of the complete network, with
+  // L workers and demand d, the steady state (docs/model.md) has separations delta_u e equal to
+  // openings delta_v e + (1 - delta_v) gamma (d - e - v) and to fills v (1 - exp(-u / v)), u = L -
+  // e.
+  const auto m = shipped("validation/del_rio_chanona_2021", {});
+  const auto& sc = m->scenario;
+  const double du = sc.labour.idiosyncratic_layoff_rate, dv = sc.labour.spontaneous_openings_rate;
+  const auto& firm =
+      std::max_element(sc.firms.begin(), sc.firms.end(), [](const auto& a, const auto& b) {
+        return a.value.employment_share < b.value.employment_share;
+      })->value;  // the class that holds every job
+  REQUIRE(firm.employment_share == 1.0);
+  const double gamma = firm.hiring_speed;
+  REQUIRE(firm.layoff_speed == gamma);
+  const auto n = static_cast<double>(m->data.size());
+  const auto N = static_cast<double>(sc.population.workers);
+  const double E0 = std::round(N * (1.0 - sc.population.initial_unemployment_rate));
+  const double L = N / n, d = E0 * (1.0 + sc.labour.vacancy_rate) / n;
+  auto openings = [&](double e) { return d - e - (du - dv) * e / ((1.0 - dv) * gamma); };
+  auto excess_fills = [&](double e) {
+    const double v = openings(e);
+    return v * (1.0 - std::exp(-(L - e) / v)) - du * e;
+  };
+  double lo = 0.5 * L, hi = d / (1.0 + (du - dv) / ((1.0 - dv) * gamma)) - 1e-9;
+  for (int i = 0; i < 200; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (excess_fills(mid) > 0 ? lo : hi) = mid;
+  }
+  const double e = lo, u_rate = (L - e) / L, v = openings(e);
+  const auto r = run(m, 1);
+  const auto& id = m->ids;
+  const int from = 121, to = sc.run.months;
+  const double sim_u = mean(*m, r, id.series("unemployment_rate"), from, to);
+  const double sim_v = mean(*m, r, id.series("openings"), from, to) / n;
+  const double sim_fills = mean(*m, r, id.series("hires"), from, to) / n;
+  INFO("mean field: u = " << u_rate << ", openings " << v << ", fills " << du * e << "; run: u = "
+                          << sim_u << ", openings " << sim_v << ", fills " << sim_fills);
+  CHECK(std::fabs(sim_u - u_rate) < 0.002);
+  CHECK(sim_v == Approx(v).epsilon(0.03));
+  CHECK(sim_fills == Approx(du * e).epsilon(0.03));
+  // Nothing in this configuration is AI, and no firm closes.
+  CHECK(total(*m, r, id.series("layoffs_ai"), 1, to) == 0);
+  CHECK(total(*m, r, id.series("firm_exits"), 1, to) == 0);
 }
