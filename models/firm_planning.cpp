@@ -156,7 +156,14 @@ double plan_requirements(const PlanContext& x, FirmTable& F, std::size_t f,
     if (occs[o].ai_role) {
       // AI roles scale with the compute in use (operations) as well as with the core workload.
       const double share = ai_role_base > 0 ? L0 / ai_role_base : 0.0;
-      required = workload + knowledge_gap * share;
+      // Bounded: at most max_growth above the current headcount, and no more extra staff than a
+      // year of the firm's cash can pay.
+      const double wage = x.occ.wage[o] * x.m.class_premium[F.firm_class[f]];
+      const double affordable = std::max(0.0, F.cash[f]) / (12.0 * wage);
+      const double extra = std::min(
+          {knowledge_gap * share, affordable,
+           std::max(0.0, (1.0 + sc.labour.max_growth_per_month) * std::max(h, 1.0) - workload)});
+      required = workload + extra;
       F.requirement_no_ai[cell] = static_cast<float>(workload);
     } else if (!occs[o].manager) {
       required = workload * (1.0 - theta) / (1.0 - F.adoption0[cell]) / productivity;

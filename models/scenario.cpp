@@ -458,6 +458,12 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
           [](auto& x) -> auto& { return x.labour.opening_expiry_rate; }, 0.2, "1/month", 0, 1,
           "epsilon: share of open openings withdrawn unfilled each month",
           "JOLTS: openings about 1.3 months of hires; a fifth of postings close unfilled")
+      .real(
+          "labour.max_growth_per_month",
+          [](auto& x) -> auto& { return x.labour.max_growth_per_month; }, 0.1, "1/month", 0, 10,
+          "a cell's requirement beyond its core workload (AI roles for the compute in use) is at "
+          "most this share above its headcount, and its extra wages at most a year of the "
+          "firm's cash: labour demand stays bounded whatever the AI environment")
       .boolean(
           "labour.layoffs_count_openings",
           [](auto& x) -> auto& { return x.labour.layoffs_count_openings; }, false,

@@ -90,6 +90,7 @@ struct LabourParams {
   double spontaneous_openings_rate = 0;  ///< delta_v: openings per employed worker a month
   double opening_expiry_rate = 0;        ///< epsilon: share of open openings withdrawn a month
   bool layoffs_count_openings = false;   ///< layoffs close the excess of H + V over L*
+  double max_growth_per_month = 0;       ///< bound on a cell's requirement above its workload
 };
 
 struct SearchParams {
