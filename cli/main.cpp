@@ -138,22 +138,24 @@ void print_summary(const ls::models::Model& model, const ls::sim::EnsembleResult
   const auto& id = model.ids;
   const std::string& start = model.scenario.run.start;
   std::printf(
-      "\n%-28s %18s %18s\n", "", ("month 1 (" + month_label(start, 0) + ")").c_str(),
+      "\n%-30s %18s %18s\n", "", ("month 1 (" + month_label(start, 0) + ")").c_str(),
       ("month " + std::to_string(last) + " (" + month_label(start, last - 1) + ")").c_str());
   auto pct = [&](const char* label, std::size_t off) {
-    std::printf("%-28s %17.2f%% %17.2f%%\n", label, 100 * ensemble_mean(r, L.size(), off, 1),
+    std::printf("%-30s %17.2f%% %17.2f%%\n", label, 100 * ensemble_mean(r, L.size(), off, 1),
                 100 * ensemble_mean(r, L.size(), off, last));
   };
   auto count = [&](const char* label, std::size_t off) {
-    std::printf("%-28s %18s %18s\n", label, with_commas(ensemble_mean(r, L.size(), off, 1)).c_str(),
+    std::printf("%-30s %18s %18s\n", label, with_commas(ensemble_mean(r, L.size(), off, 1)).c_str(),
                 with_commas(ensemble_mean(r, L.size(), off, last)).c_str());
   };
   pct("unemployment rate", id.series("unemployment_rate"));
   pct("long-term share", id.series("long_term_unemployment_share"));
-  count("layoffs (per month)", id.series("layoffs"));
-  count("hires (per month)", id.series("hires"));
-  count("vacancies", id.series("vacancies"));
-  count("employment", id.series("employment"));
+  pct("hires rate (per month)", id.series("hires_rate"));
+  pct("quits rate (per month)", id.series("quits_rate"));
+  pct("layoffs rate (per month)", id.series("layoffs_rate"));
+  pct("openings rate", id.series("openings_rate"));
+  count("AI-attributed layoffs (agents)", id.series("layoffs_ai"));
+  count("employment (agents)", id.series("employment"));
   if (r.values.size() > 1) std::printf("(means over %zu replications)\n", r.values.size());
 }
 
