@@ -41,6 +41,8 @@ void account_firms(const Model& m, DrawKey key, const Environment& env, const Oc
         const std::size_t cell = F.cell(f, o);
         F.requirement[cell] = F.requirement_no_ai[cell] = F.budget_freeze[cell] = 0;
         F.odds[cell] = CellOdds{};
+        // This month's opening counts are already tallied (matching came first); clear them.
+        F.openings_new[cell] = F.openings_spontaneous[cell] = F.openings_expired[cell] = 0;
       }
       return;
     }

@@ -5,6 +5,7 @@
 // plan_firms_reference one by one, and the two agree exactly.
 #include "models/phases.hpp"
 #include "models/rules.hpp"
+#include "models/worker_pass.hpp"
 #include "sim/parallel.hpp"
 #include "sim/random.hpp"
 
@@ -40,14 +41,26 @@ struct PlanContext {
   double demand_kept;
   std::vector<double> ai_kept;  ///< [k * O + o]
   std::vector<Slots> slots;     ///< by class
+  /// The openings' random roundings: a keyed word per (cell, purpose), cheap enough to draw for
+  /// every live cell every month.
+  sim::KeyedWords opening_words;
 };
 
 PlanContext plan_context(const Model& m, DrawKey key, const Environment& env,
                          const OccupationState& occ, FirmTable& F) {
   const Scenario& sc = m.scenario;
   const std::size_t O = m.data.size(), K = m.class_names.size();
-  PlanContext x{m,  sc, key, env, occ, O, rules::layoff_kept_share(sc.policy.severance_months),
-                {}, {}};
+  PlanContext x{m,
+                sc,
+                key,
+                env,
+                occ,
+                O,
+                rules::layoff_kept_share(sc.policy.severance_months),
+                {},
+                {},
+                sim::KeyedWords(key.seed, key.replication, static_cast<std::uint32_t>(env.month),
+                                stream::kOpenings)};
   const double sev = sc.policy.severance_months;
   x.ai_kept.resize(K * O);
   for (std::size_t k = 0; k < K; ++k) {
@@ -285,16 +298,21 @@ void budget_cuts(const PlanContext& x, FirmTable& F, std::size_t f, const FirmCl
   }
 }
 
+/// The uniform of purpose k (0: expiry, 1: new openings) of a cell this month.
+double opening_uniform(const PlanContext& x, std::size_t cell, std::uint32_t k) {
+  return pass::uniform_from_word(x.opening_words(static_cast<std::uint32_t>(2 * cell) + k));
+}
+
 /// Openings left open from last month expire (are withdrawn unfilled) at rate epsilon, randomly
 /// rounded per cell.
-void expire_openings(const PlanContext& x, FirmTable& F, std::size_t f, sim::Stream& rng) {
+void expire_openings(const PlanContext& x, FirmTable& F, std::size_t f) {
   const double eps = x.sc.labour.opening_expiry_rate;
   for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) {
     const std::size_t cell = F.cell(f, F.live_occ[li]);
     const std::int32_t open = F.vacancies[cell];
     if (open <= 0) continue;
     const auto expired = static_cast<std::int32_t>(
-        std::min<double>(open, rules::random_round(eps * open, rng.uniform())));
+        std::min<double>(open, rules::random_round(eps * open, opening_uniform(x, cell, 0))));
     F.vacancies[cell] = open - expired;
     F.openings_expired[cell] = expired;
   }
@@ -341,8 +359,7 @@ void set_layoff_odds(const PlanContext& x, FirmTable& F, std::size_t f, const Fi
 
 /// New openings (spontaneous and gap-closing, rules::new_openings), randomly rounded per cell.
 /// They join the stock after this month's matching, so they are filled from next month on.
-void open_openings(const PlanContext& x, FirmTable& F, std::size_t f, const FirmClassParams& c,
-                   sim::Stream& rng) {
+void open_openings(const PlanContext& x, FirmTable& F, std::size_t f, const FirmClassParams& c) {
   const double delta_v = x.sc.labour.spontaneous_openings_rate;
   for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) {
     const std::size_t cell = F.cell(f, F.live_occ[li]);
@@ -350,9 +367,14 @@ void open_openings(const PlanContext& x, FirmTable& F, std::size_t f, const Firm
                                                      F.vacancies[cell], F.requirement[cell]);
     const double total = n.spontaneous + n.gap;
     if (total <= 0) continue;
-    const double opened = rules::random_round(total, rng.uniform());
+    // One uniform for both roundings: its fractional part at 2^16 times is a second uniform,
+    // independent of the first to 16 bits (enough to split a handful of openings).
+    const double u = opening_uniform(x, cell, 1);
+    const double opened = rules::random_round(total, u);
+    const double u2 = u * 65536.0 - std::floor(u * 65536.0);
     const double spontaneous =
-        std::min(opened, rules::random_round(opened * n.spontaneous / total, rng.uniform()));
+        n.gap > 0 ? std::min(opened, rules::random_round(opened * n.spontaneous / total, u2))
+                  : opened;
     F.openings_new[cell] = static_cast<std::int32_t>(opened);
     F.openings_spontaneous[cell] = static_cast<std::int32_t>(spontaneous);
   }
@@ -367,11 +389,11 @@ void plan_firm(const PlanContext& x, FirmTable& F, std::size_t f) {
   const double used_last_month = F.compute_used[f];
   F.compute_used[f] = F.incident_cost[f] = F.cash_change[f] = 0;
   F.incident[f] = 0;
+  if (F.active[f] == 0) return;  // a closed firm's opening counts were cleared when it closed
   for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) {
     const std::size_t cell = F.cell(f, F.live_occ[li]);
     F.openings_new[cell] = F.openings_spontaneous[cell] = F.openings_expired[cell] = 0;
   }
-  if (F.active[f] == 0) return;
   if (F.exiting[f] != 0) {
     // Exit: every worker is laid off (reason firm_exit) in this month's pass; open openings are
     // withdrawn (counted as expired).
@@ -393,9 +415,9 @@ void plan_firm(const PlanContext& x, FirmTable& F, std::size_t f) {
   serve_and_order(x, F, f, c, ring, auto_compute);
   std::array<float, 256> capex_cut;  // by occupation; only live cells are read
   budget_cuts(x, F, f, c, rng, capex_cut);
-  expire_openings(x, F, f, rng);
+  expire_openings(x, F, f);
   set_layoff_odds(x, F, f, c, capex_cut);
-  open_openings(x, F, f, c, rng);
+  open_openings(x, F, f, c);
 }
 
 }  // namespace

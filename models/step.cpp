@@ -102,7 +102,7 @@ constexpr std::array<std::uint32_t, 2> kNoStreams{0, 0};
 constexpr MonthPhase kPhases[] = {
     {"regroup", kNoStreams, MonthSteps::regroup},
     {"environment", kNoStreams, MonthSteps::environment},
-    {"plan_firms", {stream::kFirmPlan, 0}, MonthSteps::firms},
+    {"plan_firms", {stream::kFirmPlan, stream::kOpenings}, MonthSteps::firms},
     {"plan_workers", kNoStreams, MonthSteps::workers},
     {"worker_pass", {stream::kWorkerPass, stream::kMobility}, MonthSteps::pass},
     {"redeploy", kNoStreams, MonthSteps::redeployment},
