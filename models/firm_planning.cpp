@@ -305,23 +305,42 @@ double opening_uniform(const PlanContext& x, std::size_t cell, std::uint32_t k) 
 
 /// Openings left open from last month expire (are withdrawn unfilled) at rate epsilon, randomly
 /// rounded per cell.
-void expire_openings(const PlanContext& x, FirmTable& F, std::size_t f) {
+void expire_cell(const PlanContext& x, FirmTable& F, std::size_t cell) {
+  const std::int32_t open = F.vacancies[cell];
+  if (open <= 0) return;
   const double eps = x.sc.labour.opening_expiry_rate;
-  for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) {
-    const std::size_t cell = F.cell(f, F.live_occ[li]);
-    const std::int32_t open = F.vacancies[cell];
-    if (open <= 0) continue;
-    const auto expired = static_cast<std::int32_t>(
-        std::min<double>(open, rules::random_round(eps * open, opening_uniform(x, cell, 0))));
-    F.vacancies[cell] = open - expired;
-    F.openings_expired[cell] = expired;
-  }
+  const auto expired = static_cast<std::int32_t>(
+      std::min<double>(open, rules::random_round(eps * open, opening_uniform(x, cell, 0))));
+  F.vacancies[cell] = open - expired;
+  F.openings_expired[cell] = expired;
 }
 
-/// 7. Layoffs from the gap, split into demand and automation by what the requirement would be
-/// with AI at its start level; capex cuts on top; part of each left to attrition. The cell odds
-/// hold them as probabilities per worker of the cell. The excess is H - L*, or H + V - L* when
-/// labour.layoffs_count_openings (del Rio-Chanona et al. 2021).
+/// New openings (spontaneous and gap-closing, rules::new_openings), randomly rounded. They join
+/// the stock after this month's matching, so they are filled from next month on.
+void open_cell(const PlanContext& x, FirmTable& F, const FirmClassParams& c, std::size_t cell) {
+  const rules::NewOpenings n =
+      rules::new_openings(x.sc.labour.spontaneous_openings_rate, c.hiring_speed, F.headcount[cell],
+                          F.vacancies[cell], F.requirement[cell]);
+  const double total = n.spontaneous + n.gap;
+  if (total <= 0) return;
+  // One uniform for both roundings: its fractional part at 2^16 times is a second uniform,
+  // independent of the first to 16 bits (enough to split a handful of openings).
+  const double u = opening_uniform(x, cell, 1);
+  const double opened = rules::random_round(total, u);
+  const double u2 = u * 65536.0 - std::floor(u * 65536.0);
+  const double spontaneous =
+      n.gap > 0 ? std::min(opened, rules::random_round(opened * n.spontaneous / total, u2))
+                : opened;
+  F.openings_new[cell] = static_cast<std::int32_t>(opened);
+  F.openings_spontaneous[cell] = static_cast<std::int32_t>(spontaneous);
+}
+
+/// 7. Per cell, in one loop: last month's openings expire; layoffs from the gap, split into
+/// demand and automation by what the requirement would be with AI at its start level, capex cuts
+/// on top, part of each left to attrition, held as probabilities per worker of the cell; then the
+/// month's new openings. (Openings draw keyed words per cell, so the order of cells is free.) The
+/// excess is H - L*, or H + V - L* when labour.layoffs_count_openings (del Rio-Chanona et al.
+/// 2021).
 void set_layoff_odds(const PlanContext& x, FirmTable& F, std::size_t f, const FirmClassParams& c,
                      const std::array<float, 256>& capex_cut) {
   const std::size_t O = x.O;
@@ -329,6 +348,7 @@ void set_layoff_odds(const PlanContext& x, FirmTable& F, std::size_t f, const Fi
   for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) {
     const std::size_t o = F.live_occ[li];
     const std::size_t cell = F.cell(f, o);
+    expire_cell(x, F, cell);
     const double h = F.headcount[cell];
     const double held = h + (count_open ? F.vacancies[cell] : 0);
     const double required = std::max(
@@ -354,29 +374,7 @@ void set_layoff_odds(const PlanContext& x, FirmTable& F, std::size_t f, const Fi
                             quantise_probability(h > 0 ? n_demand / h : 0.0),
                             quantise_probability(h > 0 ? n_auto / h : 0.0),
                             quantise_probability(h > 0 ? n_capex / h : 0.0)};
-  }
-}
-
-/// New openings (spontaneous and gap-closing, rules::new_openings), randomly rounded per cell.
-/// They join the stock after this month's matching, so they are filled from next month on.
-void open_openings(const PlanContext& x, FirmTable& F, std::size_t f, const FirmClassParams& c) {
-  const double delta_v = x.sc.labour.spontaneous_openings_rate;
-  for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) {
-    const std::size_t cell = F.cell(f, F.live_occ[li]);
-    const rules::NewOpenings n = rules::new_openings(delta_v, c.hiring_speed, F.headcount[cell],
-                                                     F.vacancies[cell], F.requirement[cell]);
-    const double total = n.spontaneous + n.gap;
-    if (total <= 0) continue;
-    // One uniform for both roundings: its fractional part at 2^16 times is a second uniform,
-    // independent of the first to 16 bits (enough to split a handful of openings).
-    const double u = opening_uniform(x, cell, 1);
-    const double opened = rules::random_round(total, u);
-    const double u2 = u * 65536.0 - std::floor(u * 65536.0);
-    const double spontaneous =
-        n.gap > 0 ? std::min(opened, rules::random_round(opened * n.spontaneous / total, u2))
-                  : opened;
-    F.openings_new[cell] = static_cast<std::int32_t>(opened);
-    F.openings_spontaneous[cell] = static_cast<std::int32_t>(spontaneous);
+    open_cell(x, F, c, cell);
   }
 }
 
@@ -415,9 +413,7 @@ void plan_firm(const PlanContext& x, FirmTable& F, std::size_t f) {
   serve_and_order(x, F, f, c, ring, auto_compute);
   std::array<float, 256> capex_cut;  // by occupation; only live cells are read
   budget_cuts(x, F, f, c, rng, capex_cut);
-  expire_openings(x, F, f);
   set_layoff_odds(x, F, f, c, capex_cut);
-  open_openings(x, F, f, c);
 }
 
 }  // namespace
