@@ -157,11 +157,11 @@ inline double incident_hazard(const ReliabilityParams& rel, double load) {
 
 // --- wages ----------------------------------------------------------------------------------
 
-/// Real wage curve: w' = w exp(g + eta (ln theta - ln theta_ref)), g (productivity growth) and
-/// eta monthly.
-inline double next_wage(double wage, double trend, double eta, double log_theta,
-                        double ref_log_theta) {
-  return wage * std::exp(trend + eta * (log_theta - ref_log_theta));
+/// Real wage curve in levels: w = w0 A exp(eta (s - s0)), s the smoothed log tightness, s0 its
+/// month-1 value, A labour productivity.
+inline double wage_level(double w0, double productivity, double eta, double smoothed_log_theta,
+                         double log_theta0) {
+  return w0 * productivity * std::exp(eta * (smoothed_log_theta - log_theta0));
 }
 
 }  // namespace labourshift::models::rules

@@ -721,12 +721,14 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
           "current pay (0: lateral moves for non-wage reasons happen too)")
       .real(
           "wages.tightness_elasticity",
-          [](auto& x) -> auto& { return x.wages.tightness_elasticity; }, 0.03, "1/year", 0, 2,
-          "eta: yearly wage growth per log point of tightness above its reference")
+          [](auto& x) -> auto& { return x.wages.tightness_elasticity; }, 0.05, "", 0, 2,
+          "eta: elasticity of an occupation's wage level to its (smoothed) tightness V/U, "
+          "relative to month 1",
+          "wage curve: Blanchflower and Oswald (1994), wage elasticity to unemployment ~ -0.1")
       .integer(
           "wages.reference_halflife_months",
-          [](auto& x) -> auto& { return x.wages.reference_halflife_months; }, 60, "months", 1, 1200,
-          "half-life of the moving reference tightness")
+          [](auto& x) -> auto& { return x.wages.reference_halflife_months; }, 6, "months", 1, 1200,
+          "half-life of the exponential smoothing of tightness that wages follow")
       .collection<FirmClassParams>(
           "firms", [](auto& x) -> auto& { return x.firms; }, firm, classes,
           "firm classes, one table [firms.<name>] each");

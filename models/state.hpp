@@ -41,7 +41,8 @@ struct Environment {
 /// What workers know of each occupation, carried from month to month.
 struct OccupationState {
   std::vector<double> wage;                  ///< w_o(t), USD/month at run-start prices
-  std::vector<double> ref_log_tightness;     ///< reference ln theta_o for the wage curve
+  std::vector<double> ref_log_tightness;     ///< smoothed ln theta_o that wages follow
+  std::vector<double> log_tightness0;        ///< smoothed ln theta_o in month 1: the anchor
   std::vector<double> job_finding_ema;       ///< smoothed job-finding rate by occupation
   std::vector<std::int16_t> reskill_target;  ///< best feasible target per origin, -1 if none
   std::vector<std::int16_t> mandate_target;  ///< the retraining mandate's target, gain or not

@@ -132,6 +132,7 @@ LabourMarket::LabourMarket(std::shared_ptr<const Model> model, std::uint32_t rep
   World& w = world_;
   for (const auto& o : m.data.occupations) w.occ.wage.push_back(o.wage_month_usd);
   w.occ.ref_log_tightness.assign(O, 0.0);
+  w.occ.log_tightness0.assign(O, 0.0);
   w.occ.job_finding_ema.assign(O, kInitialJobFinding);
   w.occ.reskill_target.assign(O, -1);
   w.occ.mandate_target.assign(O, -1);

@@ -9,19 +9,25 @@ namespace labourshift::models {
 void update_wages(const Model& m, int month, const MonthFlows& flows, OccupationState& occ) {
   const Scenario& sc = m.scenario;
   const std::size_t O = m.data.size();
-  // d ln w_o = g_a/12 + (eta/12) (ln theta_o - ln theta_ref_o), theta_o = (V_o + 1) / (U_o + 1),
-  // in real terms (run-start prices): real wages grow with labour productivity g_a; the reference
-  // tightness is an exponential moving average (half-life H months), so wages respond to tightness
-  // relative to its recent normal, not to level differences between occupations.
-  const double eta = sc.wages.tightness_elasticity / 12.0;
-  const double trend = std::log1p(sc.macro.productivity_growth_per_year) / 12.0;
+  // A wage curve in levels: ln w_o(t) = ln w_o(0) + ln A(t) + eta (s_o(t) - s_o(1)), s_o an
+  // exponential smoothing (half-life H months) of ln theta_o, theta_o = (V_o + 1) / (U_o + 1).
+  // Real wages grow with labour productivity A and rise or fall with their occupation's
+  // tightness relative to its start; when tightness is stationary, so are wages (a curve in
+  // growth rates would integrate every deviation into the level for good).
+  const double eta = sc.wages.tightness_elasticity;
   const double keep = std::pow(0.5, 1.0 / static_cast<double>(sc.wages.reference_halflife_months));
+  const double productivity =
+      std::pow(1.0 + sc.macro.productivity_growth_per_year, static_cast<double>(month) / 12.0);
   for (std::size_t o = 0; o < O; ++o) {
     const double log_theta = std::log((static_cast<double>(flows.vacancies_posted[o]) + 1.0) /
                                       (static_cast<double>(flows.seekers_by_occ[o]) + 1.0));
-    if (month == 1) occ.ref_log_tightness[o] = log_theta;
-    occ.wage[o] = rules::next_wage(occ.wage[o], trend, eta, log_theta, occ.ref_log_tightness[o]);
-    occ.ref_log_tightness[o] = keep * occ.ref_log_tightness[o] + (1.0 - keep) * log_theta;
+    if (month == 1) {
+      occ.ref_log_tightness[o] = occ.log_tightness0[o] = log_theta;
+    } else {
+      occ.ref_log_tightness[o] = keep * occ.ref_log_tightness[o] + (1.0 - keep) * log_theta;
+    }
+    occ.wage[o] = rules::wage_level(m.data.occupations[o].wage_month_usd, productivity, eta,
+                                    occ.ref_log_tightness[o], occ.log_tightness0[o]);
   }
 }
 
