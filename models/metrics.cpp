@@ -3,6 +3,7 @@
 #include "models/rules.hpp"
 #include "sim/parallel.hpp"
 
+#include <array>
 #include <limits>
 #include <stdexcept>
 
@@ -66,14 +67,33 @@ double class_layoffs(View v, std::size_t k, std::size_t r) {
 
 }  // namespace
 
+namespace {
+
+/// FirmTotals' fields by kind, so that sizing and joining cannot miss one.
+using Column = std::vector<double> FirmTotals::*;
+constexpr std::array<Column, 11> kClassColumns = {
+    &FirmTotals::headcount,         &FirmTotals::capex,
+    &FirmTotals::capacity,          &FirmTotals::ai_revenue,
+    &FirmTotals::core_revenue,      &FirmTotals::wage_bill,
+    &FirmTotals::incidents,         &FirmTotals::cash,
+    &FirmTotals::adoption_weighted, &FirmTotals::ai_role_headcount,
+    &FirmTotals::exposed_headcount};
+constexpr std::array<Column, 2> kOccupationColumns = {&FirmTotals::occ_adoption_weighted,
+                                                      &FirmTotals::occ_headcount};
+constexpr std::array<double FirmTotals::*, 21> kTotals = {
+    &FirmTotals::capex_total,     &FirmTotals::orders,           &FirmTotals::capacity_total,
+    &FirmTotals::arrivals,        &FirmTotals::retirements,      &FirmTotals::compute_used,
+    &FirmTotals::ai_demand,       &FirmTotals::ai_revenue_total, &FirmTotals::core_revenue_total,
+    &FirmTotals::wage_bill_total, &FirmTotals::other_costs,      &FirmTotals::opex,
+    &FirmTotals::cash_total,      &FirmTotals::incident_count,   &FirmTotals::incident_cost,
+    &FirmTotals::active,          &FirmTotals::knowledge,        &FirmTotals::load_weighted,
+    &FirmTotals::load_weight,     &FirmTotals::openings,         &FirmTotals::labour_demand};
+
+}  // namespace
+
 FirmTotals::FirmTotals(std::size_t classes, std::size_t occupations) {
-  for (auto* field :
-       {&headcount, &capex, &capacity, &ai_revenue, &core_revenue, &wage_bill, &incidents, &cash,
-        &adoption_weighted, &ai_role_headcount, &exposed_headcount}) {
-    field->assign(classes, 0.0);
-  }
-  occ_adoption_weighted.assign(occupations, 0.0);
-  occ_headcount.assign(occupations, 0.0);
+  for (Column c : kClassColumns) (this->*c).assign(classes, 0.0);
+  for (Column c : kOccupationColumns) (this->*c).assign(occupations, 0.0);
 }
 
 void FirmTotals::add_firm(const Model& m, const FirmTable& F, std::size_t f) {
@@ -122,42 +142,9 @@ void FirmTotals::add_firm(const Model& m, const FirmTable& F, std::size_t f) {
 }
 
 void FirmTotals::join(const FirmTotals& o) {
-  sim::add_entries(headcount, o.headcount);
-  sim::add_entries(capex, o.capex);
-  sim::add_entries(capacity, o.capacity);
-  sim::add_entries(ai_revenue, o.ai_revenue);
-  sim::add_entries(core_revenue, o.core_revenue);
-  sim::add_entries(wage_bill, o.wage_bill);
-  sim::add_entries(incidents, o.incidents);
-  sim::add_entries(cash, o.cash);
-  sim::add_entries(adoption_weighted, o.adoption_weighted);
-  sim::add_entries(ai_role_headcount, o.ai_role_headcount);
-  sim::add_entries(exposed_headcount, o.exposed_headcount);
-  sim::add_entries(occ_adoption_weighted, o.occ_adoption_weighted);
-  sim::add_entries(occ_headcount, o.occ_headcount);
-  for (auto [to, from] : {std::pair{&capex_total, o.capex_total},
-                          {&orders, o.orders},
-                          {&capacity_total, o.capacity_total},
-                          {&arrivals, o.arrivals},
-                          {&retirements, o.retirements},
-                          {&compute_used, o.compute_used},
-                          {&ai_demand, o.ai_demand},
-                          {&ai_revenue_total, o.ai_revenue_total},
-                          {&core_revenue_total, o.core_revenue_total},
-                          {&wage_bill_total, o.wage_bill_total},
-                          {&other_costs, o.other_costs},
-                          {&opex, o.opex},
-                          {&cash_total, o.cash_total},
-                          {&incident_count, o.incident_count},
-                          {&incident_cost, o.incident_cost},
-                          {&active, o.active},
-                          {&knowledge, o.knowledge},
-                          {&load_weighted, o.load_weighted},
-                          {&load_weight, o.load_weight},
-                          {&openings, o.openings},
-                          {&labour_demand, o.labour_demand}}) {
-    *to += from;
-  }
+  for (Column c : kClassColumns) sim::add_entries(this->*c, o.*c);
+  for (Column c : kOccupationColumns) sim::add_entries(this->*c, o.*c);
+  for (auto t : kTotals) this->*t += o.*t;
 }
 
 MonthView::MonthView(const Model& model, const World& world)
