@@ -93,7 +93,6 @@ struct Kernel {
   void founder(std::size_t i, std::size_t o, double v);
   void employed(std::size_t i, bool retires, double u);
   void separate(std::size_t i, std::size_t o, std::uint32_t f, Reason reason, bool firm_reason);
-  void leave_labour_force(std::size_t i, std::size_t o, std::uint32_t f);
   void search_on_the_job(std::size_t i, double u) {
     // The top of a stayer's interval: a stayer searches with probability search.on_the_job_share.
     if (u > 1.0 - r.on_the_job_share) t.job_searchers.push_back(static_cast<std::uint32_t>(i));
@@ -178,14 +177,19 @@ inline void Kernel::founder(std::size_t i, std::size_t o, double v) {
 inline void Kernel::separate(std::size_t i, std::size_t o, std::uint32_t f, Reason reason,
                              bool firm_reason) {
   const std::size_t k = F.firm_class[f];
-  sim::Stream rng(key.seed, key.replication, static_cast<std::uint32_t>(r.month), stream::kMobility,
-                  ids[i]);
-  if (firm_reason && rng.uniform() < r.mobility[k]) {
-    why[i] = static_cast<std::uint8_t>(reason);  // provisional; redeploy() decides
-    t.candidates.push_back(static_cast<std::uint32_t>(i));
-    return;
+  if (firm_reason) {
+    sim::Stream rng(key.seed, key.replication, static_cast<std::uint32_t>(r.month),
+                    stream::kMobility, ids[i]);
+    if (rng.uniform() < r.mobility[k]) {
+      why[i] = static_cast<std::uint8_t>(reason);  // provisional; redeploy() decides
+      t.candidates.push_back(static_cast<std::uint32_t>(i));
+      return;
+    }
   }
-  if (reason == Reason::kQuit) {
+  const bool leaves = reason == Reason::kQuitOutOfLabourForce;
+  if (leaves) {
+    count(kQuitOlf, o);
+  } else if (reason == Reason::kQuit) {
     ++t.quits[o];
     ++t.cls_quits[k];
   } else {
@@ -196,22 +200,12 @@ inline void Kernel::separate(std::size_t i, std::size_t o, std::uint32_t f, Reas
         .fetch_add(1, std::memory_order_relaxed);
     if (r.mandate && is_ai_attributed(reason)) t.mandated.push_back(static_cast<std::uint32_t>(i));
   }
-  status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
+  status[i] = static_cast<std::uint8_t>(leaves ? Status::kOutOfLabourForce : Status::kUnemployed);
   why[i] = static_cast<std::uint8_t>(reason);
   employer[i] = kNoEmployer;
   tenure[i] = 0;
   spell[i] = 0;
   // Integer decrements commute, so the result is the same for any thread schedule.
-  std::atomic_ref<std::int32_t>(F.headcount[f * r.O + o]).fetch_sub(1, std::memory_order_relaxed);
-}
-
-inline void Kernel::leave_labour_force(std::size_t i, std::size_t o, std::uint32_t f) {
-  count(kQuitOlf, o);
-  status[i] = static_cast<std::uint8_t>(Status::kOutOfLabourForce);
-  why[i] = static_cast<std::uint8_t>(Reason::kQuitOutOfLabourForce);
-  employer[i] = kNoEmployer;
-  tenure[i] = 0;
-  spell[i] = 0;
   std::atomic_ref<std::int32_t>(F.headcount[f * r.O + o]).fetch_sub(1, std::memory_order_relaxed);
 }
 
@@ -262,7 +256,8 @@ inline void Kernel::employed(std::size_t i, bool retires, double u) {
   if (u < pd + pa + pc) return separate(i, o, f, Reason::kCapexFunding, true);
   if (u < pd + pa + pc + r.delta) return separate(i, o, f, Reason::kDemand, false);
   if (u < pd + pa + pc + r.delta + r.quit) return separate(i, o, f, Reason::kQuit, false);
-  if (u < pd + pa + pc + r.delta + r.quit + r.quit_olf) return leave_labour_force(i, o, f);
+  if (u < pd + pa + pc + r.delta + r.quit + r.quit_olf)
+    return separate(i, o, f, Reason::kQuitOutOfLabourForce, false);
   search_on_the_job(i, u);
 }
 

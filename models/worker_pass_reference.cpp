@@ -156,25 +156,20 @@ struct Reference {
       if (u > 1.0 - r.on_the_job_share) t.job_searchers.push_back(static_cast<std::uint32_t>(i));
       return;
     }
-    if (reason == Reason::kQuitOutOfLabourForce) {
-      count(kQuitOlf, o);
-      become(i, Status::kOutOfLabourForce);
-      W.reason[i] = static_cast<std::uint8_t>(reason);
-      W.employer[i] = kNoEmployer;
-      W.tenure[i] = 0;
-      W.spell[i] = 0;
-      --F.headcount[c];
-      return;
-    }
     const std::size_t k = F.firm_class[f];
-    sim::Stream rng(key.seed, key.replication, static_cast<std::uint32_t>(r.month),
-                    stream::kMobility, W.id[i]);
-    if (firm_reason && rng.uniform() < r.mobility[k]) {
-      W.reason[i] = static_cast<std::uint8_t>(reason);
-      t.candidates.push_back(static_cast<std::uint32_t>(i));
-      return;
+    if (firm_reason) {
+      sim::Stream rng(key.seed, key.replication, static_cast<std::uint32_t>(r.month),
+                      stream::kMobility, W.id[i]);
+      if (rng.uniform() < r.mobility[k]) {
+        W.reason[i] = static_cast<std::uint8_t>(reason);
+        t.candidates.push_back(static_cast<std::uint32_t>(i));
+        return;
+      }
     }
-    if (reason == Reason::kQuit) {
+    const bool leaves = reason == Reason::kQuitOutOfLabourForce;
+    if (leaves) {
+      count(kQuitOlf, o);
+    } else if (reason == Reason::kQuit) {
       ++t.quits[o];
       ++t.cls_quits[k];
     } else {
@@ -184,7 +179,7 @@ struct Reference {
       if (r.mandate && is_ai_attributed(reason))
         t.mandated.push_back(static_cast<std::uint32_t>(i));
     }
-    become(i, Status::kUnemployed);
+    become(i, leaves ? Status::kOutOfLabourForce : Status::kUnemployed);
     W.reason[i] = static_cast<std::uint8_t>(reason);
     W.employer[i] = kNoEmployer;
     W.tenure[i] = 0;
