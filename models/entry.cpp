@@ -50,7 +50,7 @@ void enter_labour_force(const Model& m, DrawKey key, const Environment& env,
     W.occupation[row] = static_cast<std::uint8_t>(o);
     W.age[row] = static_cast<std::uint8_t>(wp.entrant_age);
     W.literacy[row] = static_cast<float>(wp.entrant_literacy);
-    W.wage[row] = static_cast<float>(occ.wage[o] / env.wage_level);
+    W.wage[row] = static_cast<float>(occ.wage[o] / env.productivity);
     ++flows.transitions[kEntrant * O + o];
     lists.seekers.push_back(static_cast<std::uint32_t>(row));  // entrants search at once
   }

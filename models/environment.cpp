@@ -20,7 +20,6 @@ void update_environment(const Model& m, int month, const FirmTable& F, const Occ
   // outputs' nominal series.
   env.productivity =
       std::pow(1.0 + sc.macro.productivity_growth_per_year, static_cast<double>(month) / 12.0);
-  env.wage_level = env.productivity;
   env.price_level = std::pow(1.0 + sc.macro.inflation_per_year, static_cast<double>(month) / 12.0);
   env.operability = std::pow(1.0 + sc.reliability.operability_growth_per_year, month / 12.0);
   // AI services exist only while AI can do something: with zero capability there is no market.

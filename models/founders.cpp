@@ -32,7 +32,7 @@ void create_founder_firms(const Model& m, const Environment& env, const Occupati
     w.status[i] = static_cast<std::uint8_t>(Status::kEmployed);
     w.employer[i] = static_cast<std::uint32_t>(f);
     w.tenure[i] = 0;
-    w.wage[i] = static_cast<float>(occ.wage[o] / env.wage_level) * m.class_premium[k];
+    w.wage[i] = static_cast<float>(occ.wage[o] / env.productivity) * m.class_premium[k];
     ++flows.transitions[kFounderFirm * O + o];
   }
   lists.founders_creating.clear();

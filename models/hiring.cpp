@@ -243,7 +243,7 @@ void post_and_match(const Model& m, DrawKey key, const Environment& env, const O
                     RunTotals& totals) {
   std::vector<std::uint8_t> slot_occ;
   const VacancyBook book = post_vacancies(m, occ, F, flows, slot_occ);
-  const std::vector<Seeker> seekers = gather_seekers(m, env.wage_level, W, lists, flows);
+  const std::vector<Seeker> seekers = gather_seekers(m, env.productivity, W, lists, flows);
   const auto& sp = m.scenario.search;
   const MatchParams params{sp.applications,    sp.discouragement,    sp.min_search_share,
                            sp.rounds,          sp.similarity_weight, sp.noise_sd,
@@ -254,8 +254,8 @@ void post_and_match(const Model& m, DrawKey key, const Environment& env, const O
             StreamKey{key.seed, key.replication, static_cast<std::uint32_t>(env.month)}, &stats,
             m.complementarity);
   flows.applications = stats.applications;
-  apply_hires(m, env.wage_level, hires, seekers, lists.seekers.size(), book, slot_occ, F, W, flows,
-              totals);
+  apply_hires(m, env.productivity, hires, seekers, lists.seekers.size(), book, slot_occ, F, W,
+              flows, totals);
   // The month's new openings join the stock: open for matching from next month.
   sim::for_each_index(F.size(), kFirmBlock, [&](std::size_t f) {
     for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) {

@@ -89,7 +89,8 @@ void post_and_match(const Model& m, DrawKey key, const Environment& env, const O
                     const MonthLists& lists, FirmTable& firms, WorkerTable& workers,
                     MonthFlows& flows, RunTotals& totals);
 /// Occupation wages move with tightness relative to its recent normal.
-void update_wages(const Model& m, int month, const MonthFlows& flows, OccupationState& occ);
+void update_wages(const Model& m, int month, double productivity, const MonthFlows& flows,
+                  OccupationState& occ);
 /// End-of-month stocks: the start count plus the month's flows; tightness V/U for next month.
 void close_stocks(int month, const MonthFlows& flows, Stocks& stocks, OccupationState& occ);
 /// Cash, incidents, layoff costs, exit.

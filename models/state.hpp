@@ -30,10 +30,10 @@ struct Environment {
   double market0 = 0;            ///< M(0), USD/month
   double share_denominator = 0;  ///< sum over active AI sellers of w_f K_f^phi (last month's K)
   double operability = 1;        ///< compute one knowledge FTE can operate, relative to the start
-  double productivity = 1;       ///< labour productivity A(t) = (1 + g_a)^(t/12)
-  /// Stored wages are relative to this level: pay = stored wage x wage_level, which rises with
-  /// productivity (balanced growth) without touching every row every month.
-  double wage_level = 1;
+  /// Labour productivity A(t) = (1 + g_a)^(t/12). Real wages grow with it, so workers' stored
+  /// wages are relative to it (pay = stored wage x A) and incumbents' pay rises without touching
+  /// every row every month.
+  double productivity = 1;
   double price_level = 1;  ///< CPI (1 + inflation)^(t/12), for nominal outputs; no rule reads it
   std::vector<double> adoption_target;  ///< theta*_ko this month, [k * O + o]
 };

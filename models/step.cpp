@@ -56,7 +56,7 @@ struct MonthSteps {
   }
   static void redeployment(LabourMarket& lm, int, double*) {
     World& w = lm.world_;
-    redeploy(*lm.model_, w.env.wage_level, w.occ, w.firms, w.workers, w.flows, w.lists);
+    redeploy(*lm.model_, w.env.productivity, w.occ, w.firms, w.workers, w.flows, w.lists);
   }
   static void warn(LabourMarket& lm, int month, double*) {
     file_warn_notices(*lm.model_, lm.key_, month, lm.world_.firms, lm.world_.warn_rows);
@@ -81,7 +81,7 @@ struct MonthSteps {
                    w.totals);
   }
   static void wages(LabourMarket& lm, int month, double*) {
-    update_wages(*lm.model_, month, lm.world_.flows, lm.world_.occ);
+    update_wages(*lm.model_, month, lm.world_.env.productivity, lm.world_.flows, lm.world_.occ);
   }
   static void stocks(LabourMarket& lm, int month, double*) {
     World& w = lm.world_;

@@ -6,7 +6,8 @@
 
 namespace labourshift::models {
 
-void update_wages(const Model& m, int month, const MonthFlows& flows, OccupationState& occ) {
+void update_wages(const Model& m, int month, double productivity, const MonthFlows& flows,
+                  OccupationState& occ) {
   const Scenario& sc = m.scenario;
   const std::size_t O = m.data.size();
   // A wage curve in levels: ln w_o(t) = ln w_o(0) + ln A(t) + eta (s_o(t) - s_o(1)), s_o an
@@ -16,8 +17,6 @@ void update_wages(const Model& m, int month, const MonthFlows& flows, Occupation
   // growth rates would integrate every deviation into the level for good).
   const double eta = sc.wages.tightness_elasticity;
   const double keep = std::pow(0.5, 1.0 / static_cast<double>(sc.wages.reference_halflife_months));
-  const double productivity =
-      std::pow(1.0 + sc.macro.productivity_growth_per_year, static_cast<double>(month) / 12.0);
   for (std::size_t o = 0; o < O; ++o) {
     const double log_theta = std::log((static_cast<double>(flows.vacancies_posted[o]) + 1.0) /
                                       (static_cast<double>(flows.seekers_by_occ[o]) + 1.0));

@@ -327,7 +327,7 @@ void worker_pass(const Model& m, DrawKey key, const Environment& env, const Occu
   sim::for_blocks(n, kWorkerBlock, [&](std::size_t b, std::size_t begin, std::size_t end) {
     FirmSums& mine = sums.local();
     if (mine.firm.size() < F.size()) mine.firm.resize(F.size(), {0, 0, 0});
-    Kernel(m, rules, occ, F, W, tally[b], mine, key, env.wage_level).run(begin, end);
+    Kernel(m, rules, occ, F, W, tally[b], mine, key, env.productivity).run(begin, end);
   });
   pass::reset_month(flows, lists, stocks);
   for (const BlockTally& t : tally) t.join_into(flows, lists, stocks, totals);

@@ -198,7 +198,7 @@ void worker_pass_reference(const Model& m, DrawKey key, const Environment& env,
   pass::BlockTally tally(r.O, r.K);
   FirmSums& mine = sums.local();
   if (mine.firm.size() < F.size()) mine.firm.resize(F.size(), {0, 0, 0});
-  Reference ref{m, r, occ, key, env.wage_level, F, W, tally, mine};
+  Reference ref{m, r, occ, key, env.productivity, F, W, tally, mine};
   for (std::size_t i = 0; i < W.size(); ++i) {
     const auto st = static_cast<Status>(W.status[i]);
     if (st == Status::kRetired) continue;
