@@ -12,6 +12,14 @@ namespace labourshift::models {
 
 namespace {
 constexpr std::size_t kFirmGrain = 256;
+
+/// The month's cash flow of firm f: revenue less incident losses, wages, compute, other and
+/// layoff costs.
+double cash_flow(const FirmTable& F, std::size_t f) {
+  return F.core_revenue[f] + F.ai_revenue[f] - F.incident_cost[f] - F.wage_bill[f] -
+         F.capex_payment[f] - F.opex[f] - F.other_costs[f] - F.layoff_costs[f];
+}
+
 }  // namespace
 
 void account_firms(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ,
@@ -30,8 +38,7 @@ void account_firms(const Model& m, DrawKey key, const Environment& env, const Oc
       // Its staff were laid off this month, after being paid for it (no severance on exit); it
       // earns nothing and holds nothing from now on.
       F.layoff_costs[f] = 0;
-      F.cash_change[f] = F.core_revenue[f] + F.ai_revenue[f] - F.wage_bill[f] - F.capex_payment[f] -
-                         F.opex[f] - F.other_costs[f];
+      F.cash_change[f] = cash_flow(F, f);
       F.cash[f] += F.cash_change[f];
       F.active[f] = 0;
       F.exiting[f] = 2;  // closed this month: a new firm takes its place (below)
@@ -74,9 +81,7 @@ void account_firms(const Model& m, DrawKey key, const Environment& env, const Oc
           sc.policy.severance_months * mean_wage * (lay[kLayoffDemand] + ai_layoffs) +
           rules::ai_layoff_cost_months(sc.policy, mean_wage) * mean_wage * ai_layoffs;
     }
-    const double change = F.core_revenue[f] + F.ai_revenue[f] - F.incident_cost[f] -
-                          F.wage_bill[f] - F.capex_payment[f] - F.opex[f] - F.other_costs[f] -
-                          F.layoff_costs[f];
+    const double change = cash_flow(F, f);
     F.cash_change[f] = change;
     F.cash[f] += change;
     const double revenue = F.core_revenue[f] + F.ai_revenue[f];
