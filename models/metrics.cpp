@@ -171,6 +171,8 @@ MonthView::MonthView(const Model& model, const World& world)
   hires = sum(w.flows.hires);
   quits = sum(w.flows.quits);
   job_finds = sum(w.flows.job_finds);
+  all_quits = quits + sum(w.flows.job_to_job_out) + flow_total(kQuitOlf);
+  hires_from_unemployment = job_finds - flow_total(kHireFromOlf);
   for (std::size_t o = 0; o < O; ++o) {
     wage_now += st.employed[o] * w.occ.wage[o];
     wage_then += st.employed[o] * m.data.occupations[o].wage_month_usd;
@@ -257,9 +259,7 @@ const std::vector<MetricDef>& metric_table() {
           series("quits", "persons/month",
                  "all quits as JOLTS counts them: job-to-job moves, quits into unemployment and "
                  "quits out of the labour force",
-                 [](View v) {
-                   return v.quits + sum(v.w.flows.job_to_job_out) + v.flow_total(kQuitOlf);
-                 }),
+                 [](View v) { return v.all_quits; }),
           series("quits_to_unemployment", "persons/month",
                  "worker-initiated separations into unemployment", [](View v) { return v.quits; }),
           series("quits_to_out_of_labour_force", "persons/month",
@@ -268,12 +268,11 @@ const std::vector<MetricDef>& metric_table() {
           series("quits_rate", "1/month",
                  "quits / employed at the start of the month (JOLTS quits rate)",
                  [](View v) {
-                   return ratio(v.quits + sum(v.w.flows.job_to_job_out) + v.flow_total(kQuitOlf),
-                                static_cast<double>(v.w.flows.employment_start));
+                   return ratio(v.all_quits, static_cast<double>(v.w.flows.employment_start));
                  }),
           series("hires_from_unemployment", "persons/month",
                  "hires of workers unemployed at the start of the month (CPS U to E)",
-                 [](View v) { return v.job_finds - v.flow_total(kHireFromOlf); }),
+                 [](View v) { return v.hires_from_unemployment; }),
           series("hires_from_outside_labour_force", "persons/month",
                  "hires of entrants and re-entrants in the month they joined the labour force "
                  "(CPS N to E)",
@@ -282,7 +281,7 @@ const std::vector<MetricDef>& metric_table() {
                  "hires of the unemployed / unemployed seekers at the start of the month (f, the "
                  "CPS U-to-E rate)",
                  [](View v) {
-                   return ratio(v.job_finds - v.flow_total(kHireFromOlf),
+                   return ratio(v.hires_from_unemployment,
                                 static_cast<double>(v.w.lists.seekers.size()) -
                                     static_cast<double>(v.w.flows.new_seekers));
                  }),

@@ -45,6 +45,9 @@ struct MonthView {
   std::array<double, kLayoffReasons> by_reason{};
   std::vector<double> occ_layoffs, occ_layoffs_ai;
   double layoffs = 0, hires = 0, quits = 0, job_finds = 0;
+  /// Quits as JOLTS counts them (job-to-job, into unemployment, out of the labour force), and
+  /// hires of those unemployed at the start of the month (job finds less N-to-E hires).
+  double all_quits = 0, hires_from_unemployment = 0;
   double wage_now = 0, wage_then = 0;  ///< sum_o E_o w_o(t), sum_o E_o w_o(0)
   double adoption_weighted = 0;        ///< sum of headcount x theta over all cells
   double layoff_costs = 0;
