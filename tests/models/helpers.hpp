@@ -17,16 +17,22 @@ inline sim::Setting set(const std::string& key, sim::Value v) {
 inline sim::Value real(double x) { return sim::Value{x}; }
 inline sim::Value i64(std::int64_t x) { return sim::Value{x}; }
 
+/// scenarios/NAME.toml with extra settings applied.
+inline std::shared_ptr<const models::Model> shipped(const std::string& name,
+                                                    const std::vector<sim::Setting>& extra) {
+  auto s = models::load_scenario(std::string(LABOURSHIFT_SCENARIOS) + "/" + name + ".toml");
+  models::scenario_schema().apply(s, extra);
+  models::validate(s);
+  return models::Model::build(s);
+}
+
 /// scenarios/baseline_2025.toml, shortened and shrunk, with extra settings applied.
 inline std::shared_ptr<const models::Model> baseline(const std::vector<sim::Setting>& extra,
                                                      int months, std::int64_t workers) {
-  auto s = models::load_scenario(LABOURSHIFT_SCENARIOS "/baseline_2025.toml");
   std::vector<sim::Setting> settings = {set("run.months", i64(months)),
                                         set("population.workers", i64(workers))};
   settings.insert(settings.end(), extra.begin(), extra.end());
-  models::scenario_schema().apply(s, settings);
-  models::validate(s);
-  return models::Model::build(s);
+  return shipped("baseline_2025", settings);
 }
 
 inline sim::EnsembleResult run(const std::shared_ptr<const models::Model>& m, int replications) {

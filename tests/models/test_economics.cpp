@@ -52,19 +52,6 @@ TEST_CASE("the price level is neutral: real outcomes do not depend on inflation"
   }
 }
 
-namespace {
-
-/// scenarios/<name>.toml with extra settings.
-std::shared_ptr<const Model> shipped(const std::string& name,
-                                     const std::vector<sim::Setting>& extra) {
-  auto s = models::load_scenario(std::string(LABOURSHIFT_SCENARIOS) + "/" + name + ".toml");
-  models::scenario_schema().apply(s, extra);
-  models::validate(s);
-  return Model::build(s);
-}
-
-}  // namespace
-
 TEST_CASE("without AI the economy is stationary for 40 years, firms turning over",
           "[economics][stationarity]") {
   // scenarios/steady_state_no_ai.toml for 480 months: the first and the fourth decade agree on
