@@ -162,13 +162,14 @@ void print_summary(const ls::models::Model& model, const ls::sim::EnsembleResult
 void write_tables(ls::sim::OutputWriter& out, const ls::models::Model& model) {
   auto occ = out.root().create_group("occupations");
   std::vector<std::string> ids, names;
-  std::vector<double> wage, exposure, routine, comp, manager, ai_role, knowledge;
+  std::vector<double> wage, exposure, routine, coord, comp, manager, ai_role, knowledge;
   for (const auto& o : model.data.occupations) {
     ids.push_back(o.id);
     names.push_back(o.name);
     wage.push_back(o.wage_month_usd);
     exposure.push_back(o.exposure);
     routine.push_back(o.routine);
+    coord.push_back(o.coordination);
     comp.push_back(o.complementarity);
     manager.push_back(o.manager ? 1 : 0);
     ai_role.push_back(o.ai_role ? 1 : 0);
@@ -179,6 +180,7 @@ void write_tables(ls::sim::OutputWriter& out, const ls::models::Model& model) {
   occ.write_vector("wage_month_usd", wage);
   occ.write_vector("exposure", exposure);
   occ.write_vector("routine", routine);
+  occ.write_vector("coordination", coord);
   occ.write_vector("complementarity", comp);
   occ.write_vector("manager", manager);
   occ.write_vector("ai_role", ai_role);

@@ -127,7 +127,10 @@ double firm_revenue(const PlanContext& x, FirmTable& F, std::size_t f, const Fir
 
 /// 3. Adoption theta moves toward its target; labour requirements L* from the workload, adoption
 /// and AI-fluent productivity; AI roles for the knowledge the compute needs; manager spans widen
-/// with adoption. Returns the compute automation uses.
+/// with adoption. Augmentation: a productivity gain pi_o lowers the price of the cell's output by
+/// 1/pi_o and demand for it rises by pi_o^epsilon, so the requirement scales by pi_o^(epsilon-1)
+/// and the core revenue by the same factor weighted by the cell's share of the base wage bill.
+/// Returns the compute automation uses.
 double plan_requirements(const PlanContext& x, FirmTable& F, std::size_t f,
                          const FirmClassParams& c, double scale, double used_last_month) {
   const Scenario& sc = x.sc;
@@ -137,6 +140,8 @@ double plan_requirements(const PlanContext& x, FirmTable& F, std::size_t f,
   const std::size_t O = x.O;
   double theta_sum = 0, theta_w = 0, auto_compute = 0;
   double nonmgr_req = 0, nonmgr_req_no_ai = 0, ai_role_base = 0, staff = 0;
+  double bill_base = 0, bill_augmented = 0;  // base wage bill, and weighted by pi^(epsilon - 1)
+  const double output_exponent = ai.output_demand_elasticity - 1.0;
   for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) {
     const std::size_t o = F.live_occ[li];
     if (occs[o].ai_role) ai_role_base += F.base_requirement[F.cell(f, o)];
@@ -166,6 +171,7 @@ double plan_requirements(const PlanContext& x, FirmTable& F, std::size_t f,
     const double literacy = F.mean_literacy[f];
     const double productivity = 1.0 + occs[o].complementarity * env.capability * literacy;
     double required = workload;
+    double output_factor = 1.0;  // pi^(epsilon - 1): demand for the cell's augmented output
     if (occs[o].ai_role) {
       // AI roles scale with the compute in use (operations) as well as with the core workload.
       const double share = ai_role_base > 0 ? L0 / ai_role_base : 0.0;
@@ -179,7 +185,9 @@ double plan_requirements(const PlanContext& x, FirmTable& F, std::size_t f,
       required = workload + extra;
       F.requirement_no_ai[cell] = static_cast<float>(workload);
     } else if (!occs[o].manager) {
-      required = workload * (1.0 - theta) / (1.0 - F.adoption0[cell]) / productivity;
+      if (productivity != 1.0 && output_exponent != 0.0)
+        output_factor = std::pow(productivity, output_exponent);
+      required = workload * (1.0 - theta) / (1.0 - F.adoption0[cell]) * output_factor;
       F.requirement_no_ai[cell] = static_cast<float>(workload);
       nonmgr_req += required;
       nonmgr_req_no_ai += workload;
@@ -188,7 +196,11 @@ double plan_requirements(const PlanContext& x, FirmTable& F, std::size_t f,
     }
     if (!occs[o].manager) F.requirement[cell] = static_cast<float>(required);
     auto_compute += theta * workload * ai.compute_per_fte;
+    const double bill = L0 * occs[o].wage_month_usd;
+    bill_base += bill;
+    bill_augmented += bill * output_factor;
   }
+  if (bill_base > 0 && bill_augmented != bill_base) F.core_revenue[f] *= bill_augmented / bill_base;
   // Managers: span s = s0 (1 + rho theta-bar) widens with adoption.
   const double theta_bar = theta_w > 0 ? theta_sum / theta_w : F.mean_adoption0[f];
   const double span_ratio = (1.0 + c.manager_span_elasticity * F.mean_adoption0[f]) /

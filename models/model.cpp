@@ -9,14 +9,19 @@ namespace labourshift::models {
 
 namespace {
 
-/// Automatable share x_o = e_o (1 - omega_a (1 - r_o)): exposure, less the non-routine exposed
-/// content that AI augments. "Exposed" occupations: the top fifth of employment ranked by x_o,
-/// AI roles excepted (they are the ones AI amplifies).
+/// Automatable share x_o = e_o [r_o + (1 - r_o) (kappa_o + (1 - kappa_o)(1 - omega_a))]: of the
+/// exposed content, the routine part and the coordination part are automated; of the rest
+/// (non-routine, non-coordination work) AI augments the share omega_a and automates the others.
+/// "Exposed" occupations: the top fifth of employment ranked by x_o, AI roles excepted (they are
+/// the ones AI amplifies).
 void derive_exposure(Model& m) {
   std::vector<std::pair<double, double>> by_x;
   double total = 0;
   for (const auto& o : m.data.occupations) {
-    const double x = o.exposure * (1.0 - m.scenario.ai.augmentation_weight * (1.0 - o.routine));
+    const double omega = m.scenario.ai.augmentation_weight;
+    const double x =
+        o.exposure *
+        (o.routine + (1.0 - o.routine) * (o.coordination + (1.0 - o.coordination) * (1.0 - omega)));
     m.automatable.push_back(x);
     by_x.emplace_back(x, o.employment);
     total += o.employment;

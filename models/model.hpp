@@ -43,7 +43,8 @@ struct Model {
   OccupationData data;
   Eigen::MatrixXd similarity;
   std::vector<std::string> class_names;
-  std::vector<double> automatable;  ///< x_o = e_o (1 - omega_a (1 - r_o))
+  /// x_o = e_o [r_o + (1 - r_o)(kappa_o + (1 - kappa_o)(1 - omega_a))]
+  std::vector<double> automatable;
   std::vector<std::uint8_t>
       exposed;  ///< high exposure: top fifth of employment by x_o, not AI roles
   std::vector<double> complementarity;  ///< c_o, for matching and the AI wage premium

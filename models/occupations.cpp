@@ -125,6 +125,7 @@ OccupationData load_occupation_data(const std::string& occupations_csv,
   const std::size_t c_wage = column(occ, "wage_month_usd");
   const std::size_t c_exp = column(occ, "exposure");
   const std::size_t c_rout = column(occ, "routine");
+  const std::size_t c_coord = column(occ, "coordination");
   const std::size_t c_comp = column(occ, "complementarity");
   const std::size_t c_mgr = column(occ, "manager");
   const std::size_t c_ai = column(occ, "ai_role");
@@ -146,6 +147,7 @@ OccupationData load_occupation_data(const std::string& occupations_csv,
     o.wage_month_usd = parse_number(occ, row, c_wage, 1, 1e7);
     o.exposure = parse_number(occ, row, c_exp, 0, 1);
     o.routine = parse_number(occ, row, c_rout, 0, 1);
+    o.coordination = parse_number(occ, row, c_coord, 0, 1);
     o.complementarity = parse_number(occ, row, c_comp, 0, 10);
     o.manager = parse_number(occ, row, c_mgr, 0, 1) > 0.5;
     o.ai_role = parse_number(occ, row, c_ai, 0, 1) > 0.5;

@@ -17,6 +17,7 @@ struct Occupation {
   double wage_month_usd = 0;   ///< mean wage, USD per month
   double exposure = 0;         ///< e_o: share of task content AI can perform, [0, 1]
   double routine = 0;          ///< Frey-Osborne probability of computerisation, [0, 1]
+  double coordination = 0;     ///< kappa_o: share of employment in coordination-type roles, [0, 1]
   double complementarity = 0;  ///< c_o >= 0: productivity gain per unit AI capability when fluent
   bool manager = false;
   bool ai_role = false;

@@ -347,10 +347,18 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
           "m: compute that performs one FTE of automated tasks "
           "(about $2,800 a month at 2024 prices: agentic inference is not free)")
       .real(
-          "ai.augmentation_weight", [](auto& x) -> auto& { return x.ai.augmentation_weight; }, 0.5,
+          "ai.augmentation_weight", [](auto& x) -> auto& { return x.ai.augmentation_weight; }, 0.8,
           "share", 0, 1,
-          "omega_a: share of non-routine exposed content that AI augments rather "
-          "than automates: automatable share x_o = e_o (1 - omega_a (1 - r_o))")
+          "omega_a: share of the non-routine, non-coordination exposed content that AI "
+          "augments rather than automates: automatable share "
+          "x_o = e_o [r_o + (1 - r_o)(kappa_o + (1 - kappa_o)(1 - omega_a))]")
+      .real(
+          "ai.output_demand_elasticity",
+          [](auto& x) -> auto& { return x.ai.output_demand_elasticity; }, 1.0, "elasticity", 0, 5,
+          "epsilon: price elasticity of demand for the output of AI-augmented work; a "
+          "productivity gain pi lowers its price by 1/pi, so demand for the workers scales by "
+          "pi^(epsilon - 1) and the firm's revenue from it the same (0: output fixed, the gain "
+          "all displaces; 1: neutral; above 1: augmentation raises employment)")
       .real(
           "ai.adoption_sd", [](auto& x) -> auto& { return x.ai.adoption_sd; }, 1.0, "log", 0.01, 10,
           "sd of the cost-benefit comparison across tasks")

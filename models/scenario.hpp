@@ -56,7 +56,8 @@ struct AiParams {
   double compute_price_decline_per_year = 0;
   double compute_per_fte = 0;  ///< GPU-eq to automate one FTE of tasks
   double augmentation_weight =
-      0;  ///< share of non-routine exposed content augmented, not automated
+      0;  ///< share of non-routine, non-coordination exposed content augmented, not automated
+  double output_demand_elasticity = 0;  ///< epsilon: demand for augmented workers' output
   double adoption_sd = 0;
   double market_share_of_revenue_start = 0;
   double growth_start_per_year = 0;

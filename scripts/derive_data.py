@@ -15,9 +15,11 @@ HEADER = """# labourshift occupation table: 24 occupation groups covering all 83
 #   probability of computerisation, crosswalked SOC-2010 -> SOC-2018, employment-weighted.
 # Columns: id; name; employment (persons, May 2024); wage_month_usd (mean annual wage / 12, USD per month);
 #   exposure (share of task content GPT-4-class AI can perform, 0-1); routine (Frey-Osborne, 0-1);
-#   complementarity (derived: exposure * (1 - routine), the non-routine exposed content AI amplifies);
-#   manager, ai_role, knowledge_role (0/1 flags); tech_share (share of the group's employment in the 45
-#   occupations relevant to a tech firm, used to build tech firms' occupation mix).
+#   coordination (share of the group's employment in occupations tagged coordination_routine, 0-1);
+#   complementarity (derived: exposure * (1 - routine) * (1 - coordination), the non-routine,
+#   non-coordination exposed content AI amplifies); manager, ai_role, knowledge_role (0/1 flags);
+#   tech_share (share of the group's employment in the 45 occupations relevant to a tech firm, used to
+#   build tech firms' occupation mix).
 """
 
 MOBILITY_HEADER = """# labourshift mobility matrix A: annual probability that a worker of the row group is in the column group a
@@ -28,21 +30,33 @@ MOBILITY_HEADER = """# labourshift mobility matrix A: annual probability that a 
 """
 
 
+def role_share(mix: str, role: str) -> float:
+    """Share of `role` in a mix written "role:share;role:share" (empty: no tagged occupations)."""
+    for part in filter(None, mix.split(";")):
+        name, share = part.split(":")
+        if name == role:
+            return float(share)
+    return 0.0
+
+
 def main(src: Path, dst: Path) -> None:
     groups = list(csv.DictReader(open(src / "occupation_groups" / "occupation_groups.csv")))
     rows = []
     for g in groups:
         e = float(g["gpt4_exposure_beta_eloundou2024"])
         r = float(g["frey_osborne_prob_computerisation"])
+        k = float(g["tech_tagged_emp_share"]) * role_share(g["tech_sim_role_mix"], "coordination_routine")
         rows.append([
             g["group_id"], g["name"], g["employment_may2024"],
-            f"{float(g['wage_mean_usd']) / 12:.2f}", f"{e:.4f}", f"{r:.4f}", f"{e * (1 - r):.4f}",
+            f"{float(g['wage_mean_usd']) / 12:.2f}", f"{e:.4f}", f"{r:.4f}", f"{k:.4f}",
+            f"{e * (1 - r) * (1 - k):.4f}",
             g["manager"], g["ai_role"], g["knowledge_role"], f"{float(g['tech_tagged_emp_share']):.4f}",
         ])
     with open(dst / "occupations.csv", "w", newline="") as f:
         f.write(HEADER)
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["id", "name", "employment", "wage_month_usd", "exposure", "routine", "complementarity",
+        w.writerow(["id", "name", "employment", "wage_month_usd", "exposure", "routine", "coordination",
+                    "complementarity",
                     "manager", "ai_role", "knowledge_role", "tech_share"])
         w.writerows(rows)
     with open(src / "occupation_groups" / "mobility_groups.csv") as f_in, open(dst / "mobility.csv", "w") as f:

@@ -130,3 +130,54 @@ TEST_CASE("the del Rio-Chanona et al. (2021) configuration lands on their mean-f
   CHECK(total(*m, r, id.series("layoffs_ai"), 1, to) == 0);
   CHECK(total(*m, r, id.series("firm_exits"), 1, to) == 0);
 }
+
+TEST_CASE(
+    "exposure is not displacement: automation takes routine and coordination tasks, "
+    "augmentation works through the demand for output",
+    "[economics][augmentation]") {
+  const auto m = baseline({}, 12, 2000);
+  const auto& occs = m->data.occupations;
+  auto x = [&](const std::string& id) {
+    for (std::size_t o = 0; o < occs.size(); ++o)
+      if (occs[o].id == id) return m->automatable[o];
+    FAIL("no occupation " << id);
+    return 0.0;
+  };
+  // Software developers have the highest exposure but little routine or coordination content.
+  CHECK(x("software_dev") < x("office_admin"));
+  CHECK(x("software_dev") < x("customer_service"));
+  CHECK(x("software_dev") < x("project_coord"));
+  CHECK(x("software_dev") < 0.5 * occs[11].exposure);
+
+  // Comparative statics in epsilon: with fast AI literacy, an elastic demand for augmented output
+  // keeps more software developers than a fixed output (epsilon = 0, every gain displaces), and
+  // the revenue side moves with it, so the labour share barely changes.
+  const int months = 72;
+  auto at = [&](double eps) {
+    auto mm = baseline({set("ai.output_demand_elasticity", real(eps)),
+                        set("workers.literacy_learning_rate", real(1.0))},
+                       months, 20000);
+    return std::make_pair(mm, run(mm, 1));
+  };
+  const auto [m0, r0] = at(0.0);
+  const auto [m2, r2] = at(3.0);
+  const std::size_t sd = m0->ids.occ("employment") + 11;
+  REQUIRE(occs[11].id == "software_dev");
+  const double fixed = mean(*m0, r0, sd, 61, months), elastic = mean(*m2, r2, sd, 61, months);
+  INFO("software developers (agents), months 61-72: epsilon 0 " << fixed << ", epsilon 3 "
+                                                                << elastic);
+  CHECK(elastic > 1.05 * fixed);
+  const std::size_t ls = m0->ids.series("labour_share");
+  CHECK(std::fabs(mean(*m2, r2, ls, 61, months) - mean(*m0, r0, ls, 61, months)) < 0.01);
+}
+
+TEST_CASE("without AI capability the output demand elasticity changes nothing",
+          "[economics][augmentation]") {
+  auto at = [](double eps) {
+    auto m = shipped("steady_state_no_ai",
+                     {set("run.months", i64(24)), set("population.workers", i64(5000)),
+                      set("ai.output_demand_elasticity", real(eps))});
+    return run(m, 1);
+  };
+  CHECK(bitwise_equal(at(0.0).values[0], at(2.0).values[0]));
+}
