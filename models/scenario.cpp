@@ -431,11 +431,13 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
           "growth of the compute one unit of institutional knowledge can "
           "operate (tooling, automation of operations)")
       .real(
-          "labour.vacancy_rate", [](auto& x) -> auto& { return x.labour.vacancy_rate; }, 0.046,
+          "labour.vacancy_rate", [](auto& x) -> auto& { return x.labour.vacancy_rate; }, 0.03,
           "openings per filled job", 0, 1,
           "openings per filled job at the start: target headcount = (1 + rate) x initial "
-          "headcount, and each cell starts with rate x headcount openings (randomly rounded)",
-          "BLS JOLTS 2025: job openings rate ~4.6%")
+          "headcount, and each cell starts with rate x headcount openings (randomly rounded); "
+          "spontaneous openings come on top",
+          "BLS JOLTS 2025: job openings rate 3.9-4.6%, of which the spontaneous openings hold "
+          "about 1.5 points")
       .real(
           "labour.quit_rate", [](auto& x) -> auto& { return x.labour.quit_rate; }, 0.002, "1/month",
           0, 1,
@@ -451,16 +453,17 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
           "unemployment (CPS job leavers)")
       .real(
           "labour.idiosyncratic_layoff_rate",
-          [](auto& x) -> auto& { return x.labour.idiosyncratic_layoff_rate; }, 0.004, "1/month", 0,
+          [](auto& x) -> auto& { return x.labour.idiosyncratic_layoff_rate; }, 0.003, "1/month", 0,
           1, "match destruction independent of the firm's demand gap",
           "BLS JOLTS 2025: layoffs and discharges ~1.1% a month in total")
       .real(
           "labour.spontaneous_openings_rate",
-          [](auto& x) -> auto& { return x.labour.spontaneous_openings_rate; }, 0.012,
+          [](auto& x) -> auto& { return x.labour.spontaneous_openings_rate; }, 0.006,
           "openings per employed worker per month", 0, 1,
           "delta_v: openings opened each month whatever the gap (replacement and churn), per "
           "worker of the cell",
-          "del Rio-Chanona et al. (2021): delta_v = 0.012 a month")
+          "JOLTS 2025 openings rate 3.9-4.6% with the gap-closing openings (del Rio-Chanona et "
+          "al. 2021 use 0.012 in a model without them)")
       .real(
           "labour.opening_expiry_rate",
           [](auto& x) -> auto& { return x.labour.opening_expiry_rate; }, 0.2, "1/month", 0, 1,
@@ -520,8 +523,10 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
           "spell after which discouraged exit starts")
       .real(
           "workers.discouraged_exit_rate",
-          [](auto& x) -> auto& { return x.workers.discouraged_exit_rate; }, 0.04, "1/month", 0, 1,
-          "monthly exit hazard of the long unemployed")
+          [](auto& x) -> auto& { return x.workers.discouraged_exit_rate; }, 0.08, "1/month", 0, 1,
+          "monthly exit hazard of the long unemployed",
+          "CPS 2025: long-term share of the unemployed 24-26%; CPS gross flows: U to N about "
+          "a fifth of the unemployed a month")
       .real(
           "workers.reentry_rate", [](auto& x) -> auto& { return x.workers.reentry_rate; }, 0.1,
           "1/month", 0, 1,
@@ -714,7 +719,7 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
           "workers are hired more easily into AI-complemented jobs")
       .real(
           "search.on_the_job_share", [](auto& x) -> auto& { return x.search.on_the_job_share; },
-          0.035, "1/month", 0, 1, "share of the employed who search in a month (on-the-job search)",
+          0.05, "1/month", 0, 1, "share of the employed who search in a month (on-the-job search)",
           "JOLTS 2025: quits ~2% of employment a month, most of them job-to-job")
       .real(
           "search.on_the_job_intensity",

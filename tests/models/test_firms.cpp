@@ -172,14 +172,15 @@ TEST_CASE("firm cash and compute capacity identities hold every month", "[firms]
 }
 
 TEST_CASE("cutting knowledge-role staff raises the incident rate", "[firms][reliability]") {
-  // Deeper budget cuts at AI sellers fall on exposed, well-paid staff such as software
-  // developers, whose tenure is the institutional knowledge that runs the compute.
+  // Deeper budget cuts at AI sellers fall on exposed, well-paid staff, among them knowledge roles
+  // (software developers' automatable share is small, but their wage is high), whose tenure is
+  // the institutional knowledge that runs the compute.
   const int months = 36, reps = 4;
   const auto base_m = baseline({}, months);
   const auto deep_m = baseline({set("firms.hyperscaler.target_margin", real(0.40)),
                                 set("firms.big_tech.target_margin", real(0.35)),
-                                set("firms.hyperscaler.max_budget_cut_share", real(0.02)),
-                                set("firms.big_tech.max_budget_cut_share", real(0.02))},
+                                set("firms.hyperscaler.max_budget_cut_share", real(0.04)),
+                                set("firms.big_tech.max_budget_cut_share", real(0.04))},
                                months);
   const auto base = run(base_m, reps);
   const auto deep = run(deep_m, reps);
@@ -189,7 +190,7 @@ TEST_CASE("cutting knowledge-role staff raises the incident rate", "[firms][reli
   CHECK(total(*deep_m, deep, id.series("load_ratio"), 13, months) >
         1.1 * total(*base_m, base, id.series("load_ratio"), 13, months));
   CHECK(total(*deep_m, deep, id.series("incidents"), 13, months) >
-        1.2 * total(*base_m, base, id.series("incidents"), 13, months));
+        1.15 * total(*base_m, base, id.series("incidents"), 13, months));
 }
 
 TEST_CASE("WARN notices match the firm-months with enough layoffs", "[firms][warn]") {
