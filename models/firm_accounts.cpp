@@ -99,12 +99,14 @@ void account_firms(const Model& m, DrawKey key, const Environment& env, const Oc
   flows.firm_exits = active_before - std::count(F.active.begin(), F.active.end(), std::uint8_t{1});
   // Entry: a new firm of the same class takes each closed firm's place, with its base
   // requirement (the niche is re-entered) and no staff; it opens its openings from next month and
-  // starts with the class's outside funding. Serial, in firm order: the same for any threads.
+  // starts with the class's outside funding. Founders' firms are not replaced: founders create
+  // new ones. Serial, in firm order: the same for any threads.
   flows.firm_entries = 0;
   const std::size_t existing = F.size();
   for (std::size_t f = 0; f < existing; ++f) {
     if (F.exiting[f] != 2) continue;
     F.exiting[f] = 0;
+    if (F.founded[f] != 0) continue;
     std::vector<float> base(O);
     for (std::size_t o = 0; o < O; ++o) base[o] = F.base_requirement[F.cell(f, o)];
     const double hazard = F.exit_hazard[f];

@@ -622,6 +622,12 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
       .integer(
           "founders.firm_size", [](auto& x) -> auto& { return x.founders.firm_size; }, 3, "agents",
           1, 1000, "target headcount of a new firm, the founder included")
+      .real(
+          "founders.firm_exit_rate_per_year",
+          [](auto& x) -> auto& { return x.founders.firm_exit_rate_per_year; }, 0.2, "1/year", 0, 1,
+          "idiosyncratic exit rate of founders' firms, whatever their cash; a closed founders' "
+          "firm is not replaced (founders create new ones)",
+          "Census BDS: about a fifth of new employer firms exit within their first year")
       .text(
           "founders.firm_class", [](auto& x) -> auto& { return x.founders.firm_class; },
           "ai_native", "", "firm class of founders' firms (\"\" = founders create no firms)")

@@ -153,6 +153,7 @@ struct FounderParams {
   double firm_creation_rate = 0;
   int months_to_firm = 0;
   int firm_size = 0;
+  double firm_exit_rate_per_year = 0;
   std::string firm_class;
 };
 

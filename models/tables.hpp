@@ -180,6 +180,7 @@ struct FirmTable {
   std::vector<std::uint8_t> firm_class;
   std::vector<std::uint8_t> active;
   std::vector<std::uint8_t> exiting;     ///< lays off all staff this month, then closes
+  std::vector<std::uint8_t> founded;     ///< 1: created by a founder (not replaced when it closes)
   std::vector<float> log_demand_shock;   ///< z_f, AR(1)
   std::vector<double> core_revenue0;     ///< R0_f, USD/month
   std::vector<double> other_cost_share;  ///< non-labour, non-compute costs / core revenue
@@ -239,6 +240,7 @@ struct FirmTable {
     fn(t.firm_class, std::uint8_t{0}, 1);
     fn(t.active, std::uint8_t{0}, 1);
     fn(t.exiting, std::uint8_t{0}, 1);
+    fn(t.founded, std::uint8_t{0}, 1);
     fn(t.log_demand_shock, 0.0F, 1);
     fn(t.negative_cash_months, std::uint16_t{0}, 1);
     fn(t.literacy_sum, std::int64_t{0}, 1);
