@@ -319,6 +319,7 @@ double opening_uniform(const PlanContext& x, std::size_t cell, std::uint32_t k) 
 /// rounded per cell.
 void expire_cell(const PlanContext& x, FirmTable& F, std::size_t cell) {
   const std::int32_t open = F.vacancies[cell];
+  F.openings_expired[cell] = 0;
   if (open <= 0) return;
   const double eps = x.sc.labour.opening_expiry_rate;
   const auto expired = static_cast<std::int32_t>(
@@ -334,6 +335,7 @@ void open_cell(const PlanContext& x, FirmTable& F, const FirmClassParams& c, std
       rules::new_openings(x.sc.labour.spontaneous_openings_rate, c.hiring_speed, F.headcount[cell],
                           F.vacancies[cell], F.requirement[cell]);
   const double total = n.spontaneous + n.gap;
+  F.openings_new[cell] = F.openings_spontaneous[cell] = 0;
   if (total <= 0) return;
   // One uniform for both roundings: its fractional part at 2^16 times is a second uniform,
   // independent of the first to 16 bits (enough to split a handful of openings).
@@ -400,10 +402,6 @@ void plan_firm(const PlanContext& x, FirmTable& F, std::size_t f) {
   F.compute_used[f] = F.incident_cost[f] = F.cash_change[f] = 0;
   F.incident[f] = 0;
   if (F.active[f] == 0) return;  // a closed firm's opening counts were cleared when it closed
-  for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) {
-    const std::size_t cell = F.cell(f, F.live_occ[li]);
-    F.openings_new[cell] = F.openings_spontaneous[cell] = F.openings_expired[cell] = 0;
-  }
   if (F.exiting[f] != 0) {
     // Exit: every worker is laid off (reason firm_exit) in this month's pass; open openings are
     // withdrawn (counted as expired).
@@ -411,6 +409,7 @@ void plan_firm(const PlanContext& x, FirmTable& F, std::size_t f) {
       const std::size_t cell = F.cell(f, o);
       F.requirement[cell] = F.requirement_no_ai[cell] = 0;
       F.odds[cell] = CellOdds{};
+      F.openings_new[cell] = F.openings_spontaneous[cell] = 0;
       F.openings_expired[cell] = F.vacancies[cell];
       F.vacancies[cell] = 0;
     }
