@@ -283,7 +283,12 @@ void budget_cuts(const PlanContext& x, FirmTable& F, std::size_t f, const FirmCl
     capex_cut[F.live_occ[li]] = 0.0F;
   if (shortfall > 0) {
     double budget = std::min(shortfall, c.max_budget_cut_share * F.wage_bill[f]);
-    std::array<std::pair<double, std::size_t>, 256> order_cells;  // no heap allocation per firm
+    struct Ranked {
+      double key;
+      std::size_t o;
+      bool operator<(const Ranked& r) const { return key < r.key || (key == r.key && o < r.o); }
+    };
+    std::array<Ranked, 256> order_cells;  // left uninitialised: no heap, no 4 KB clear per firm
     std::size_t n_cells = 0;
     for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) {
       const std::size_t o = F.live_occ[li];
@@ -292,13 +297,13 @@ void budget_cuts(const PlanContext& x, FirmTable& F, std::size_t f, const FirmCl
     }
     std::sort(order_cells.begin(), order_cells.begin() + static_cast<std::ptrdiff_t>(n_cells));
     for (std::size_t j = 0; j < n_cells; ++j) {
-      const std::size_t o = order_cells[j].second;
+      const std::size_t o = order_cells[j].o;
       if (budget <= 0) break;
       const std::size_t cell = F.cell(f, o);
       const double w = occ.wage[o] * m.class_premium[F.firm_class[f]];
       // Random rounding keeps small firms from cutting a whole worker for a cent of shortfall.
-      const double n =
-          std::min(static_cast<double>(F.headcount[cell]), std::floor(budget / w + rng.uniform()));
+      const double n = std::min(static_cast<double>(F.headcount[cell]),
+                                rules::random_round(budget / w, rng.uniform()));
       capex_cut[o] = static_cast<float>(n);
       F.budget_freeze[cell] += static_cast<float>(n);
       budget -= n * w;
@@ -341,7 +346,7 @@ void open_cell(const PlanContext& x, FirmTable& F, const FirmClassParams& c, std
   // independent of the first to 16 bits (enough to split a handful of openings).
   const double u = opening_uniform(x, cell, 1);
   const double opened = rules::random_round(total, u);
-  const double u2 = u * 65536.0 - std::floor(u * 65536.0);
+  const double u2 = u * 65536.0 - static_cast<double>(static_cast<std::int64_t>(u * 65536.0));
   const double spontaneous =
       n.gap > 0 ? std::min(opened, rules::random_round(opened * n.spontaneous / total, u2))
                 : opened;
