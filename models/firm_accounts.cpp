@@ -2,6 +2,7 @@
 // of negative cash.
 #include "models/phases.hpp"
 #include "models/rules.hpp"
+#include "models/worker_pass.hpp"
 #include "sim/parallel.hpp"
 #include "sim/random.hpp"
 
@@ -31,6 +32,9 @@ void account_firms(const Model& m, DrawKey key, const Environment& env, const Oc
   const std::size_t O = m.data.size();
   const auto& rel = sc.reliability;
   const auto active_before = std::count(F.active.begin(), F.active.end(), std::uint8_t{1});
+  // Idiosyncratic exits draw one keyed word per firm (a hash, not a Philox block per firm).
+  const sim::KeyedWords exit_words(key.seed, key.replication, static_cast<std::uint32_t>(env.month),
+                                   stream::kFirmExit);
   sim::for_each_index(F.size(), kFirmGrain, [&](std::size_t f) {
     if (F.active[f] == 0) return;
     const auto& c = sc.firms[F.firm_class[f]].value;
@@ -92,9 +96,9 @@ void account_firms(const Model& m, DrawKey key, const Environment& env, const Oc
     }
     if (F.negative_cash_months[f] >= c.exit_after_months) F.exiting[f] = 1;
     // Idiosyncratic exit (owner retires, product fails), whatever the cash.
-    sim::Stream exit_rng(key.seed, key.replication, static_cast<std::uint32_t>(env.month),
-                         stream::kFirmExit, static_cast<std::uint32_t>(f));
-    if (exit_rng.uniform() < F.exit_hazard[f]) F.exiting[f] = 1;
+    if (F.exit_hazard[f] > 0 &&
+        pass::uniform_from_word(exit_words(static_cast<std::uint32_t>(f))) < F.exit_hazard[f])
+      F.exiting[f] = 1;
   });
   flows.firm_exits = active_before - std::count(F.active.begin(), F.active.end(), std::uint8_t{1});
   // Entry: a new firm of the same class takes each closed firm's place, with its base

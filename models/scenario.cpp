@@ -179,15 +179,13 @@ FirmClassParams make_class(const Schema<FirmClassParams>& schema, double share, 
 std::unique_ptr<Schema<Scenario>> build_schema() {
   auto s = std::make_unique<Schema<Scenario>>();
   auto firm = firm_class_schema();
-  // Default classes: shares of US employment (160 M) held by each class, 2025.
-  // hyperscaler: Amazon corporate/AWS, Microsoft, Alphabet, Meta (~0.65 M tech and corporate
-  // staff); big_tech ~1 M (Apple, Oracle, IBM, Salesforce, Nvidia, Intel, Cisco ...); mid_tech ~1.6
-  // M; ai_native ~0.08 M; enterprise: every other employer. Default classes: shares of US
-  // employment (~160 M) held by each class, 2025. hyperscaler: Amazon corporate/AWS, Microsoft,
-  // Alphabet, Meta (~0.65 M tech and corporate staff); big_tech ~1 M (Apple, Oracle, IBM,
-  // Salesforce, Nvidia, Intel, Cisco ...); mid_tech ~1.6 M; ai_native ~0.08 M; enterprise: every
-  // other employer (a non-tech employer of tech talent). Margins: 2025 operating margins (Microsoft
-  // ~45%, Alphabet ~32%, Meta ~40%, Amazon ~11%).
+  // Default classes: shares of US employment (~160 M) held by each class, 2025. hyperscaler:
+  // Amazon corporate/AWS, Microsoft, Alphabet, Meta (~0.65 M tech and corporate staff); big_tech
+  // ~1 M (Apple, Oracle, IBM, Salesforce, Nvidia, Intel, Cisco ...); mid_tech ~1.6 M; ai_native
+  // ~0.08 M; enterprise: every other employer (a non-tech employer of tech talent). Margins: 2025
+  // operating margins (Microsoft ~45%, Alphabet ~32%, Meta ~40%, Amazon ~11%). The named giants
+  // do not close for idiosyncratic reasons (BDS: firms of 10,000+ employees almost never exit);
+  // they can still close when their cash runs out.
   auto cls = [&](double share, int count, double mean_size, const char* mix, double tilt,
                  double alpha, double premium) {
     return make_class(*firm, share, count, mean_size, mix, tilt, alpha, premium);
@@ -200,6 +198,7 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
   hyper.target_margin = 0.30;
   hyper.labour_share = 0.15;
   hyper.initial_cash_months = 6;
+  hyper.exit_rate_per_year = 0.0;
   FirmClassParams big = cls(0.006, 20, 1, "tech", 1.5, 1.5, 1.2);
   big.ai_seller = true;
   big.adoption_speed = 0.06;
@@ -208,6 +207,7 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
   big.target_margin = 0.25;
   big.labour_share = 0.22;
   big.initial_cash_months = 6;
+  big.exit_rate_per_year = 0.0;
   FirmClassParams mid = cls(0.010, 0, 200, "tech", 1.0, 1.3, 1.1);
   mid.adoption_speed = 0.05;
   mid.adoption_hurdle = 1.8;

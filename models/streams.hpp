@@ -18,7 +18,7 @@ inline constexpr std::uint32_t kIncident = 6;  ///< reliability incidents
 inline constexpr std::uint32_t kMobility =
     7;                                      ///< internal redeployment of those due to be laid off
 inline constexpr std::uint32_t kEntry = 9;  ///< entrants: their number and occupations
-inline constexpr std::uint32_t kFirmExit = 10;  ///< idiosyncratic firm exits
+inline constexpr std::uint32_t kFirmExit = 10;  ///< idiosyncratic firm exits (keyed words)
 inline constexpr std::uint32_t kOpenings = 11;  ///< random rounding of openings (keyed words)
 }  // namespace stream
 

@@ -129,7 +129,7 @@ void add_compression(hid dcpl, const Where& w) {
   static const bool deflate = filter_usable(H5Z_FILTER_DEFLATE);
   if (!deflate) return;
   if (shuffle) w.check(H5Pset_shuffle(dcpl), "enable shuffle for");
-  w.check(H5Pset_deflate(dcpl, 4), "enable gzip for");
+  w.check(H5Pset_deflate(dcpl, 1), "enable gzip for");
 }
 
 // Reads n strings of the given file type through `read(memtype, buffer)`, which is H5Aread or
