@@ -305,7 +305,12 @@ int cmd_run(const RunArgs& a) {
   auto model = ls::models::Model::build(sc);
   tbb::global_control control(tbb::global_control::max_allowed_parallelism,
                               static_cast<std::size_t>(threads));
+  // Signals are caught before the first file (the lock) exists: one arriving while the output is
+  // being created stops the run at its first month boundary with a readable file, instead of
+  // killing the process with the lock and the partial file left behind.
+  std::optional<SignalGuard> signals(std::in_place);
   const OutputLock lock = lock_output(out_path);
+  remember_path(g_lock_path, lock.path());
   ls::sim::RunAttributes attrs;
   attrs.scenario_name = sc.run.name;
   attrs.scenario_toml = ls::models::to_toml(sc);
@@ -320,8 +325,6 @@ int cmd_run(const RunArgs& a) {
   write_tables(writer, *model);
 
   remember_path(g_partial_path, writer.partial_path());
-  remember_path(g_lock_path, lock.path());
-  std::optional<SignalGuard> signals(std::in_place);
   if (!a.quiet) {
     std::fprintf(stderr,
                  "labourshift %s: %s, %s workers x %d months x %d replication(s), %d thread(s)\n",

@@ -178,6 +178,9 @@ def read_run(path) -> Run:
         mc = attrs.get("months_completed", [months] * reps)
         mc = np.atleast_1d(np.asarray(mc, dtype=int))
         complete = bool(int(attrs.get("complete", 1)))
+        if mc.size == 0 or int(mc.max()) <= 0:
+            raise InputError(f"{p}: no month was completed (the run was interrupted before the end of "
+                             f"its first month, complete = 0), so there is nothing to show; run it again")
 
         def strings(name):
             return [_text(s) for s in f[name][...]] if name in f else []

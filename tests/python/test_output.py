@@ -124,6 +124,27 @@ class OutputTest(TempDirCase):
             self.assertTrue(np.all(np.isfinite(rate[:done])))
             self.assertTrue(np.all(np.isnan(rate[done:])))
 
+    def test_report_on_a_run_interrupted_before_its_first_month(self):
+        # An interrupted run with no completed month once gave a report of ten empty figures, and
+        # before that a Python traceback. It must say why there is nothing to show, exit 2.
+        out = self.tmp / "early.h5"
+        proc = subprocess.Popen([BIN, "run", str(ROOT / "scenarios" / "baseline_2025.toml"), "-o", str(out),
+                                 "--months", "12", "--set", "population.workers=3000000", "--quiet"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 60
+        while not list(self.tmp.glob(".early.h5.*.partial")) and time.time() < deadline:
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGINT)  # during set-up: 3 M agents take about a second
+        proc.communicate(timeout=60)
+        self.assertEqual(proc.returncode, 130)
+        with h5py.File(out, "r") as f:
+            self.assertEqual(int(f.attrs["months_completed"][0]), 0)
+        r = run("report", out, "-o", self.tmp / "early_report")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("no month was completed", r.stderr)
+        self.assertNotIn("Traceback", r.stderr)
+        self.assertFalse((self.tmp / "early_report" / "index.html").exists())
+
 
 if __name__ == "__main__":
     unittest.main()
