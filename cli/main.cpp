@@ -527,7 +527,14 @@ int run_main(int argc, char** argv) {
       return 0;
     }
   } catch (const ls::sim::InputError& e) {
-    std::fprintf(stderr, "labourshift: error: %s\n", e.what());
+    // One line per problem (a scenario reports all of its keys' problems at once).
+    const std::string what = e.what();
+    std::size_t begin = 0;
+    while (begin <= what.size()) {
+      const std::size_t end = std::min(what.find('\n', begin), what.size());
+      std::fprintf(stderr, "labourshift: error: %s\n", what.substr(begin, end - begin).c_str());
+      begin = end + 1;
+    }
     return kExitInput;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "labourshift: internal error: %s\n", e.what());

@@ -873,7 +873,13 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   settings.insert(settings.end(), options.begin(), options.end());
   Scenario s = scenario_schema().make_default();
   s.source_file = path;
-  scenario_schema().apply(s, settings);
+  // Every key's problem at once, one per line, in the order of the files and the command line.
+  const std::vector<std::string> errors = scenario_schema().apply_all(s, settings);
+  if (!errors.empty()) {
+    std::string all = errors.front();
+    for (std::size_t i = 1; i < errors.size(); ++i) all.append("\n").append(errors[i]);
+    throw InputError(all);
+  }
   if (s.run.name.empty()) {
     // The file's stem, with anything but a plain name's characters replaced by '_'.
     s.run.name = std::filesystem::path(path).stem().string();

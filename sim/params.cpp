@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
@@ -162,6 +163,10 @@ std::vector<Setting> read_toml_settings(const std::string& path) {
   }
   std::vector<Setting> out;
   flatten(table, "", path, out);
+  // toml++ tables iterate by key; settings (and so error messages) follow the file's lines.
+  std::stable_sort(out.begin(), out.end(), [](const Setting& a, const Setting& b) {
+    return a.origin.line < b.origin.line;
+  });
   return out;
 }
 

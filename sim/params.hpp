@@ -278,6 +278,20 @@ class Schema {
     for (const auto& s : settings) apply_one(t, s.key, s, "");
   }
 
+  /// Apply every setting in order and return each problem's message (file:line and key), so a
+  /// user sees all of a file's mistakes at once, in the file's order.
+  std::vector<std::string> apply_all(T& t, const std::vector<Setting>& settings) const {
+    std::vector<std::string> errors;
+    for (const auto& s : settings) {
+      try {
+        apply_one(t, s.key, s, "");
+      } catch (const InputError& e) {
+        errors.emplace_back(e.what());
+      }
+    }
+    return errors;
+  }
+
   /// Apply one key (relative to this schema); `shown_prefix` is prepended in messages.
   void apply_one(T& t, const std::string& key, const Setting& s,
                  const std::string& shown_prefix) const {

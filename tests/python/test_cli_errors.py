@@ -103,6 +103,18 @@ class BadInputTest(TempDirCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("valid", r.stdout)
 
+    def test_every_problem_of_a_file_is_reported_in_its_order(self):
+        # validate (and run) stopped at one error per pass, and not in file order: keys were
+        # applied alphabetically within a table.
+        p = self.scenario(f'extends = "{BASE}"\n[labour]\nquit_rate = 5.0\nbogus = 1\n'
+                          '[search]\napplications = "many"\n')
+        for args in (["validate", str(p)], ["run", str(p)]):
+            err = self.check_fails(args, "bad.toml:3: labour.quit_rate = 5.0 is out of range",
+                                   "bad.toml:4: unknown key 'labour.bogus'",
+                                   "bad.toml:6: search.applications = \"many\" has the wrong type")
+            lines = [l for l in err.splitlines() if l.startswith("labourshift: error:")]
+            self.assertEqual([l.split("bad.toml:")[1].split(":")[0] for l in lines], ["3", "4", "6"], err)
+
     def test_unknown_option(self):
         r = run("run", BASE, "--frobnicate")
         self.assertEqual(r.returncode, 2)
