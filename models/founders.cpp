@@ -1,9 +1,9 @@
 // Founders' firms: a founder who survives long enough may create a small firm and becomes its
 // first employee.
 #include "models/phases.hpp"
+#include "models/rules.hpp"
 
 #include <algorithm>
-#include <cmath>
 
 namespace labourshift::models {
 
@@ -29,7 +29,7 @@ void create_founder_firms(const Model& m, const Environment& env, const Occupati
     base[main_occ] += static_cast<float>((sc.founders.firm_size - 1) * buffer);
     const std::size_t f = add_firm(m, env, occ, k, base, F);
     F.founded[f] = 1;
-    F.exit_hazard[f] = 1.0 - std::pow(1.0 - sc.founders.firm_exit_rate_per_year, 1.0 / 12.0);
+    F.exit_hazard[f] = rules::monthly_hazard(sc.founders.firm_exit_rate_per_year);
     flows.new_firm_funding += F.cash[f];
     ++F.headcount[F.cell(f, o)];
     w.status[i] = static_cast<std::uint8_t>(Status::kEmployed);

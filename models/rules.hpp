@@ -127,6 +127,9 @@ inline double ai_layoff_cost_months(const PolicyParams& pol, double wage) {
   return months;
 }
 
+/// The monthly hazard of an event that happens to a share `per_year` within a year.
+inline double monthly_hazard(double per_year) { return 1.0 - std::pow(1.0 - per_year, 1.0 / 12.0); }
+
 /// Random rounding: floor(x + u) with u uniform on [0, 1) has mean x, so a fraction of an
 /// opening or a layoff is never lost to rounding and no cell is stranded below one. The floor by
 /// truncation (exact below 2^63), which compiles to two instructions where std::floor is a libm

@@ -80,7 +80,7 @@ void set_exit_hazards(const Model& m, FirmTable& F) {
   for (std::size_t f = 0; f < F.size(); ++f) {
     const std::size_t k = F.firm_class[f];
     const auto& c = m.scenario.firms[k].value;
-    const double monthly = 1.0 - std::pow(1.0 - c.exit_rate_per_year, 1.0 / 12.0);
+    const double monthly = rules::monthly_hazard(c.exit_rate_per_year);
     F.exit_hazard[f] = std::min(1.0, monthly * count[k] / weight_sum[k] *
                                          std::pow(std::max(1.0, size[f]), -c.exit_size_elasticity));
   }
