@@ -100,18 +100,24 @@ class OutputTest(TempDirCase):
         self.assertIn("exists", r.stderr)
         self.assertEqual(out.read_text(), "user data")
 
-    def test_sigint_leaves_readable_incomplete_file(self):
-        out = self.tmp / "big.h5"
+    def interrupt_run(self, name, months, workers, after_s):
+        """Start baseline_2025 into NAME, send SIGINT `after_s` seconds after its partial file
+        appears, and return the output path, the exit code and stderr."""
+        out = self.tmp / name
         proc = subprocess.Popen([BIN, "run", str(ROOT / "scenarios" / "baseline_2025.toml"), "-o", str(out),
-                                 "--months", "1200", "--set", "population.workers=200000", "--quiet"],
+                                 "--months", str(months), "--set", f"population.workers={workers}", "--quiet"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.time() + 60
-        while not list(self.tmp.glob(".big.h5.*.partial")) and time.time() < deadline:
-            time.sleep(0.05)
-        time.sleep(1.0)  # let it run some months
+        while not list(self.tmp.glob(f".{name}.*.partial")) and time.time() < deadline:
+            time.sleep(0.01)
+        time.sleep(after_s)
         proc.send_signal(signal.SIGINT)
-        stdout, stderr = proc.communicate(timeout=60)
-        self.assertEqual(proc.returncode, 130, stderr)
+        _, stderr = proc.communicate(timeout=60)
+        return out, proc.returncode, stderr
+
+    def test_sigint_leaves_readable_incomplete_file(self):
+        out, code, stderr = self.interrupt_run("big.h5", 1200, 200000, after_s=1.0)  # some months
+        self.assertEqual(code, 130, stderr)
         self.assertIn("interrupted", stderr)
         self.assertTrue(out.exists())
         self.assertEqual(list(self.tmp.glob(".big.h5.*")), [])  # no partial file, no lock left
@@ -127,16 +133,9 @@ class OutputTest(TempDirCase):
     def test_report_on_a_run_interrupted_before_its_first_month(self):
         # An interrupted run with no completed month once gave a report of ten empty figures, and
         # before that a Python traceback. It must say why there is nothing to show, exit 2.
-        out = self.tmp / "early.h5"
-        proc = subprocess.Popen([BIN, "run", str(ROOT / "scenarios" / "baseline_2025.toml"), "-o", str(out),
-                                 "--months", "12", "--set", "population.workers=3000000", "--quiet"],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.time() + 60
-        while not list(self.tmp.glob(".early.h5.*.partial")) and time.time() < deadline:
-            time.sleep(0.01)
-        proc.send_signal(signal.SIGINT)  # during set-up: 3 M agents take about a second
-        proc.communicate(timeout=60)
-        self.assertEqual(proc.returncode, 130)
+        # The signal comes during set-up: 3 M agents take about a second.
+        out, code, stderr = self.interrupt_run("early.h5", 12, 3000000, after_s=0.0)
+        self.assertEqual(code, 130, stderr)
         with h5py.File(out, "r") as f:
             self.assertEqual(int(f.attrs["months_completed"][0]), 0)
         r = run("report", out, "-o", self.tmp / "early_report")
