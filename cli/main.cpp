@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/format.hpp"
 #include "models/labour_market.hpp"
+#include "models/memory.hpp"
 #include "models/scenario.hpp"
 #include "sim/error.hpp"
 #include "sim/h5.hpp"
@@ -14,6 +15,7 @@
 #include <CLI/CLI.hpp>
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -117,23 +119,31 @@ using labourshift::cli::month_label;
 
 using labourshift::cli::with_commas;
 
-/// Mean over replications of metric `offset` at month m (1-based), over finished replications.
+/// Mean over replications of metric `offset` in row 0 (month 1) or row 1 (each replication's
+/// last completed month) of a result kept with keep_months = false, over the replications that
+/// reached month m.
 double ensemble_mean(const ls::sim::EnsembleResult& r, std::size_t size, std::size_t offset,
                      int m) {
   double sum = 0;
   int n = 0;
   for (std::size_t k = 0; k < r.values.size(); ++k) {
-    if (r.months_done[k] < m) continue;
-    sum += r.values[k][static_cast<std::size_t>(m - 1) * size + offset];
+    if (r.months_done[k] < m || (m > 1 && r.months_done[k] != m)) continue;
+    sum += r.values[k][(m > 1 ? size : 0) + offset];
     ++n;
   }
   return n > 0 ? sum / n : 0.0;
 }
 
+/// Month 1 and the last month, as means over replications. An interrupted run's last column is
+/// the furthest month any replication completed, over the replications that completed it.
 void print_summary(const ls::models::Model& model, const ls::sim::EnsembleResult& r) {
-  int last = r.months_done.empty() ? 0 : r.months_done.front();
-  for (int m : r.months_done) last = std::min(last, m);
+  const int last =
+      r.months_done.empty() ? 0 : *std::max_element(r.months_done.begin(), r.months_done.end());
   if (last == 0) return;
+  const auto reached =
+      static_cast<std::size_t>(std::count(r.months_done.begin(), r.months_done.end(), last));
+  const auto started = static_cast<std::size_t>(
+      std::count_if(r.months_done.begin(), r.months_done.end(), [](int m) { return m > 0; }));
   const auto& L = model.layout;
   const auto& id = model.ids;
   const std::string& start = model.scenario.run.start;
@@ -156,7 +166,14 @@ void print_summary(const ls::models::Model& model, const ls::sim::EnsembleResult
   pct("openings rate", id.series("openings_rate"));
   count("AI-attributed layoffs (agents)", id.series("layoffs_ai"));
   count("employment (agents)", id.series("employment"));
-  if (r.values.size() > 1) std::printf("(means over %zu replications)\n", r.values.size());
+  if (started == r.values.size() && reached == started) {
+    if (r.values.size() > 1) std::printf("(means over %zu replications)\n", r.values.size());
+  } else {
+    std::printf(
+        "(means over the %zu replications that reached month 1 and the %zu that reached "
+        "month %d, of %zu)\n",
+        started, reached, last, r.values.size());
+  }
 }
 
 void write_tables(ls::sim::OutputWriter& out, const ls::models::Model& model) {
@@ -303,6 +320,9 @@ int cmd_run(const RunArgs& a) {
   const std::string out_path = a.output.empty() ? "out/" + sc.run.name + ".h5" : a.output;
   check_output(out_path, a.overwrite);
   auto model = ls::models::Model::build(sc);
+  // Before anything is allocated: a run that cannot fit stops now, not at std::bad_alloc.
+  ls::models::check_memory(*model, threads, a.scenario);
+  const ls::models::MemoryEstimate memory = ls::models::estimate_peak_memory(*model, threads);
   tbb::global_control control(tbb::global_control::max_allowed_parallelism,
                               static_cast<std::size_t>(threads));
   // Signals are caught before the first file (the lock) exists: one arriving while the output is
@@ -327,16 +347,19 @@ int cmd_run(const RunArgs& a) {
   remember_path(g_partial_path, writer.partial_path());
   if (!a.quiet) {
     std::fprintf(stderr,
-                 "labourshift %s: %s, %s workers x %d months x %d replication(s), %d thread(s)\n",
+                 "labourshift %s: %s, %s workers x %d months x %d replication(s), %d thread(s), "
+                 "about %s of memory\n",
                  LABOURSHIFT_VERSION, sc.run.name.c_str(),
                  with_commas(static_cast<double>(sc.population.workers)).c_str(), sc.run.months,
-                 sc.run.replications, threads);
+                 sc.run.replications, threads, ls::models::format_bytes(memory.bytes).c_str());
   }
   ls::sim::EnsembleOptions opts;
   opts.replications = sc.run.replications;
   opts.months = sc.run.months;
   opts.progress = !a.quiet;
   opts.stop = &g_stop;
+  opts.keep_months = false;  // the file has them; the summary needs month 1 and the last
+  opts.keep_events = false;
   const ls::sim::EnsembleResult result = ls::sim::run_ensemble(
       [&](std::uint32_t rep) { return std::make_unique<ls::models::LabourMarket>(model, rep); },
       model->layout, opts, &writer);
@@ -348,10 +371,12 @@ int cmd_run(const RunArgs& a) {
     worker_months += static_cast<long long>(m) * sc.population.workers;
   if (!a.quiet) print_summary(*model, result);
   const std::string& wrote = writer.result_path();
-  std::printf("\n%s %s in %.2f s (%.1f M worker-months/s, peak memory %ld MB, %zu bytes/worker)\n",
-              result.complete ? "wrote" : "INTERRUPTED: wrote partial results to", wrote.c_str(),
-              result.wall_seconds, static_cast<double>(worker_months) / result.wall_seconds / 1e6,
-              peak_rss_mb(), ls::models::WorkerTable::bytes_per_worker());
+  std::printf(
+      "\n%s %s in %.2f s (%.1f M worker-months/s, peak memory %ld MiB, estimated %.0f MiB, "
+      "%zu bytes/worker)\n",
+      result.complete ? "wrote" : "INTERRUPTED: wrote partial results to", wrote.c_str(),
+      result.wall_seconds, static_cast<double>(worker_months) / result.wall_seconds / 1e6,
+      peak_rss_mb(), memory.bytes / (1 << 20), ls::models::WorkerTable::bytes_per_worker());
   if (!result.complete) {
     const auto [low, high] =
         std::minmax_element(result.months_done.begin(), result.months_done.end());
@@ -373,10 +398,15 @@ int cmd_run(const RunArgs& a) {
 int cmd_validate(const std::string& path, const std::vector<std::string>& sets) {
   const ls::models::Scenario sc = ls::models::load_scenario(path, sets);
   auto model = ls::models::Model::build(sc);  // checks the data files too
+  const int threads = tbb::info::default_concurrency();
+  ls::models::check_memory(*model, threads, path);
   std::printf(
-      "%s: valid (%s: %zu occupations, %zu firm classes, %lld workers, %d months from %s)\n",
+      "%s: valid (%s: %zu occupations, %zu firm classes, %lld workers, %d months from %s; about "
+      "%s of memory at %d threads)\n",
       path.c_str(), sc.run.name.c_str(), model->data.size(), model->class_names.size(),
-      static_cast<long long>(sc.population.workers), sc.run.months, sc.run.start.c_str());
+      static_cast<long long>(sc.population.workers), sc.run.months, sc.run.start.c_str(),
+      ls::models::format_bytes(ls::models::estimate_peak_memory(*model, threads).bytes).c_str(),
+      threads);
   return 0;
 }
 
@@ -546,6 +576,11 @@ int run_main(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Blocks of 1 MB and more (a worker column, a replication's tables) come from mmap and go back
+  // to the system when freed. glibc raises this threshold after the first such block is freed,
+  // and blocks then come from the heap, where replications of other sizes fragment around them:
+  // peak memory grew with the number of replications instead of with those running at once.
+  ::mallopt(M_MMAP_THRESHOLD, 1 << 20);
   // Setting up the command line can throw too (out of memory, a CLI11 construction error).
   try {
     return run_main(argc, argv);

@@ -13,6 +13,11 @@ namespace labourshift::sim {
 
 namespace {
 
+/// At most this many values (8 MB) wait in the write buffers before they are written.
+constexpr std::size_t kMaxPendingValues = std::size_t{1} << 20U;
+/// Event values (1 MB) appended to a table at once.
+constexpr std::size_t kEventBlock = std::size_t{1} << 17U;
+
 std::string utc_now() {
   const std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -156,11 +161,14 @@ void OutputWriter::write_month(std::uint32_t replication, int month, const doubl
   if (month != expected)
     throw std::logic_error("output: month " + std::to_string(month) + " out of order");
   pending.insert(pending.end(), values, values + layout_.size());
+  pending_values_ += layout_.size();
   const auto now = std::chrono::steady_clock::now();
   // Written at least every two seconds, so that a reader (or a hard kill) sees the progress so
-  // far, or as soon as 120 months (a dataset chunk) are waiting.
+  // far, as soon as 120 months (a dataset chunk) of a replication are waiting, and before the
+  // buffers of all replications together pass kMaxPendingValues (many short replications).
   const auto buffered = pending.size() / std::max<std::size_t>(layout_.size(), 1);
-  if (now - last_flush_ > std::chrono::seconds(2) || buffered >= 120) {
+  if (now - last_flush_ > std::chrono::seconds(2) || buffered >= 120 ||
+      pending_values_ >= kMaxPendingValues) {
     flush_pending();
     file_.root().set_attr("months_completed", months_completed_);
     file_.flush();
@@ -192,8 +200,9 @@ void OutputWriter::flush_pending() {
       }
     }
     months_completed_[r] += static_cast<std::int64_t>(n);
-    pending.clear();
+    std::vector<double>().swap(pending);  // released: thousands of replications may pass by
   }
+  pending_values_ = 0;
 }
 
 void OutputWriter::write_static(std::uint32_t replication, std::size_t static_id,
@@ -214,12 +223,22 @@ void OutputWriter::write_static(std::uint32_t replication, std::size_t static_id
 
 void OutputWriter::write_events(std::size_t table_id, const std::vector<std::int64_t>& rows) {
   std::lock_guard<std::mutex> lock(mutex_);
-  events_[table_id].append(rows);
+  if (events_pending_.size() < events_.size()) events_pending_.resize(events_.size());
+  auto& pending = events_pending_[table_id];
+  pending.insert(pending.end(), rows.begin(), rows.end());
+  if (pending.size() >= kEventBlock) flush_events(table_id);
+}
+
+void OutputWriter::flush_events(std::size_t table_id) {
+  if (table_id >= events_pending_.size() || events_pending_[table_id].empty()) return;
+  events_[table_id].append(events_pending_[table_id]);
+  events_pending_[table_id].clear();
 }
 
 void OutputWriter::finish(bool complete, double wall_seconds) {
   std::lock_guard<std::mutex> lock(mutex_);
   flush_pending();
+  for (std::size_t e = 0; e < events_pending_.size(); ++e) flush_events(e);
   auto root = file_.root();
   root.set_attr("months_completed", months_completed_);
   root.set_attr("complete", std::int64_t{complete ? 1 : 0});

@@ -76,8 +76,12 @@ class OutputWriter : public ResultSink {
   std::vector<h5::Dataset> datasets_;  // one per MetricSpec
   std::vector<h5::Dataset> statics_;   // one per StaticSpec
   std::vector<h5::Table> events_;      // one per EventSpec
+  /// Event rows not yet appended, per table: appended in blocks of kEventBlock values.
+  std::vector<std::vector<std::int64_t>> events_pending_;
   /// Writes every buffered month and records months_completed. Caller holds mutex_.
   void flush_pending();
+  /// Appends the waiting rows of event table `table_id`.
+  void flush_events(std::size_t table_id);
   /// Root attributes, /scenario and the datasets of the layout (the constructor's work).
   void lay_out();
   /// Closes and removes the partial file (an error path).
@@ -88,6 +92,7 @@ class OutputWriter : public ResultSink {
   /// layout.size() values each. Written in blocks, one write per dataset, instead of one write
   /// per dataset and month.
   std::vector<std::vector<double>> pending_;
+  std::size_t pending_values_ = 0;  ///< values waiting in pending_, all replications
   std::vector<double> scratch_;
   std::mutex mutex_;
   std::chrono::steady_clock::time_point last_flush_;

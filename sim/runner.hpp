@@ -40,12 +40,20 @@ struct EnsembleOptions {
   int months = 1;
   bool progress = false;                    ///< a progress bar on stderr
   const std::atomic<bool>* stop = nullptr;  ///< checked before every month
+  /// Keep every month's values in the result. When false (results go to a sink), a
+  /// replication's values hold two rows: month 1, then its last completed month, so memory does
+  /// not grow with replications x months.
+  bool keep_months = true;
+  /// Keep the event tables in the result; when false they only go to the sink.
+  bool keep_events = true;
 };
 
 struct EnsembleResult {
   bool complete = true;
-  std::vector<int> months_done;                           ///< per replication
-  std::vector<std::vector<double>> values;                ///< [replication][(month - 1) * size + i]
+  std::vector<int> months_done;  ///< per replication
+  /// [replication][(month - 1) * size + i]; with keep_months = false, rows 0 (month 1) and 1
+  /// (the last completed month, months_done) only.
+  std::vector<std::vector<double>> values;
   std::vector<std::vector<std::vector<double>>> statics;  ///< [replication][static_id]
   std::vector<std::vector<std::int64_t>> events;          ///< [table_id] rows, row-major
   double wall_seconds = 0;

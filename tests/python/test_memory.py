@@ -1,0 +1,57 @@
+"""Memory: a run estimates its peak before allocating and stops (exit 2, nothing written) when it
+cannot fit; the estimate is within 20% of the measured peak."""
+import re
+import resource
+
+from common import ROOT, TempDirCase, run
+
+BASE = ROOT / "scenarios" / "baseline_2025.toml"
+SCALE = ROOT / "bench" / "scale_1m.toml"
+
+
+class MemoryTest(TempDirCase):
+    def test_validate_refuses_a_population_no_machine_here_holds(self):
+        # It said "valid" for two billion workers; the run then grew until std::bad_alloc.
+        r = run("validate", BASE, "--set", "population.workers=2000000000")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("needs about", r.stderr)
+        self.assertIn("GiB is available", r.stderr)
+        self.assertIn("2000000000 workers", r.stderr)
+
+    def test_a_run_over_the_process_limit_stops_before_allocating(self):
+        limit = 1536 << 20  # 1.5 GiB of address space; 20 M workers need about 2.5 GiB
+
+        def cap():
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+        out = self.tmp / "big.h5"
+        r = run("run", BASE, "-o", out, "--quiet", "--set", "population.workers=20000000",
+                preexec_fn=cap, timeout=60)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("this run needs about 2.", r.stderr)
+        self.assertNotIn("bad_alloc", r.stderr)
+        self.assertEqual(list(self.tmp.iterdir()), [])  # no output, no partial file, no lock
+
+    def test_the_estimate_is_within_20_percent_of_the_measured_peak(self):
+        # One large replication, replications running two at a time, and many small ones whose
+        # records and file buffers dominate.
+        cases = [
+            (SCALE, ["--months", "24", "--threads", "1"]),
+            (SCALE, ["--months", "6", "--replications", "4", "--threads", "2"]),
+            (BASE, ["--set", "population.workers=500000", "--months", "24", "--threads", "2"]),
+            (SCALE, ["--set", "population.workers=300", "--months", "24", "--replications", "600",
+                     "--threads", "2"]),
+        ]
+        for scenario, args in cases:
+            with self.subTest(scenario=scenario.name, args=args):
+                r = run("run", scenario, "-o", self.tmp / "m.h5", "--overwrite", "--quiet", *args)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                m = re.search(r"peak memory (\d+) MiB, estimated (\d+) MiB", r.stdout)
+                self.assertIsNotNone(m, r.stdout)
+                peak, estimate = int(m.group(1)), int(m.group(2))
+                self.assertLess(abs(estimate - peak), 0.2 * peak, f"peak {peak}, estimate {estimate}")
+
+
+if __name__ == "__main__":
+    import unittest
+    unittest.main()
