@@ -19,10 +19,11 @@ namespace {
 constexpr double kMiB = 1 << 20;
 constexpr double kBaseBytes = 24.0 * kMiB;            ///< program, libraries, data tables
 constexpr double kBytesPerWorker = 87.5;              ///< worker table, firm cells, month scratch
-constexpr double kBytesPerWorkerMonth = 0.34;         ///< WARN rows kept for the file, new firms
+constexpr double kBytesPerWorkerMonth = 0.55;         ///< WARN rows kept for the file, new firms
 constexpr double kBytesPerReplication = 40.0 * 1024;  ///< summary rows, statics, file records
 constexpr double kWriteBufferBytes = 8.0 * kMiB;      ///< the writer's month buffers, at most
-constexpr double kFileBytesPerMonth = 0.2 * kMiB;     ///< the file's chunk indexes and caches
+constexpr double kFileBytesPerMonth = 0.25 * kMiB;    ///< the file's chunk indexes and caches,
+constexpr double kFileFullFrom = 50;                  ///< ... reached from 50 replications on
 constexpr double kFileCacheBytes = 32.0 * kMiB;       ///< ... at most (HDF5's metadata cache)
 
 /// A number from the first line of `path`, or nullopt ("max" and unreadable files).
@@ -62,9 +63,10 @@ MemoryEstimate estimate_peak_memory(const Model& m, int threads) {
   e.concurrent = std::max(1, std::min(threads, run.replications));
   e.per_replication = workers * (kBytesPerWorker + kBytesPerWorkerMonth * months);
   const double month_values = static_cast<double>(m.layout.size()) * sizeof(double);
-  e.bytes = kBaseBytes + e.concurrent * e.per_replication + reps * kBytesPerReplication +
-            std::min(kWriteBufferBytes, reps * months * month_values) +
-            std::min(kFileCacheBytes, months * kFileBytesPerMonth);
+  e.bytes =
+      kBaseBytes + e.concurrent * e.per_replication + reps * kBytesPerReplication +
+      std::min(kWriteBufferBytes, reps * months * month_values) +
+      std::min(kFileCacheBytes, std::min(1.0, reps / kFileFullFrom) * months * kFileBytesPerMonth);
   return e;
 }
 

@@ -68,8 +68,8 @@ EnsembleResult run_ensemble(const ReplicationFactory& make, const MetricLayout& 
       const auto rep = static_cast<std::uint32_t>(r);
       std::unique_ptr<Replication> model = make(rep);
       auto& values = result.values[r];
-      const std::size_t rows = options.keep_months ? static_cast<std::size_t>(options.months) : 2;
-      values.assign(rows * layout.size(), 0.0);
+      const std::size_t kept = options.keep_months ? static_cast<std::size_t>(options.months) : 2;
+      values.assign(kept * layout.size(), 0.0);
       for (int month = 1; month <= options.months; ++month) {
         if (options.stop != nullptr && options.stop->load()) break;
         const std::size_t row = options.keep_months ? static_cast<std::size_t>(month - 1)
