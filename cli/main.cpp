@@ -226,6 +226,17 @@ void write_tables(ls::sim::OutputWriter& out, const ls::models::Model& model) {
   cls.write_vector("ai_seller", seller);
 }
 
+/// The system's reason in an HDF5 write error ("No space left on device"), or its first line.
+std::string storage_reason(const std::string& what) {
+  const std::string key = "error message = '";
+  const auto at = what.find(key);
+  if (at != std::string::npos) {
+    const auto end = what.find('\'', at + key.size());
+    if (end != std::string::npos) return what.substr(at + key.size(), end - at - key.size());
+  }
+  return what.substr(0, what.find('\n'));
+}
+
 long peak_rss_mb() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
@@ -360,10 +371,21 @@ int cmd_run(const RunArgs& a) {
   opts.stop = &g_stop;
   opts.keep_months = false;  // the file has them; the summary needs month 1 and the last
   opts.keep_events = false;
-  const ls::sim::EnsembleResult result = ls::sim::run_ensemble(
-      [&](std::uint32_t rep) { return std::make_unique<ls::models::LabourMarket>(model, rep); },
-      model->layout, opts, &writer);
-  writer.finish(result.complete, result.wall_seconds);
+  ls::sim::EnsembleResult result;
+  try {
+    result = ls::sim::run_ensemble(
+        [&](std::uint32_t rep) { return std::make_unique<ls::models::LabourMarket>(model, rep); },
+        model->layout, opts, &writer);
+    writer.finish(result.complete, result.wall_seconds);
+  } catch (const ls::h5::Error& e) {
+    // The storage failed (a full disk, a size limit): stop now, leave no partial file, keep any
+    // earlier result at the destination.
+    throw ls::sim::OutputError(out_path + ": writing the output failed after month " +
+                               std::to_string(writer.months_written()) + " of " +
+                               std::to_string(sc.run.months) + " (" + storage_reason(e.what()) +
+                               "); the run stopped and wrote nothing" +
+                               (a.overwrite ? " (the earlier file is kept)" : ""));
+  }
   signals.reset();
 
   long long worker_months = 0;
@@ -566,6 +588,9 @@ int run_main(int argc, char** argv) {
       begin = end + 1;
     }
     return kExitInput;
+  } catch (const ls::sim::OutputError& e) {
+    std::fprintf(stderr, "labourshift: error: %s\n", e.what());
+    return 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "labourshift: internal error: %s\n", e.what());
     return 1;
@@ -581,6 +606,7 @@ int main(int argc, char** argv) {
   // and blocks then come from the heap, where replications of other sizes fragment around them:
   // peak memory grew with the number of replications instead of with those running at once.
   ::mallopt(M_MMAP_THRESHOLD, 1 << 20);
+  ls::h5::init_library();
   // Setting up the command line can throw too (out of memory, a CLI11 construction error).
   try {
     return run_main(argc, argv);

@@ -20,6 +20,9 @@ using Kind = Handle::Kind;
 // Printing is off because every failure becomes an exception carrying the innermost message.
 void ensure_init() {
   static const bool done = [] {
+    // No clean-up at exit: every object is closed explicitly, and after a failed write (a full
+    // disk) HDF5's own exit handler crashed closing the file that could not be closed.
+    H5dont_atexit();
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
     // HDF5 keeps freed blocks on its own free lists, without limit by default: a long run's
     // memory grew by that much. 1 MB per list kind is plenty for reuse.
@@ -270,6 +273,8 @@ herr_t collect_name(hid_t /*group*/, const char* name, const H5L_info_t* /*info*
 }
 
 }  // namespace
+
+void init_library() { ensure_init(); }
 
 // --- Handle -----------------------------------------------------------------------------------
 

@@ -20,6 +20,11 @@
 
 namespace labourshift::h5 {
 
+/// Sets the library up before its first use: errors become exceptions, and no clean-up runs at
+/// exit (every object is closed explicitly; after a failed write HDF5's own exit handler crashed
+/// on the file it could not close). Call first thing in main; the first File calls it otherwise.
+void init_library();
+
 /// HDF5 identifier (hid_t in HDF5 1.10+).
 using hid = std::int64_t;
 /// HDF5 size/extent type (hsize_t).

@@ -139,6 +139,11 @@ void OutputWriter::lay_out() {
 
 void OutputWriter::discard() noexcept {
   try {
+    // The file's objects first: after a failed write (a full disk) closing the file tears down
+    // HDF5's state, and closing a dataset afterwards crashed.
+    datasets_.clear();
+    statics_.clear();
+    events_.clear();
     file_.close();
   } catch (...) {
   }
@@ -149,6 +154,13 @@ void OutputWriter::discard() noexcept {
 OutputWriter::~OutputWriter() {
   // Destroyed without finish(): an error path. Leave nothing behind.
   if (!finished_) discard();
+}
+
+std::int64_t OutputWriter::months_written() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return months_completed_.empty()
+             ? 0
+             : *std::max_element(months_completed_.begin(), months_completed_.end());
 }
 
 void OutputWriter::write_month(std::uint32_t replication, int month, const double* values) {

@@ -62,6 +62,8 @@ class OutputWriter : public ResultSink {
 
   const std::string& final_path() const { return final_path_; }
   const std::string& partial_path() const { return partial_path_; }
+  /// Months written to the file so far, the most of any replication.
+  std::int64_t months_written();
   /// Where finish() put the file: the final path, or beside it for an interrupted run whose
   /// final path held an earlier file.
   const std::string& result_path() const { return result_path_; }

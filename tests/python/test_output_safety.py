@@ -1,6 +1,7 @@
 """Nothing a user wrote is overwritten or destroyed, and nothing is written where it should not be
-(issue "Nothing lost, nothing let in", items 1, 2, 3, 7 and 9). Each test failed before the fix."""
+(issue "Nothing lost, nothing let in", items 1, 2, 3, 5, 7 and 9). Each test failed before the fix."""
 import os
+import resource
 import signal
 import subprocess
 import time
@@ -16,6 +17,27 @@ SMALL = ["--months", "2", "--set", "population.workers=1000", "--quiet"]
 
 
 class OutputSafety(TempDirCase):
+    def test_a_full_disk_stops_the_run_when_it_happens_and_keeps_the_earlier_file(self):
+        # It ended in "cannot close file ... errno = 28" after the whole run, then a segfault at
+        # exit that left the lock behind. A file-size limit fails writes as a full disk does.
+        out = self.write("r.h5", "precious")
+        limit = 300_000
+
+        def small_disk():
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # write() fails with EFBIG instead
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+        r = run("run", M, "-o", out, "--overwrite", "--quiet", preexec_fn=small_disk)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn(f"{out}: writing the output failed after month ", r.stderr)
+        self.assertIn("(File too large)", r.stderr)
+        self.assertIn("the earlier file is kept", r.stderr)
+        month = int(r.stderr.split("after month ")[1].split(" ")[0])
+        self.assertLess(month, 120)  # stopped when the write failed, not after the run
+        self.assertNotIn("internal error", r.stderr)
+        self.assertEqual(out.read_text(), "precious")
+        self.assertEqual(sorted(p.name for p in self.tmp.iterdir()), ["r.h5"])  # no partial, no lock
+
     def test_a_planted_symlink_at_the_old_partial_name_is_not_followed(self):
         (self.tmp / "d").mkdir()
         victim = self.write("victim.txt", "precious")
