@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  cmake make g++ pkg-config clang-format
+  cmake make g++ pkg-config clang-format clang libclang-rt-14-dev
   libeigen3-dev libboost-random-dev libtbb-dev libhdf5-dev libcli11-dev
   catch2 libtomlplusplus-dev librandom123-dev libnlopt-cxx-dev
   python3 python3-h5py python3-numpy python3-matplotlib hdf5-tools

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <string_view>
 
 namespace labourshift::sim {
 
@@ -63,9 +64,16 @@ bool valid_utf8(const std::string& s) {
                           : (c >> 3) == 0x1e ? 4
                                              : 0;
     if (n == 0 || i + n > s.size()) return false;
+    std::uint32_t cp = n == 1 ? c : c & (0x7fU >> n);
     for (std::size_t k = 1; k < n; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if ((b >> 6) != 0x2) return false;
+      cp = (cp << 6) | (b & 0x3fU);
     }
+    // Well-formed only (RFC 3629), as TOML readers demand: no overlong form, no UTF-16
+    // surrogate, nothing above U+10FFFF.
+    constexpr std::uint32_t kShortest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kShortest[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
     i += n;
   }
   return true;
@@ -78,7 +86,19 @@ std::string describe_type(const Value& v) {
   return "a string";
 }
 
-std::size_t edit_distance(const std::string& a, const std::string& b) {
+std::size_t edit_distance(const std::string& a_in, const std::string& b_in) {
+  // A common prefix and suffix do not change the distance. Dropping them keeps the table small
+  // when both share a long part, as "firms.<name>.<key>" and its candidates share the class name
+  // (a long name made every typo in its table quadratic in the name's length).
+  std::size_t pre = 0;
+  while (pre < a_in.size() && pre < b_in.size() && a_in[pre] == b_in[pre]) ++pre;
+  std::size_t suf = 0;
+  while (suf < a_in.size() - pre && suf < b_in.size() - pre &&
+         a_in[a_in.size() - 1 - suf] == b_in[b_in.size() - 1 - suf]) {
+    ++suf;
+  }
+  const std::string_view a(a_in.data() + pre, a_in.size() - pre - suf);
+  const std::string_view b(b_in.data() + pre, b_in.size() - pre - suf);
   std::vector<std::size_t> prev(b.size() + 1);
   std::vector<std::size_t> cur(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
@@ -95,16 +115,23 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 
 std::string nearest_key(const std::string& key, const std::vector<std::string>& candidates) {
   std::string best;
-  std::size_t best_d = std::numeric_limits<std::size_t>::max();
+  constexpr std::size_t kFar = std::numeric_limits<std::size_t>::max();
+  std::size_t best_d = kFar;
+  const std::size_t limit = std::max<std::size_t>(3, key.size() / 3);
+  // A distance is at least the difference in length: where that alone exceeds the limit the
+  // candidate cannot be suggested, and its distance (quadratic in the lengths) is not computed.
+  auto gap = [](const std::string& x, const std::string& y) {
+    return x.size() > y.size() ? x.size() - y.size() : y.size() - x.size();
+  };
   for (const auto& c : candidates) {
     // Compare the leaf too, so that "labour.quitrate" finds "labour.quit_rate" and a key put
     // in the wrong table finds its home.
-    std::size_t d = edit_distance(key, c);
+    std::size_t d = gap(key, c) > limit ? kFar : edit_distance(key, c);
     const auto kdot = key.rfind('.');
     const auto cdot = c.rfind('.');
     const std::string kleaf = kdot == std::string::npos ? key : key.substr(kdot + 1);
     const std::string cleaf = cdot == std::string::npos ? c : c.substr(cdot + 1);
-    d = std::min(d, edit_distance(kleaf, cleaf) + 2);
+    if (gap(kleaf, cleaf) + 2 <= limit) d = std::min(d, edit_distance(kleaf, cleaf) + 2);
     // A truncated key ("labour.quit" for "labour.quit_rate") is a near miss too.
     const std::string ktable = kdot == std::string::npos ? "" : key.substr(0, kdot);
     const std::string ctable = cdot == std::string::npos ? "" : c.substr(0, cdot);
@@ -115,7 +142,6 @@ std::string nearest_key(const std::string& key, const std::vector<std::string>& 
       best = c;
     }
   }
-  const std::size_t limit = std::max<std::size_t>(3, key.size() / 3);
   return best_d <= limit ? best : "";
 }
 

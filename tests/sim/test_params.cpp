@@ -206,3 +206,26 @@ TEST_CASE("a --set override that is not valid UTF-8 is an input error", "[params
   CHECK_THROWS_AS(parse_override("run.name=\xff\xfe"), InputError);
   CHECK(std::get<std::string>(parse_override("run.name=caf\xc3\xa9").value) == "caf\xc3\xa9");
 }
+
+TEST_CASE("only well-formed UTF-8 passes: no surrogate, overlong form or code point past U+10FFFF",
+          "[params]") {
+  // Each was accepted, and a scenario holding it stored a /scenario that TOML readers reject.
+  CHECK_FALSE(valid_utf8("\xed\xa0\x80"));        // U+D800, a UTF-16 surrogate
+  CHECK_FALSE(valid_utf8("\xc0\xaf"));            // '/' in two bytes
+  CHECK_FALSE(valid_utf8("\xe0\x80\xaf"));        // '/' in three bytes
+  CHECK_FALSE(valid_utf8("\xf4\x90\x80\x80"));    // U+110000
+  CHECK(valid_utf8("\xed\x9f\xbf"));              // U+D7FF, the last before the surrogates
+  CHECK(valid_utf8("\xf4\x8f\xbf\xbf"));          // U+10FFFF
+  CHECK(valid_utf8("caf\xc3\xa9 \xe2\x82\xac"));  // "café €"
+  CHECK_THROWS_AS(parse_override("run.name=\xed\xa0\x80"), InputError);
+}
+
+TEST_CASE("the nearest key ignores a long shared part and is found as before", "[params]") {
+  const std::string cls(20000, 'x');
+  const std::vector<std::string> keys = {"firms." + cls + ".layoff_speed",
+                                         "firms." + cls + ".hiring_speed", "labour.quit_rate"};
+  // A typo under a 20,000-character class name took 21 s (quadratic in the name's length).
+  CHECK(nearest_key("firms." + cls + ".layof_speed", keys) == "firms." + cls + ".layoff_speed");
+  CHECK(nearest_key("labour.quitrate", keys) == "labour.quit_rate");
+  CHECK(nearest_key("labour.completely_different", keys).empty());
+}
