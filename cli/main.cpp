@@ -15,7 +15,6 @@
 #include <CLI/CLI.hpp>
 
 #include <fcntl.h>
-#include <malloc.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -601,11 +600,6 @@ int run_main(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Blocks of 1 MB and more (a worker column, a replication's tables) come from mmap and go back
-  // to the system when freed. glibc raises this threshold after the first such block is freed,
-  // and blocks then come from the heap, where replications of other sizes fragment around them:
-  // peak memory grew with the number of replications instead of with those running at once.
-  ::mallopt(M_MMAP_THRESHOLD, 1 << 20);
   ls::h5::init_library();
   // Setting up the command line can throw too (out of memory, a CLI11 construction error).
   try {

@@ -25,6 +25,8 @@ constexpr double kWriteBufferBytes = 8.0 * kMiB;      ///< the writer's month bu
 constexpr double kFileBytesPerMonth = 0.25 * kMiB;    ///< the file's chunk indexes and caches,
 constexpr double kFileFullFrom = 50;                  ///< ... reached from 50 replications on
 constexpr double kFileCacheBytes = 32.0 * kMiB;       ///< ... at most (HDF5's metadata cache)
+/// Of a replication, for each running at once, when replications follow others (see below).
+constexpr double kFragmentation = 0.5;
 
 /// A number from the first line of `path`, or nullopt ("max" and unreadable files).
 std::optional<double> read_number(const char* path) {
@@ -63,8 +65,11 @@ MemoryEstimate estimate_peak_memory(const Model& m, int threads) {
   e.concurrent = std::max(1, std::min(threads, run.replications));
   e.per_replication = workers * (kBytesPerWorker + kBytesPerWorkerMonth * months);
   const double month_values = static_cast<double>(m.layout.size()) * sizeof(double);
+  // When more replications than threads run one after another, the allocator keeps what a
+  // finished replication freed and the next one's blocks, of other sizes, fragment around it.
+  const double reused = run.replications > e.concurrent ? kFragmentation : 0.0;
   e.bytes =
-      kBaseBytes + e.concurrent * e.per_replication + reps * kBytesPerReplication +
+      kBaseBytes + e.concurrent * (1.0 + reused) * e.per_replication + reps * kBytesPerReplication +
       std::min(kWriteBufferBytes, reps * months * month_values) +
       std::min(kFileCacheBytes, std::min(1.0, reps / kFileFullFrom) * months * kFileBytesPerMonth);
   return e;
