@@ -219,7 +219,10 @@ Setting parse_override(const std::string& text) {
   } catch (const InputError&) {
     throw InputError("--set " + text + ": the value must be a number, a boolean or a string");
   }
-  if (one.size() != 1) throw InputError("--set " + text + ": expected key.path=value");
+  // One plain value: an inline table such as {a = 0.1} flattens to the key v.a, not v.
+  if (one.size() != 1 || one.front().key != "v") {
+    throw InputError("--set " + text + ": the value must be a number, a boolean or a string");
+  }
   return Setting{key, one.front().value, origin};
 }
 

@@ -229,3 +229,11 @@ TEST_CASE("the nearest key ignores a long shared part and is found as before", "
   CHECK(nearest_key("labour.quitrate", keys) == "labour.quit_rate");
   CHECK(nearest_key("labour.completely_different", keys).empty());
 }
+
+TEST_CASE("a --set value that is an inline table is an input error, not its one entry",
+          "[params]") {
+  // labour.quit_rate={a=0.1} was accepted as 0.1 (the fuzzer's seed quirk_inline_table_accepted).
+  CHECK_THROWS_AS(parse_override("labour.quit_rate={a=0.1}"), InputError);
+  CHECK_THROWS_AS(parse_override("labour.quit_rate={v=0.1}"), InputError);
+  CHECK(std::get<double>(parse_override("labour.quit_rate=0.1").value) == 0.1);
+}
