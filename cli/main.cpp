@@ -331,8 +331,7 @@ int cmd_run(const RunArgs& a) {
   check_output(out_path, a.overwrite);
   auto model = ls::models::Model::build(sc);
   // Before anything is allocated: a run that cannot fit stops now, not at std::bad_alloc.
-  ls::models::check_memory(*model, threads, a.scenario);
-  const ls::models::MemoryEstimate memory = ls::models::estimate_peak_memory(*model, threads);
+  const ls::models::MemoryEstimate memory = ls::models::check_memory(*model, threads, a.scenario);
   tbb::global_control control(tbb::global_control::max_allowed_parallelism,
                               static_cast<std::size_t>(threads));
   // Signals are caught before the first file (the lock) exists: one arriving while the output is
@@ -420,14 +419,13 @@ int cmd_validate(const std::string& path, const std::vector<std::string>& sets) 
   const ls::models::Scenario sc = ls::models::load_scenario(path, sets);
   auto model = ls::models::Model::build(sc);  // checks the data files too
   const int threads = tbb::info::default_concurrency();
-  ls::models::check_memory(*model, threads, path);
+  const ls::models::MemoryEstimate memory = ls::models::check_memory(*model, threads, path);
   std::printf(
       "%s: valid (%s: %zu occupations, %zu firm classes, %lld workers, %d months from %s; about "
       "%s of memory at %d threads)\n",
       path.c_str(), sc.run.name.c_str(), model->data.size(), model->class_names.size(),
       static_cast<long long>(sc.population.workers), sc.run.months, sc.run.start.c_str(),
-      ls::models::format_bytes(ls::models::estimate_peak_memory(*model, threads).bytes).c_str(),
-      threads);
+      ls::models::format_bytes(memory.bytes).c_str(), threads);
   return 0;
 }
 

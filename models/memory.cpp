@@ -79,7 +79,7 @@ std::optional<double> available_memory() {
   if (const char* limit = std::getenv("LABOURSHIFT_MEMORY_LIMIT_MB")) {
     char* end = nullptr;
     const double mb = std::strtod(limit, &end);
-    if (end != limit && *end == '\0' && mb > 0) return mb * (1 << 20);
+    if (end != limit && *end == '\0' && mb > 0) return mb * kMiB;
   }
   std::optional<double> best = mem_available();
   // cgroup v2, then v1: the container's limit less what it already uses.
@@ -107,10 +107,10 @@ std::string format_bytes(double bytes) {
   return buf;
 }
 
-void check_memory(const Model& m, int threads, const std::string& where) {
+MemoryEstimate check_memory(const Model& m, int threads, const std::string& where) {
   const MemoryEstimate e = estimate_peak_memory(m, threads);
   const std::optional<double> have = available_memory();
-  if (!have || e.bytes <= *have) return;
+  if (!have || e.bytes <= *have) return e;
   const auto& sc = m.scenario;
   std::ostringstream msg;
   msg << where << ": this run needs about " << format_bytes(e.bytes) << " of memory ("

@@ -27,8 +27,8 @@ MemoryEstimate estimate_peak_memory(const Model& m, int threads);
 /// LABOURSHIFT_MEMORY_LIMIT_MB, when set, is used instead (for tests and shared machines).
 std::optional<double> available_memory();
 
-/// Throws sim::InputError naming the scenario's size when the estimate exceeds what is available.
-void check_memory(const Model& m, int threads, const std::string& where);
+/// The estimate, or sim::InputError naming the scenario's size when it exceeds what is available.
+MemoryEstimate check_memory(const Model& m, int threads, const std::string& where);
 
 /// "1.2 GiB", "87 MiB": bytes for a message.
 std::string format_bytes(double bytes);

@@ -24,9 +24,6 @@ void ensure_init() {
     // disk) HDF5's own exit handler crashed closing the file that could not be closed.
     H5dont_atexit();
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-    // HDF5 keeps freed blocks on its own free lists, without limit by default: a long run's
-    // memory grew by that much. 1 MB per list kind is plenty for reuse.
-    H5set_free_list_limits(1 << 20, 4 << 20, 1 << 20, 4 << 20, 1 << 20, 4 << 20);
     return true;
   }();
   (void)done;

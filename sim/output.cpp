@@ -134,6 +134,7 @@ void OutputWriter::lay_out() {
     t.set_attr("description", spec.description);
     events_.push_back(std::move(t));
   }
+  events_pending_.resize(events_.size());
   file_.flush();
 }
 
@@ -235,14 +236,13 @@ void OutputWriter::write_static(std::uint32_t replication, std::size_t static_id
 
 void OutputWriter::write_events(std::size_t table_id, const std::vector<std::int64_t>& rows) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (events_pending_.size() < events_.size()) events_pending_.resize(events_.size());
   auto& pending = events_pending_[table_id];
   pending.insert(pending.end(), rows.begin(), rows.end());
   if (pending.size() >= kEventBlock) flush_events(table_id);
 }
 
 void OutputWriter::flush_events(std::size_t table_id) {
-  if (table_id >= events_pending_.size() || events_pending_[table_id].empty()) return;
+  if (events_pending_[table_id].empty()) return;
   events_[table_id].append(events_pending_[table_id]);
   events_pending_[table_id].clear();
 }
