@@ -5,6 +5,7 @@
 #include "models/labour_market.hpp"
 #include "models/memory.hpp"
 #include "models/scenario.hpp"
+#include "sim/checkpoint.hpp"
 #include "sim/error.hpp"
 #include "sim/h5.hpp"
 #include "sim/output.hpp"
@@ -84,6 +85,9 @@ struct RunArgs {
   std::string seed, replications, threads, months;  ///< as typed; empty when not given
   bool quiet = false;
   bool overwrite = false;
+  std::string checkpoint_every;  ///< as typed; empty when not given
+  std::string checkpoint;        ///< checkpoint file (default: <output>.checkpoint)
+  std::string resume;            ///< checkpoint to continue from
 };
 
 /// --seed, --replications and --months as scenario settings, checked by the scenario's schema
@@ -112,6 +116,54 @@ int threads_of(const RunArgs& a) {
                               ": expected a whole number of threads from 1 to 1024");
   }
   return n;
+}
+
+/// --checkpoint-every: a whole number of months from 1 to 100000, or 0 when not given.
+int checkpoint_every_of(const RunArgs& a) {
+  if (a.checkpoint_every.empty()) {
+    if (!a.checkpoint.empty()) {
+      throw ls::sim::InputError("--checkpoint " + a.checkpoint +
+                                ": needs --checkpoint-every N (months between checkpoints)");
+    }
+    return 0;
+  }
+  const std::string& t = a.checkpoint_every;
+  int n = 0;
+  const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
+  if (ec != std::errc() || end != t.data() + t.size() || n < 1 || n > 100000) {
+    throw ls::sim::InputError("--checkpoint-every " + t +
+                              ": expected a whole number of months from 1 to 100000");
+  }
+  return n;
+}
+
+/// The checkpoint file this run writes may replace only a checkpoint: the one it resumes from,
+/// or an earlier run's with --overwrite. Anything else at that path is left alone (exit 2).
+void check_checkpoint_path(const std::string& path, const std::string& out_path,
+                           const std::string& resume, bool overwrite) {
+  std::error_code ec;
+  if (fs::weakly_canonical(path, ec) == fs::weakly_canonical(out_path, ec)) {
+    throw ls::sim::InputError("--checkpoint " + path + ": is the output file; choose another path");
+  }
+  const auto st = fs::symlink_status(path, ec);
+  if (ec || st.type() == fs::file_type::not_found) return;
+  if (st.type() != fs::file_type::regular) {
+    throw ls::sim::InputError(path +
+                              ": exists and is not a regular file; the checkpoint goes nowhere "
+                              "else (choose another --checkpoint)");
+  }
+  if (!ls::sim::is_checkpoint_file(path)) {
+    throw ls::sim::InputError(path +
+                              ": exists and is not a labourshift checkpoint; it is left alone "
+                              "(choose another --checkpoint)");
+  }
+  if (!resume.empty() && fs::equivalent(path, resume, ec)) return;
+  if (!overwrite) {
+    throw ls::sim::InputError(path +
+                              ": holds the checkpoint of an earlier run; continue it with "
+                              "--resume " +
+                              path + ", or pass --overwrite to start again");
+  }
 }
 
 using labourshift::cli::month_label;
@@ -329,11 +381,31 @@ int cmd_run(const RunArgs& a) {
   const ls::models::Scenario sc = ls::models::load_scenario(a.scenario, a.sets, options_of(a));
   const std::string out_path = a.output.empty() ? "out/" + sc.run.name + ".h5" : a.output;
   check_output(out_path, a.overwrite);
+  const int every = checkpoint_every_of(a);
+  const std::string checkpoint_path =
+      a.checkpoint.empty() ? out_path + ".checkpoint" : a.checkpoint;
+  if (every > 0) check_checkpoint_path(checkpoint_path, out_path, a.resume, a.overwrite);
   auto model = ls::models::Model::build(sc);
   // Before anything is allocated: a run that cannot fit stops now, not at std::bad_alloc.
-  const ls::models::MemoryEstimate memory = ls::models::check_memory(*model, threads, a.scenario);
+  const bool lockstep = every > 0 || !a.resume.empty();
+  const ls::models::MemoryEstimate memory =
+      ls::models::check_memory(*model, threads, a.scenario, lockstep);
   tbb::global_control control(tbb::global_control::max_allowed_parallelism,
                               static_cast<std::size_t>(threads));
+  auto make = [&](std::uint32_t rep) -> std::unique_ptr<ls::sim::Replication> {
+    return std::make_unique<ls::models::LabourMarket>(model, rep);
+  };
+  ls::sim::CheckpointHeader checkpoint_header;
+  checkpoint_header.software_version = LABOURSHIFT_VERSION;
+  checkpoint_header.scenario_toml = ls::models::to_toml(sc);
+  checkpoint_header.replications = sc.run.replications;
+  checkpoint_header.months = sc.run.months;
+  // A checkpoint is read whole before anything is written: one from another version or scenario,
+  // or a damaged one, stops the run here (exit 2).
+  std::optional<ls::sim::ResumePoint> resume;
+  if (!a.resume.empty()) {
+    resume = ls::sim::read_checkpoint(a.resume, checkpoint_header, model->layout, make);
+  }
   // Signals are caught before the first file (the lock) exists: one arriving while the output is
   // being created stops the run at its first month boundary with a readable file, instead of
   // killing the process with the lock and the partial file left behind.
@@ -361,6 +433,14 @@ int cmd_run(const RunArgs& a) {
                  LABOURSHIFT_VERSION, sc.run.name.c_str(),
                  with_commas(static_cast<double>(sc.population.workers)).c_str(), sc.run.months,
                  sc.run.replications, threads, ls::models::format_bytes(memory.bytes).c_str());
+    if (resume) {
+      std::fprintf(stderr, "resuming from %s at month %lld of %d\n", a.resume.c_str(),
+                   static_cast<long long>(resume->header.month), sc.run.months);
+    }
+    if (every > 0) {
+      std::fprintf(stderr, "a checkpoint every %d month(s) to %s\n", every,
+                   checkpoint_path.c_str());
+    }
   }
   ls::sim::EnsembleOptions opts;
   opts.replications = sc.run.replications;
@@ -369,11 +449,14 @@ int cmd_run(const RunArgs& a) {
   opts.stop = &g_stop;
   opts.keep_months = false;  // the file has them; the summary needs month 1 and the last
   opts.keep_events = false;
+  opts.checkpoint_every = every;
+  opts.checkpoint_path = checkpoint_path;
+  opts.checkpoint_header = checkpoint_header;
+  opts.resume = resume ? &*resume : nullptr;
+  const int resumed_month = resume ? static_cast<int>(resume->header.month) : 0;
   ls::sim::EnsembleResult result;
   try {
-    result = ls::sim::run_ensemble(
-        [&](std::uint32_t rep) { return std::make_unique<ls::models::LabourMarket>(model, rep); },
-        model->layout, opts, &writer);
+    result = ls::sim::run_ensemble(make, model->layout, opts, &writer);
     writer.finish(result.complete, result.wall_seconds);
   } catch (const ls::h5::Error& e) {
     // The storage failed (a full disk, a size limit): stop now, leave no partial file, keep any
@@ -386,9 +469,23 @@ int cmd_run(const RunArgs& a) {
   }
   signals.reset();
 
-  long long worker_months = 0;
+  // A finished run's checkpoint is spent: the one it wrote, or the one it resumed from.
+  std::string removed;
+  if (result.complete) {
+    std::vector<std::string> spent;
+    if (every > 0) spent.push_back(checkpoint_path);
+    if (!a.resume.empty() && a.resume != checkpoint_path) spent.push_back(a.resume);
+    for (const std::string& path : spent) {
+      std::error_code ec;
+      if (fs::is_regular_file(fs::symlink_status(path, ec)) && ls::sim::is_checkpoint_file(path) &&
+          fs::remove(path, ec) && !ec)
+        removed += (removed.empty() ? "" : ", ") + path;
+    }
+  }
+
+  long long worker_months = 0;  // simulated by this process (not those restored)
   for (int m : result.months_done)
-    worker_months += static_cast<long long>(m) * sc.population.workers;
+    worker_months += static_cast<long long>(std::max(0, m - resumed_month)) * sc.population.workers;
   if (!a.quiet) print_summary(*model, result);
   const std::string& wrote = writer.result_path();
   std::printf(
@@ -410,8 +507,19 @@ int cmd_run(const RunArgs& a) {
                  "labourshift: interrupted (signal %d) %s of %d; %s is readable and marked "
                  "complete = 0 (months_completed gives each replication's)\n",
                  g_signal.load(), reached.c_str(), sc.run.months, wrote.c_str());
+    if (result.last_checkpoint_month > 0) {
+      std::fprintf(stderr,
+                   "labourshift: the checkpoint %s holds month %d; continue with the same command "
+                   "and --resume %s%s\n",
+                   every > 0 ? checkpoint_path.c_str() : a.resume.c_str(),
+                   result.last_checkpoint_month,
+                   every > 0 ? checkpoint_path.c_str() : a.resume.c_str(),
+                   fs::exists(fs::symlink_status(out_path)) ? " --overwrite" : "");
+    }
     return 128 + g_signal.load();
   }
+  if (!removed.empty() && !a.quiet)
+    std::printf("removed the spent checkpoint %s\n", removed.c_str());
   return 0;
 }
 
@@ -492,6 +600,13 @@ int run_main(int argc, char** argv) {
   run_cmd->add_option("--set", run.sets, "override a parameter: key.path=value (repeatable)");
   run_cmd->add_flag("--quiet", run.quiet, "no progress bar and no summary table");
   run_cmd->add_flag("--overwrite", run.overwrite, "replace the output file if it exists");
+  run_cmd->add_option("--checkpoint-every", run.checkpoint_every,
+                      "write a checkpoint every N months (to --checkpoint)");
+  run_cmd->add_option("--checkpoint", run.checkpoint,
+                      "checkpoint file (default: <output>.checkpoint)");
+  run_cmd->add_option(
+      "--resume", run.resume,
+      "continue an interrupted run from its checkpoint (same scenario and options)");
 
   std::string validate_path;
   std::vector<std::string> validate_sets;

@@ -51,6 +51,9 @@ class LabourMarket : public sim::Replication {
   /// Values of a per-replication static output (flattened, row-major).
   std::vector<double> static_output(std::size_t static_id) const override;
   std::vector<std::int64_t> take_events(std::size_t table_id) override;
+  /// Every field of the World (models/state_io.cpp), for checkpoints.
+  void save_state(sim::StateWriter& out) const override;
+  void load_state(sim::StateReader& in) override;
 
   const WorkerTable& workers() const { return world_.workers; }
   const FirmTable& firms() const { return world_.firms; }

@@ -56,13 +56,15 @@ void take_min(std::optional<double>& best, std::optional<double> v) {
 
 }  // namespace
 
-MemoryEstimate estimate_peak_memory(const Model& m, int threads) {
+MemoryEstimate estimate_peak_memory(const Model& m, int threads, bool checkpointing) {
   const auto& run = m.scenario.run;
   const double workers = static_cast<double>(m.scenario.population.workers);
   const double reps = run.replications;
   const double months = run.months;
   MemoryEstimate e;
-  e.concurrent = std::max(1, std::min(threads, run.replications));
+  // With checkpoints every replication is live at once (they advance together).
+  e.concurrent =
+      checkpointing ? run.replications : std::max(1, std::min(threads, run.replications));
   e.per_replication = workers * (kBytesPerWorker + kBytesPerWorkerMonth * months);
   const double month_values = static_cast<double>(m.layout.size()) * sizeof(double);
   // When more replications than threads run one after another, the allocator keeps what a
@@ -72,6 +74,8 @@ MemoryEstimate estimate_peak_memory(const Model& m, int threads) {
       kBaseBytes + e.concurrent * (1.0 + reused) * e.per_replication + reps * kBytesPerReplication +
       std::min(kWriteBufferBytes, reps * months * month_values) +
       std::min(kFileCacheBytes, std::min(1.0, reps / kFileFullFrom) * months * kFileBytesPerMonth);
+  // ... and every month's values are kept for the checkpoint.
+  if (checkpointing) e.bytes += reps * months * month_values;
   return e;
 }
 
@@ -107,8 +111,9 @@ std::string format_bytes(double bytes) {
   return buf;
 }
 
-MemoryEstimate check_memory(const Model& m, int threads, const std::string& where) {
-  const MemoryEstimate e = estimate_peak_memory(m, threads);
+MemoryEstimate check_memory(const Model& m, int threads, const std::string& where,
+                            bool checkpointing) {
+  const MemoryEstimate e = estimate_peak_memory(m, threads, checkpointing);
   const std::optional<double> have = available_memory();
   if (!have || e.bytes <= *have) return e;
   const auto& sc = m.scenario;
@@ -117,8 +122,11 @@ MemoryEstimate check_memory(const Model& m, int threads, const std::string& wher
       << sc.population.workers << " workers, " << sc.run.months << " months, " << e.concurrent
       << " of " << sc.run.replications << " replication(s) at once at "
       << format_bytes(e.per_replication) << " each) but " << format_bytes(*have)
-      << " is available; lower population.workers, use fewer --threads (fewer replications at "
-         "once), or run on a larger machine";
+      << " is available; lower population.workers, "
+      << (checkpointing
+              ? "checkpoint fewer replications per run (checkpoints hold them all at once)"
+              : "use fewer --threads (fewer replications at once)")
+      << ", or run on a larger machine";
   throw sim::InputError(msg.str());
 }
 

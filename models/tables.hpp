@@ -147,6 +147,13 @@ class FirmRing {
     data_.assign(months * firms, 0.0);
   }
   std::size_t months() const { return months_; }
+  /// fn(name, field) for the ring's three fields (checkpoints).
+  template <class Ring, class Fn>
+  static void fields(Ring& ring, Fn&& fn) {
+    fn("months", ring.months_);
+    fn("stride", ring.stride_);
+    fn("data", ring.data_);
+  }
   /// The row of month t's slot: row(t)[f] is firm f's value.
   double* row(std::size_t t) { return data_.data() + (t % months_) * stride_; }
   double& at(std::size_t firm, std::size_t t) { return row(t)[firm]; }

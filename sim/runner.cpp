@@ -1,9 +1,12 @@
 #include "sim/runner.hpp"
 
+#include "sim/error.hpp"
+
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
 #include <unistd.h>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
@@ -45,10 +48,18 @@ class Progress {
 
 }  // namespace
 
+void Replication::save_state(StateWriter& /*out*/) const {
+  throw InputError("this model cannot be checkpointed");
+}
+void Replication::load_state(StateReader& /*in*/) {
+  throw InputError("this model cannot be resumed from a checkpoint");
+}
+
 EnsembleResult run_ensemble(const ReplicationFactory& make, const MetricLayout& layout,
                             const EnsembleOptions& options, ResultSink* sink) {
   const auto started = std::chrono::steady_clock::now();
   const auto reps = static_cast<std::size_t>(options.replications);
+  const std::size_t width = layout.size();
   EnsembleResult result;
   result.months_done.assign(reps, 0);
   result.values.assign(reps, {});
@@ -60,38 +71,115 @@ EnsembleResult run_ensemble(const ReplicationFactory& make, const MetricLayout& 
   using Blocks = std::vector<std::vector<std::int64_t>>;
   std::vector<std::vector<Blocks>> events(layout.events().size(), std::vector<Blocks>(reps));
   Progress progress(options.progress, static_cast<std::int64_t>(reps) * options.months);
-  tbb::parallel_for(std::size_t{0}, reps, [&](std::size_t r) {
-    // Isolated: a thread waiting inside this replication's parallel loops only helps with them
-    // and never starts another replication, so at most `threads` replications (and their
-    // memory) are live at once.
-    tbb::this_task_arena::isolate([&] {
-      const auto rep = static_cast<std::uint32_t>(r);
-      std::unique_ptr<Replication> model = make(rep);
-      auto& values = result.values[r];
-      const std::size_t kept = options.keep_months ? static_cast<std::size_t>(options.months) : 2;
-      values.assign(kept * layout.size(), 0.0);
-      for (int month = 1; month <= options.months; ++month) {
-        if (options.stop != nullptr && options.stop->load()) break;
-        const std::size_t row = options.keep_months ? static_cast<std::size_t>(month - 1)
-                                                    : static_cast<std::size_t>(month > 1);
-        double* out = values.data() + row * layout.size();
-        model->step(month, out);
-        if (sink != nullptr) sink->write_month(rep, month, out);
-        for (std::size_t e = 0; e < layout.events().size(); ++e) {
-          std::vector<std::int64_t> rows = model->take_events(e);
-          if (rows.empty()) continue;
-          rows.shrink_to_fit();  // a month's rows, grown by doubling
-          events[e][r].push_back(std::move(rows));
+  const std::size_t kept = options.keep_months ? static_cast<std::size_t>(options.months) : 2;
+  // The row of the result month m goes to: every month, or month 1 and the last one.
+  auto row_of = [&](int month) {
+    return options.keep_months ? static_cast<std::size_t>(month - 1)
+                               : static_cast<std::size_t>(month > 1);
+  };
+  // Every month's values, per replication, while checkpoints are written (they hold them).
+  std::vector<std::vector<double>> history;
+  auto one_month = [&](Replication& model, std::size_t r, int month) {
+    double* out = result.values[r].data() + row_of(month) * width;
+    model.step(month, out);
+    if (!history.empty()) history[r].insert(history[r].end(), out, out + width);
+    if (sink != nullptr) sink->write_month(static_cast<std::uint32_t>(r), month, out);
+    for (std::size_t e = 0; e < layout.events().size(); ++e) {
+      std::vector<std::int64_t> rows = model.take_events(e);
+      if (rows.empty()) continue;
+      rows.shrink_to_fit();  // a month's rows, grown by doubling
+      events[e][r].push_back(std::move(rows));
+    }
+    result.months_done[r] = month;
+    progress.tick();
+  };
+  auto finish_replication = [&](const Replication& model, std::size_t r) {
+    for (std::size_t s = 0; s < layout.statics().size(); ++s) {
+      result.statics[r].push_back(model.static_output(s));
+      if (sink != nullptr)
+        sink->write_static(static_cast<std::uint32_t>(r), s, result.statics[r].back());
+    }
+  };
+
+  if (options.checkpoint_every <= 0 && options.resume == nullptr) {
+    tbb::parallel_for(std::size_t{0}, reps, [&](std::size_t r) {
+      // Isolated: a thread waiting inside this replication's parallel loops only helps with them
+      // and never starts another replication, so at most `threads` replications (and their
+      // memory) are live at once.
+      tbb::this_task_arena::isolate([&] {
+        std::unique_ptr<Replication> model = make(static_cast<std::uint32_t>(r));
+        result.values[r].assign(kept * width, 0.0);
+        for (int month = 1; month <= options.months; ++month) {
+          if (options.stop != nullptr && options.stop->load()) break;
+          one_month(*model, r, month);
         }
-        result.months_done[r] = month;
-        progress.tick();
-      }
-      for (std::size_t s = 0; s < layout.statics().size(); ++s) {
-        result.statics[r].push_back(model->static_output(s));
-        if (sink != nullptr) sink->write_static(rep, s, result.statics[r].back());
-      }
+        finish_replication(*model, r);
+      });
     });
-  });
+  } else {
+    // Checkpoints: the replications advance together, a stretch of checkpoint_every months at a
+    // time, and the checkpoint is written between stretches, when every one of them is at the
+    // same month.
+    std::vector<std::unique_ptr<Replication>> live(reps);
+    history.assign(reps, {});
+    int done = 0;
+    for (auto& v : result.values) v.assign(kept * width, 0.0);
+    if (options.resume != nullptr) {
+      ResumePoint& point = *options.resume;
+      live = std::move(point.replications);
+      history = std::move(point.values);
+      done = static_cast<int>(point.header.month);
+      for (std::size_t r = 0; r < reps; ++r) {
+        for (int month = 1; month <= done; ++month) {
+          const double* row = history[r].data() + static_cast<std::size_t>(month - 1) * width;
+          std::copy_n(row, width, result.values[r].data() + row_of(month) * width);
+          if (sink != nullptr) sink->write_month(static_cast<std::uint32_t>(r), month, row);
+          progress.tick();
+        }
+        result.months_done[r] = done;
+        for (std::size_t e = 0; e < events.size(); ++e) {
+          if (!point.events[e][r].empty()) events[e][r].push_back(std::move(point.events[e][r]));
+        }
+      }
+      result.last_checkpoint_month = done;
+    } else {
+      tbb::parallel_for(std::size_t{0}, reps, [&](std::size_t r) {
+        tbb::this_task_arena::isolate([&] { live[r] = make(static_cast<std::uint32_t>(r)); });
+      });
+    }
+    const int every = options.checkpoint_every > 0 ? options.checkpoint_every : options.months;
+    for (int first = done + 1; first <= options.months; first += every) {
+      const int last = std::min(options.months, first + every - 1);
+      tbb::parallel_for(std::size_t{0}, reps, [&](std::size_t r) {
+        tbb::this_task_arena::isolate([&] {
+          for (int month = first; month <= last; ++month) {
+            if (options.stop != nullptr && options.stop->load()) break;
+            one_month(*live[r], r, month);
+          }
+        });
+      });
+      if (std::any_of(result.months_done.begin(), result.months_done.end(),
+                      [&](int m) { return m < last; })) {
+        break;  // stopped by a signal: the last checkpoint stays as it is
+      }
+      if (options.checkpoint_every > 0 && last < options.months) {
+        CheckpointHeader header = options.checkpoint_header;
+        header.month = last;
+        std::vector<std::vector<std::vector<std::int64_t>>> flat(
+            events.size(), std::vector<std::vector<std::int64_t>>(reps));
+        for (std::size_t e = 0; e < events.size(); ++e) {
+          for (std::size_t r = 0; r < reps; ++r) {
+            for (const auto& block : events[e][r])
+              flat[e][r].insert(flat[e][r].end(), block.begin(), block.end());
+          }
+        }
+        write_checkpoint(options.checkpoint_path, header, live, history, flat);
+        ++result.checkpoints_written;
+        result.last_checkpoint_month = last;
+      }
+    }
+    for (std::size_t r = 0; r < reps; ++r) finish_replication(*live[r], r);
+  }
   progress.finish();
   for (std::size_t e = 0; e < events.size(); ++e) {
     for (Blocks& blocks : events[e]) {

@@ -3,12 +3,14 @@
 // optional writer, shows progress, and stops cleanly at a month boundary when asked to.
 #pragma once
 
+#include "sim/checkpoint.hpp"
 #include "sim/metrics.hpp"
 
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace labourshift::sim {
@@ -22,6 +24,11 @@ class Replication {
   /// Rows (row-major, one value per column) of event table `table_id` produced by the last
   /// step; the replication forgets them afterwards.
   virtual std::vector<std::int64_t> take_events(std::size_t table_id) = 0;
+  /// The whole state at a month boundary, as named fields (checkpoints); load_state restores
+  /// what save_state wrote, so that the replication continues bit-identically. The default
+  /// refuses: a model without them cannot be checkpointed.
+  virtual void save_state(StateWriter& out) const;
+  virtual void load_state(StateReader& in);
 };
 
 /// Receives results as they are produced. Called from several threads; implementations
@@ -46,6 +53,14 @@ struct EnsembleOptions {
   bool keep_months = true;
   /// Keep the event tables in the result; when false they only go to the sink.
   bool keep_events = true;
+  /// Write a checkpoint every this many months (0: never) to checkpoint_path, with this header
+  /// (its month is filled in). Replications then advance together, `checkpoint_every` months at
+  /// a time, so all of them are in memory at once.
+  int checkpoint_every = 0;
+  std::string checkpoint_path;
+  CheckpointHeader checkpoint_header;
+  /// Continue from a checkpoint instead of starting at month 1 (its replications are taken).
+  ResumePoint* resume = nullptr;
 };
 
 struct EnsembleResult {
@@ -57,6 +72,8 @@ struct EnsembleResult {
   std::vector<std::vector<std::vector<double>>> statics;  ///< [replication][static_id]
   std::vector<std::vector<std::int64_t>> events;          ///< [table_id] rows, row-major
   double wall_seconds = 0;
+  int checkpoints_written = 0;
+  int last_checkpoint_month = 0;  ///< the month of the last checkpoint written (or resumed from)
 };
 
 using ReplicationFactory = std::function<std::unique_ptr<Replication>(std::uint32_t replication)>;
