@@ -3,6 +3,8 @@
 #               scenario, print a summary, build the HTML report (out/report/index.html)
 #   make test   install what is missing, build, run every test, then a short fuzzing run
 #               (fuzz-short: the libFuzzer harnesses, about 20 s each; needs clang, see below)
+#               and the sanitizer run (sanitize: the Catch2 suite and the CLI's error and
+#               output-safety tests under ASan + UBSan, in the same Clang tree as the fuzzers)
 #   make fuzz   the libFuzzer harnesses for FUZZ_SECONDS each (default 300), adding what they find
 #               to tests/fuzz/corpus/ (docs/testing.md, "Fuzzing"). Needs clang and libFuzzer
 #               (Debian 12: apt-get install clang libclang-rt-14-dev)
@@ -16,7 +18,7 @@ FUZZ_CC ?= clang
 FUZZ_CXX ?= clang++
 FUZZ_HARNESSES := scenario set csv targets
 
-.PHONY: run test deps configure build bench clean fuzz fuzz-build fuzz-short
+.PHONY: run test deps configure build bench clean fuzz fuzz-build fuzz-short sanitize
 
 run: configure
 	cmake --build $(BUILD) -j $(JOBS) --target labourshift
@@ -27,6 +29,7 @@ run: configure
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	$(MAKE) --no-print-directory fuzz-short
+	$(MAKE) --no-print-directory sanitize
 
 deps:
 	./scripts/install-deps.sh
@@ -52,7 +55,7 @@ fuzz-build: deps
 	  -DCMAKE_C_COMPILER=$(FUZZ_CC) -DCMAKE_CXX_COMPILER=$(FUZZ_CXX) \
 	  "-DCMAKE_C_FLAGS_DEBUG=-O1 -g" "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g" \
 	  -DLABOURSHIFT_SANITIZERS=fuzzer-no-link,address,undefined \
-	  -DLABOURSHIFT_FUZZ=ON -DLABOURSHIFT_BUILD_TESTS=OFF
+	  -DLABOURSHIFT_FUZZ=ON -DLABOURSHIFT_BUILD_TESTS=ON
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_HARNESSES))
 
 # The short run `make test` ends with: ctest's fuzz.<name> tests (corpus, regressions, 20 s each).
@@ -74,3 +77,16 @@ fuzz: fuzz-build
 	done; \
 	if [ -n "$$failed" ]; then echo "fuzz: findings in:$$failed (see $(FUZZ_BUILD)/tests/fuzz/artifacts/)" >&2; exit 1; fi; \
 	echo "fuzz: no findings"
+
+# The sanitizer run `make test` ends with (docs/testing.md, "Sanitizers"): in the fuzz tree, whose
+# libraries carry ASan and UBSan (any report stops the test), the Catch2 suite and the Python tests
+# that drive the CLI through bad input, signals, full disks and checkpoints. The other Python tests
+# run the same code paths at larger sizes (too slow under ASan), or set RLIMIT_AS, which ASan's
+# shadow memory cannot live with.
+SANITIZE_PYTHON := cli_errors|output_safety|checkpoint
+sanitize: fuzz-build
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target labourshift_tests labourshift
+	cd $(FUZZ_BUILD) && export ASAN_OPTIONS=detect_leaks=1:check_initialization_order=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 && \
+	  ctest --output-on-failure -j $(JOBS) -LE fuzz -E '^python[.]' && \
+	  ctest --output-on-failure -j $(JOBS) -R '^python[.]($(SANITIZE_PYTHON))$$'
