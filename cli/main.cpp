@@ -31,6 +31,8 @@
 #include <sstream>
 #include <tuple>
 
+#include "build_id.hpp"
+
 #ifndef LABOURSHIFT_VERSION
 #define LABOURSHIFT_VERSION "0.0.0"
 #endif
@@ -396,7 +398,10 @@ int cmd_run(const RunArgs& a) {
     return std::make_unique<ls::models::LabourMarket>(model, rep);
   };
   ls::sim::CheckpointHeader checkpoint_header;
-  checkpoint_header.software_version = LABOURSHIFT_VERSION;
+  // The version and the build's commit: a checkpoint of other code is refused, even when its
+  // fields look the same.
+  checkpoint_header.software_version =
+      std::string(LABOURSHIFT_VERSION) + " (build " + LABOURSHIFT_BUILD_ID + ")";
   checkpoint_header.scenario_toml = ls::models::to_toml(sc);
   checkpoint_header.replications = sc.run.replications;
   checkpoint_header.months = sc.run.months;

@@ -120,7 +120,7 @@ std::uint64_t StateReader::header(std::string_view name, std::uint32_t elem) {
   if (found != name || found_elem != elem) {
     fail("its state was written by other code: field `" + found + "` (" +
          std::to_string(found_elem) + "-byte values) where this version has `" + std::string(name) +
-         "` (" + std::to_string(elem) + "-byte values)");
+         "` (" + std::to_string(elem) + "-byte values), or the file is damaged");
   }
   // No field is larger than the file: a damaged count must not allocate terabytes.
   const long here = std::ftell(file_);

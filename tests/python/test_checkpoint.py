@@ -154,7 +154,8 @@ class CheckpointResume(TempDirCase):
         at = data.index(marker) + len(marker) + 4 + 8  # element size, count
         self.assertEqual(data[at:at + len(version)].decode(), version)
         checkpoint.write_bytes(data[:at] + other.encode() + data[at + len(version):])
-        self.assert_refused(checkpoint, message=f"written by labourshift {other} and this is labourshift {version}")
+        self.assert_refused(checkpoint, message=f"written by labourshift {other} (build ")
+        self.assert_refused(checkpoint, message=f"and this is labourshift {version} (build ")
 
         damaged = bytearray(data)
         damaged[len(data) // 2] ^= 0x40
