@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <filesystem>
+#include <limits>
 #include <random>
 #include <sstream>
 
@@ -95,6 +96,12 @@ void StateWriter::header(std::string_view name, std::uint32_t elem, std::uint64_
   bytes(&count, sizeof count);
 }
 
+StateReader::StateReader(std::FILE* file, std::string path) : file_(file), path_(std::move(path)) {
+  std::error_code ec;
+  size_ = std::filesystem::file_size(path_, ec);
+  if (ec) size_ = std::numeric_limits<std::uintmax_t>::max();
+}
+
 void StateReader::fail(const std::string& why) const {
   throw InputError(path_ + ": cannot resume from this checkpoint: " + why);
 }
@@ -124,10 +131,8 @@ std::uint64_t StateReader::header(std::string_view name, std::uint32_t elem) {
   }
   // No field is larger than the file: a damaged count must not allocate terabytes.
   const long here = std::ftell(file_);
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path_, ec);
-  if (!ec && elem > 0 && here >= 0 &&
-      count > (size - static_cast<std::uintmax_t>(here)) / std::max<std::uint32_t>(elem, 1)) {
+  if (elem > 0 && here >= 0 && static_cast<std::uintmax_t>(here) <= size_ &&
+      count > (size_ - static_cast<std::uintmax_t>(here)) / elem) {
     fail("field `" + found + "` claims more data than the file holds (truncated or damaged)");
   }
   return count;

@@ -88,7 +88,7 @@ class StateWriter {
 /// InputError naming the file and the field on any difference or a truncated file.
 class StateReader {
  public:
-  StateReader(std::FILE* file, std::string path) : file_(file), path_(std::move(path)) {}
+  StateReader(std::FILE* file, std::string path);
 
   template <class T>
   void get(std::string_view name, std::vector<T>& v) {
@@ -118,6 +118,7 @@ class StateReader {
   std::uint64_t header(std::string_view name, std::uint32_t elem);
   std::FILE* file_;
   std::string path_;
+  std::uintmax_t size_ = 0;  ///< the file's size, which no field can exceed
   StreamHash hash_;
 };
 
