@@ -334,11 +334,13 @@ void expire_cell(const PlanContext& x, FirmTable& F, std::size_t cell) {
 }
 
 /// New openings (spontaneous and gap-closing, rules::new_openings), randomly rounded. They join
-/// the stock after this month's matching, so they are filled from next month on.
-void open_cell(const PlanContext& x, FirmTable& F, const FirmClassParams& c, std::size_t cell) {
-  const rules::NewOpenings n =
-      rules::new_openings(x.sc.labour.spontaneous_openings_rate, c.hiring_speed, F.headcount[cell],
-                          F.vacancies[cell], F.requirement[cell]);
+/// the stock after this month's matching, so they are filled from next month on. Spontaneous
+/// openings replace churn, so they scale with the occupation's turnover factor.
+void open_cell(const PlanContext& x, FirmTable& F, const FirmClassParams& c, std::size_t cell,
+               std::size_t o) {
+  const rules::NewOpenings n = rules::new_openings(
+      std::min(1.0, x.sc.labour.spontaneous_openings_rate * x.m.turnover[o]), c.hiring_speed,
+      F.headcount[cell], F.vacancies[cell], F.requirement[cell]);
   const double total = n.spontaneous + n.gap;
   F.openings_new[cell] = F.openings_spontaneous[cell] = 0;
   if (total <= 0) return;
@@ -393,7 +395,7 @@ void set_layoff_odds(const PlanContext& x, FirmTable& F, std::size_t f, const Fi
                             quantise_probability(h > 0 ? n_demand / h : 0.0),
                             quantise_probability(h > 0 ? n_auto / h : 0.0),
                             quantise_probability(h > 0 ? n_capex / h : 0.0)};
-    open_cell(x, F, c, cell);
+    open_cell(x, F, c, cell, o);
   }
 }
 

@@ -4,6 +4,7 @@
 #include "models/metrics.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace labourshift::models {
 
@@ -39,6 +40,26 @@ void derive_exposure(Model& m) {
   }
 }
 
+/// tau_o = (w_o / w-bar)^-eta_w, divided by its employment-weighted mean so that the economy's
+/// churn is the parameters' and only its split across occupations changes; w-bar is the
+/// employment-weighted mean wage of the data.
+std::vector<double> turnover_factors(const OccupationData& data, double eta) {
+  double employment = 0, wage_bill = 0;
+  for (const auto& o : data.occupations) {
+    employment += o.employment;
+    wage_bill += o.employment * o.wage_month_usd;
+  }
+  const double mean_wage = wage_bill / employment;
+  std::vector<double> tau;
+  double weighted = 0;
+  for (const auto& o : data.occupations) {
+    tau.push_back(std::pow(o.wage_month_usd / mean_wage, -eta));
+    weighted += o.employment * tau.back();
+  }
+  for (double& t : tau) t *= employment / weighted;
+  return tau;
+}
+
 }  // namespace
 
 std::shared_ptr<const Model> Model::build(const Scenario& scenario) {
@@ -65,6 +86,7 @@ std::shared_ptr<const Model> Model::build(const Scenario& scenario) {
   m->max_complementarity =
       std::max(1e-9, *std::max_element(m->complementarity.begin(), m->complementarity.end()));
   derive_exposure(*m);
+  m->turnover = turnover_factors(m->data, scenario.labour.turnover_wage_elasticity);
   declare_outputs(*m, m->layout);
   m->ids = MetricIndex(&m->layout);
   return m;

@@ -48,7 +48,10 @@ struct Model {
   std::vector<std::uint8_t>
       exposed;  ///< high exposure: top fifth of employment by x_o, not AI roles
   std::vector<double> complementarity;  ///< c_o, for matching and the AI wage premium
-  double max_complementarity = 1;       ///< max_o c_o (at least 1e-9)
+  /// tau_o = (w_o / w-bar)^-eta_w / mean over employment: scales the occupation's idiosyncratic
+  /// layoffs, quits and spontaneous openings (labour.turnover_wage_elasticity)
+  std::vector<double> turnover;
+  double max_complementarity = 1;  ///< max_o c_o (at least 1e-9)
   std::vector<std::uint8_t> knowledge_role;
   std::vector<float> class_premium;  ///< wage premium of each firm class
   int founder_class = -1;            ///< class of founders' firms, -1 if none

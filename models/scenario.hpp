@@ -92,6 +92,7 @@ struct LabourParams {
   double opening_expiry_rate = 0;        ///< epsilon: share of open openings withdrawn a month
   bool layoffs_count_openings = false;   ///< layoffs close the excess of H + V over L*
   double max_growth_per_month = 0;       ///< bound on a cell's requirement above its workload
+  double turnover_wage_elasticity = 0;   ///< eta_w: churn falls with the occupation's wage
 };
 
 struct SearchParams {

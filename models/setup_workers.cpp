@@ -60,13 +60,16 @@ void set_up_workers(const Model& m, DrawKey key, const FirmTable& F, const Occup
       totals.initial_employment[o] += F.headcount[F.cell(f, o)];
     }
   }
-  // The unemployed: last occupation in proportion to employment; spells geometric so that the
+  // The unemployed: last occupation in proportion to employment x turnover factor (the steady
+  // state when the job-finding rate is common to occupations); spells geometric so that the
   // long-term share matches population.initial_long_term_share.
   std::vector<double> cdf(O);
-  std::partial_sum(totals.initial_employment.begin(), totals.initial_employment.end(), cdf.begin());
+  for (std::size_t o = 0; o < O; ++o) {
+    cdf[o] = (o > 0 ? cdf[o - 1] : 0.0) + totals.initial_employment[o] * m.turnover[o];
+  }
   const double lt = std::max(sc.population.initial_long_term_share, 1e-6);
   const double spell_p = 1.0 - std::pow(lt, 1.0 / static_cast<double>(sc.labour.long_term_months));
-  // A last occupation in proportion to employment at the start.
+  // A last occupation in proportion to employment x turnover at the start.
   auto draw_occupation = [&](sim::Stream& rng) {
     const double u = rng.uniform() * cdf.back();
     const auto o =

@@ -4,6 +4,7 @@
 
 #include "sim/parallel.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -15,9 +16,13 @@ MonthRules::MonthRules(const Model& m, const Environment& env, const OccupationS
   const auto& wp = sc.workers;
   const auto& rs = sc.reskilling;
   const auto& pol = sc.policy;
-  delta = sc.labour.idiosyncratic_layoff_rate;
-  quit = sc.labour.quit_rate;
-  quit_olf = sc.labour.quit_to_olf_rate;
+  for (std::size_t o = 0; o < O; ++o) {
+    const double tau = m.turnover[o];
+    // Probabilities: an extreme elasticity can push a low-wage occupation's rates past one.
+    const auto rate = [tau](double base) { return std::min(1.0, base * tau); };
+    churn.push_back({rate(sc.labour.idiosyncratic_layoff_rate), rate(sc.labour.quit_rate),
+                     rate(sc.labour.quit_to_olf_rate)});
+  }
   beta = wp.literacy_learning_rate;
   literacy_weight = wp.layoff_literacy_weight;
   max_weight = (1.0 + kLiteracySlack * std::fabs(literacy_weight)) / kOddsScale;

@@ -243,7 +243,7 @@ inline void Kernel::employed(std::size_t i, bool retires, double u) {
   }
   if (exiting[f] != 0) return separate(i, o, f, Reason::kFirmExit, false);
   // Most employed workers stay: skip the chain when u clears its largest possible threshold.
-  if (u >= pass::stayer_threshold(odds, r)) return search_on_the_job(i, u);
+  if (u >= pass::stayer_threshold(odds, r, o)) return search_on_the_job(i, u);
   // The firm's mean literacy is a snapshot taken at planning: headcounts change under this
   // very pass, so reading them here would depend on thread timing.
   const double weight =
@@ -254,9 +254,10 @@ inline void Kernel::employed(std::size_t i, bool retires, double u) {
   if (u < pd) return separate(i, o, f, Reason::kDemand, true);
   if (u < pd + pa) return separate(i, o, f, Reason::kAutomation, true);
   if (u < pd + pa + pc) return separate(i, o, f, Reason::kCapexFunding, true);
-  if (u < pd + pa + pc + r.delta) return separate(i, o, f, Reason::kDemand, false);
-  if (u < pd + pa + pc + r.delta + r.quit) return separate(i, o, f, Reason::kQuit, false);
-  if (u < pd + pa + pc + r.delta + r.quit + r.quit_olf)
+  const MonthRules::Churn& churn = r.churn[o];
+  if (u < pd + pa + pc + churn.delta) return separate(i, o, f, Reason::kDemand, false);
+  if (u < pd + pa + pc + churn.delta + churn.quit) return separate(i, o, f, Reason::kQuit, false);
+  if (u < pd + pa + pc + churn.delta + churn.quit + churn.quit_olf)
     return separate(i, o, f, Reason::kQuitOutOfLabourForce, false);
   search_on_the_job(i, u);
 }

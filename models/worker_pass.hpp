@@ -22,7 +22,15 @@ struct MonthRules {
   std::size_t O = 0, K = 0;
   int month = 0;
   bool birthday = false;  ///< ages advance in month 12, 24, ...
-  double delta = 0, quit = 0, quit_olf = 0, beta = 0, literacy_weight = 0;
+  /// The separations that do not depend on the firm's gap, for one origin occupation: they
+  /// scale with its turnover factor tau_o (labour.turnover_wage_elasticity).
+  struct Churn {
+    double delta = 0;     ///< idiosyncratic layoff
+    double quit = 0;      ///< quit into unemployment
+    double quit_olf = 0;  ///< quit out of the labour force
+  };
+  std::vector<Churn> churn;  ///< by occupation
+  double beta = 0, literacy_weight = 0;
   /// Upper bound of the literacy weight x 1/65535 (see stayer_threshold).
   double max_weight = 0;
   double on_the_job_share = 0, reentry = 0, founder_failure = 0, founder_creation = 0;
@@ -43,12 +51,14 @@ struct MonthRules {
 inline constexpr double kLiteracySlack = 1.01;
 
 /// The threshold at or above which a worker's uniform u leaves every layoff and quit comparison
-/// of the cell unmet: the sum of the largest possible layoff probabilities plus delta and q,
-/// raised by a relative 1e-9 to stay above rounding. A stayer whose u clears it skips the chain.
-inline double stayer_threshold(const CellOdds& odds, const MonthRules& r) {
+/// of the cell unmet: the sum of the largest possible layoff probabilities plus the occupation's
+/// churn, raised by a relative 1e-9 to stay above rounding. A stayer whose u clears it skips the
+/// chain.
+inline double stayer_threshold(const CellOdds& odds, const MonthRules& r, std::size_t o) {
+  const MonthRules::Churn& c = r.churn[o];
   const double most =
-      static_cast<double>(odds.demand + odds.automation + odds.capex) * r.max_weight + r.delta +
-      r.quit + r.quit_olf;
+      static_cast<double>(odds.demand + odds.automation + odds.capex) * r.max_weight + c.delta +
+      c.quit + c.quit_olf;
   return most * (1.0 + 1e-9);
 }
 

@@ -110,7 +110,8 @@ struct Reference {
   }
 
   /// Which separation, if any, u gives an employed worker of literacy l in cell (f, o).
-  std::pair<Reason, bool> separation(std::size_t f, const CellOdds& odds, float l, double u) const {
+  std::pair<Reason, bool> separation(std::size_t f, std::size_t o, const CellOdds& odds, float l,
+                                     double u) const {
     if (F.exiting[f] != 0) return {Reason::kFirmExit, false};
     const double weight = rules::layoff_literacy_weight(r.literacy_weight, F.mean_literacy[f], l) *
                           (1.0 / kOddsScale);
@@ -118,9 +119,10 @@ struct Reference {
     if (u < pd) return {Reason::kDemand, true};
     if (u < pd + pa) return {Reason::kAutomation, true};
     if (u < pd + pa + pc) return {Reason::kCapexFunding, true};
-    if (u < pd + pa + pc + r.delta) return {Reason::kDemand, false};
-    if (u < pd + pa + pc + r.delta + r.quit) return {Reason::kQuit, false};
-    if (u < pd + pa + pc + r.delta + r.quit + r.quit_olf)
+    const double delta = r.churn[o].delta, quit = r.churn[o].quit;
+    if (u < pd + pa + pc + delta) return {Reason::kDemand, false};
+    if (u < pd + pa + pc + delta + quit) return {Reason::kQuit, false};
+    if (u < pd + pa + pc + delta + quit + r.churn[o].quit_olf)
       return {Reason::kQuitOutOfLabourForce, false};
     return {Reason::kNone, false};
   }
@@ -151,7 +153,7 @@ struct Reference {
       (lit >= rules::kFluentLiteracy ? t.fluent_wage : t.other_wage) += wage;
       (lit >= rules::kFluentLiteracy ? t.fluent_n : t.other_n) += 1;
     }
-    const auto [reason, firm_reason] = separation(f, odds, l, u);
+    const auto [reason, firm_reason] = separation(f, o, odds, l, u);
     if (reason == Reason::kNone) {
       if (u > 1.0 - r.on_the_job_share) t.job_searchers.push_back(static_cast<std::uint32_t>(i));
       return;

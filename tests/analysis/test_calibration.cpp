@@ -19,7 +19,7 @@ TEST_CASE("calibration recovers known parameters from their own moments", "[cali
   spec.months = 24;
   spec.workers = 8000;
   spec.seed = 11;
-  spec.max_evaluations = 90;
+  spec.max_evaluations = 160;
   spec.global_share = 0.4;
   spec.parameters = {{"labour.idiosyncratic_layoff_rate", 0.004, 0.014, 0.0},
                      {"search.hiring_standard", 1.2, 2.6, 0.0}};

@@ -84,6 +84,38 @@ TEST_CASE("without AI the economy is stationary for 40 years, firms turning over
         total(*m, r, id.series("firm_exits"), 1, 480));
 }
 
+TEST_CASE("with the default parameters and AI off, the open economy is stationary for 40 years",
+          "[economics][stationarity]") {
+  // The defaults (bench/scale_1m.toml sets only the size): core demand grows with productivity
+  // (balanced growth) and entrants replace retirements, so a 40-year run keeps unemployment, the
+  // labour force, the labour share and wages relative to revenue where they started, with
+  // demography, quits out of the labour force, founders and on-the-job search all on.
+  const auto m =
+      shipped("../bench/scale_1m",
+              {set("run.months", i64(480)), set("population.workers", i64(20000)),
+               set("ai.capability_start", real(0.0)), set("ai.capability_max", real(0.0))});
+  REQUIRE(m->scenario.macro.core_growth_per_year == m->scenario.macro.productivity_growth_per_year);
+  const auto r = run(m, 1);
+  const auto& id = m->ids;
+  auto decade = [&](const char* name, int from) {
+    return mean(*m, r, id.series(name), from, from + 119);
+  };
+  const int early = 1, late = 361;
+  INFO("u " << decade("unemployment_rate", early) << " -> " << decade("unemployment_rate", late)
+            << ", labour force " << decade("labour_force", early) << " -> "
+            << decade("labour_force", late) << ", labour share " << decade("labour_share", early)
+            << " -> " << decade("labour_share", late) << ", firms " << decade("active_firms", early)
+            << " -> " << decade("active_firms", late));
+  CHECK(std::fabs(decade("unemployment_rate", late) - decade("unemployment_rate", early)) < 0.01);
+  CHECK(std::fabs(decade("labour_force", late) / decade("labour_force", early) - 1.0) < 0.05);
+  CHECK(std::fabs(decade("labour_share", late) - decade("labour_share", early)) < 0.02);
+  CHECK(std::fabs(decade("active_firms", late) / decade("active_firms", early) - 1.0) < 0.1);
+  CHECK(std::fabs(decade("openings_rate", late) - decade("openings_rate", early)) < 0.015);
+  // Before the balanced-growth default, labour demand fell 1.5% a year and unemployment reached
+  // 19% by year 40 in this run.
+  CHECK(decade("unemployment_rate", late) < 0.06);
+}
+
 TEST_CASE("the del Rio-Chanona et al. (2021) configuration lands on their mean-field steady state",
           "[economics][drc]") {
   // scenarios/validation/del_rio_chanona_2021.toml: per occupation of the complete network, with
@@ -180,4 +212,58 @@ TEST_CASE("without AI capability the output demand elasticity changes nothing",
     return run(m, 1);
   };
   CHECK(bitwise_equal(at(0.0).values[0], at(2.0).values[0]));
+}
+
+TEST_CASE("turnover falls with the wage, and the economy's churn stays the parameters'",
+          "[economics][turnover]") {
+  const auto m = baseline({}, 12, 2000);
+  const auto& occs = m->data.occupations;
+  // tau_o = (w_o / w-bar)^-eta_w with mean 1 over the data's employment, falling in the wage.
+  double employment = 0, weighted = 0;
+  for (std::size_t o = 0; o < occs.size(); ++o) {
+    employment += occs[o].employment;
+    weighted += occs[o].employment * m->turnover[o];
+    for (std::size_t p = 0; p < occs.size(); ++p) {
+      if (occs[p].wage_month_usd > occs[o].wage_month_usd) CHECK(m->turnover[p] < m->turnover[o]);
+    }
+  }
+  CHECK(weighted / employment == Approx(1.0).epsilon(1e-12));
+  const auto flat = baseline({set("labour.turnover_wage_elasticity", real(0.0))}, 12, 2000);
+  for (double t : flat->turnover) CHECK(t == 1.0);
+
+  // Comparative statics: with the elasticity, computer occupations (high wage) have lower
+  // unemployment and retail and frontline service (low wage) higher than with none, while the
+  // economy's layoffs and quits move little.
+  const int months = 24;
+  auto at = [&](double eta) {
+    auto mm = baseline({set("labour.turnover_wage_elasticity", real(eta))}, months, 20000);
+    return std::make_pair(mm, run(mm, 2));
+  };
+  const auto [m0, r0] = at(0.0);
+  const auto [m1, r1] = at(0.9);
+  auto rate = [&](const models::Model& mm, const sim::EnsembleResult& r,
+                  std::initializer_list<const char*> group) {
+    double u = 0, e = 0;
+    for (const char* name : group) {
+      std::size_t o = 0;
+      while (o < occs.size() && occs[o].id != name) ++o;
+      REQUIRE(o < occs.size());
+      u += mean(mm, r, mm.ids.occ("unemployment") + o, 7, months);
+      e += mean(mm, r, mm.ids.occ("employment") + o, 7, months);
+    }
+    return u / (u + e);
+  };
+  const auto computer = {"software_dev", "ai_ml", "it_infra", "it_support"};
+  const auto retail = {"service_retail"};
+  INFO("computer occupations: " << rate(*m0, r0, computer) << " -> " << rate(*m1, r1, computer)
+                                << "; retail and service: " << rate(*m0, r0, retail) << " -> "
+                                << rate(*m1, r1, retail));
+  CHECK(rate(*m1, r1, computer) < 0.75 * rate(*m0, r0, computer));
+  CHECK(rate(*m1, r1, retail) > 1.05 * rate(*m0, r0, retail));
+  for (const char* flow : {"layoffs_rate", "quits_rate"}) {
+    const double before = mean(*m0, r0, m0->ids.series(flow), 7, months);
+    const double after = mean(*m1, r1, m1->ids.series(flow), 7, months);
+    INFO(flow << ": " << before << " -> " << after);
+    CHECK(after == Approx(before).epsilon(0.1));
+  }
 }

@@ -217,6 +217,7 @@ TEST_CASE("the stayer threshold is never below the chain it lets a worker skip",
     const auto m = models::Model::build(s);
     const models::pass::MonthRules r(*m, env, occ);
     for (int k = 0; k < 50000; ++k) {
+      const auto o = static_cast<std::size_t>(k) % r.O;
       const models::CellOdds odds{0, static_cast<std::uint16_t>(step(gen) / 4),
                                   static_cast<std::uint16_t>(step(gen) / 4),
                                   static_cast<std::uint16_t>(step(gen) / 4)};
@@ -224,8 +225,10 @@ TEST_CASE("the stayer threshold is never below the chain it lets a worker skip",
       const auto mean = static_cast<float>(unit(gen) * 1.0001);
       const double weight = models::rules::layoff_literacy_weight(r.literacy_weight, mean, own) *
                             (1.0 / models::kOddsScale);
-      const double chain = (odds.demand + odds.automation + odds.capex) * weight + r.delta + r.quit;
-      REQUIRE(models::pass::stayer_threshold(odds, r) >= chain);
+      const auto& c = r.churn[o];
+      const double chain =
+          (odds.demand + odds.automation + odds.capex) * weight + c.delta + c.quit + c.quit_olf;
+      REQUIRE(models::pass::stayer_threshold(odds, r, o) >= chain);
     }
   }
 }
