@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <limits>
 
 namespace labourshift::models {
 
@@ -98,17 +99,33 @@ VacancyBook post_vacancies(const Model& m, const OccupationState& occ, FirmTable
   return book;
 }
 
+/// Rows ahead whose columns are prefetched where a list of sparse rows is read in order: the rows
+/// are far apart, so the hardware's own prefetcher does not see them coming.
+constexpr std::size_t kGatherAhead = 16;
+
+void prefetch_seeker(const WorkerTable& w, std::uint32_t row) {
+  __builtin_prefetch(w.id.data() + row);
+  __builtin_prefetch(w.occupation.data() + row);
+  __builtin_prefetch(w.spell.data() + row);
+  __builtin_prefetch(w.literacy.data() + row);
+  __builtin_prefetch(w.reason.data() + row);
+  __builtin_prefetch(w.wage.data() + row);
+}
+
 /// The month's seekers: the unemployed (benefits lower their search intensity while they last; a
 /// hiring subsidy raises the score of those laid off for AI reasons), then on-the-job seekers, who
 /// take only offers above their pay: reservation wage = nominal wage x (1 + job_to_job_premium).
 std::vector<Seeker> gather_seekers(const Model& m, double wage_level, const WorkerTable& w,
                                    const MonthLists& lists, MonthFlows& flows) {
   const Scenario& sc = m.scenario;
-  std::vector<Seeker> seekers(lists.seekers.size());
+  // Sized once for both groups (a Seeker is 28 bytes; resizing would initialise it twice).
+  std::vector<Seeker> seekers(lists.seekers.size() + lists.job_searchers.size());
   const auto on_benefits =
       static_cast<float>(1.0 - sc.policy.ui_search_effect * sc.policy.ui_replacement_rate);
   sim::for_each_index(lists.seekers.size(), 2048, [&](std::size_t i) {
     const std::uint32_t row = lists.seekers[i];
+    if (i + kGatherAhead < lists.seekers.size())
+      prefetch_seeker(w, lists.seekers[i + kGatherAhead]);
     const float intensity = w.spell[row] <= sc.policy.ui_months ? on_benefits : 1.0F;
     const bool ai_displaced = is_ai_attributed(static_cast<Reason>(w.reason[row]));
     seekers[i] = Seeker{w.id[row],
@@ -122,16 +139,18 @@ std::vector<Seeker> gather_seekers(const Model& m, double wage_level, const Work
   });
   std::fill(flows.seekers_by_occ.begin(), flows.seekers_by_occ.end(), 0);
   flows.new_seekers = 0;
-  for (const Seeker& sk : seekers) {
-    ++flows.seekers_by_occ[sk.occupation];
-    if (sk.spell == 0) ++flows.new_seekers;
+  const std::size_t n_unemployed = lists.seekers.size();
+  for (std::size_t i = 0; i < n_unemployed; ++i) {
+    ++flows.seekers_by_occ[seekers[i].occupation];
+    if (seekers[i].spell == 0) ++flows.new_seekers;
   }
-  const std::size_t n_unemployed = seekers.size();
-  seekers.resize(n_unemployed + lists.job_searchers.size());
   const auto ojs_intensity = static_cast<float>(sc.search.on_the_job_intensity);
   const double above = wage_level * (1.0 + sc.search.job_to_job_premium);
   sim::for_each_index(lists.job_searchers.size(), 2048, [&](std::size_t k) {
     const std::uint32_t row = lists.job_searchers[k];
+    if (k + kGatherAhead < lists.job_searchers.size()) {
+      prefetch_seeker(w, lists.job_searchers[k + kGatherAhead]);
+    }
     const auto reservation = static_cast<float>(w.wage[row] * above);
     seekers[n_unemployed + k] = Seeker{w.id[row],   w.occupation[row], 0,    w.literacy[row],
                                        reservation, ojs_intensity,     0.0F, row};
@@ -143,18 +162,16 @@ std::vector<Seeker> gather_seekers(const Model& m, double wage_level, const Work
 struct HireTally {
   std::vector<std::int64_t> hires, job_finds, job_to_job, ltu_hired, ui_expired_hired,
       from_olf;                                           ///< [o]
-  std::vector<std::int64_t> cls_hires;                    ///< [k]
   std::vector<std::int64_t> reemploy_ai, reemploy_other;  ///< by months unemployed
   std::vector<std::int64_t> transitions;                  ///< [from * O + to]
 
-  HireTally(std::size_t O, std::size_t K)
+  explicit HireTally(std::size_t O)
       : hires(O, 0),
         job_finds(O, 0),
         job_to_job(O, 0),
         ltu_hired(O, 0),
         ui_expired_hired(O, 0),
         from_olf(O, 0),
-        cls_hires(K, 0),
         reemploy_ai(RunTotals::kSpellBins, 0),
         reemploy_other(RunTotals::kSpellBins, 0),
         transitions(O * O, 0) {}
@@ -167,28 +184,63 @@ struct HireTally {
     sim::add_entries(flows.ui_expired_hired, ui_expired_hired);
     const std::size_t O = hires.size();
     for (std::size_t o = 0; o < O; ++o) flows.transitions[kHireFromOlf * O + o] += from_olf[o];
-    sim::add_entries(flows.cls_hires, cls_hires);
     sim::add_entries(totals.reemploy_ai, reemploy_ai);
     sim::add_entries(totals.reemploy_other, reemploy_other);
     sim::add_entries(totals.transitions, transitions);
   }
 };
 
-/// Applies the hires in parallel: each hire owns its worker's row and a firm's cell counts take
-/// commuting integer atomic adds (few hires share a cell). Tallies are per block, joined in
-/// block order: the same result for any schedule, and no cache line passed back and forth
-/// between threads on every hire.
+/// Applies the hires in parallel, in two passes that each run through memory in order: the
+/// firm side in slot order (slots are grouped by occupation, firms ascending within each), so the
+/// cells' counts are touched in order, and the worker side in seeker order, which is the order
+/// of the workers' rows (the unemployed, then the on-the-job searchers, each gathered by the
+/// worker pass in row order). Every effect commutes: each row is written by one hire, a cell's
+/// counts take integer atomic adds (few hires share a cell) and the tallies are integer sums,
+/// per block and joined in block order, so the result is the same for any schedule and either
+/// order, and no cache line passes back and forth between threads on every hire.
 void apply_hires(const Model& m, double wage_level, const std::vector<Hire>& hires,
                  const std::vector<Seeker>& seekers, std::size_t n_unemployed,
                  const VacancyBook& book, const std::vector<std::uint8_t>& slot_occ, FirmTable& F,
                  WorkerTable& W, MonthFlows& flows, RunTotals& totals) {
   const Scenario& sc = m.scenario;
   const std::size_t O = m.data.size(), K = m.class_names.size();
-  std::vector<HireTally> tally(sim::block_count(hires.size(), kHireBlock), HireTally(O, K));
+  constexpr std::uint32_t kNoHire = std::numeric_limits<std::uint32_t>::max();
+  std::vector<std::uint32_t> hire_of(seekers.size(), kNoHire);
+  for (std::size_t k = 0; k < hires.size(); ++k) {
+    hire_of[hires[k].seeker] = static_cast<std::uint32_t>(k);
+  }
+  std::vector<std::uint32_t> in_order;
+  in_order.reserve(hires.size());
+  for (const std::uint32_t k : hire_of) {
+    if (k != kNoHire) in_order.push_back(k);
+  }
+  // Firm side, slot order: the new employer's cell gains a worker and loses an opening.
+  const std::size_t blocks = sim::block_count(hires.size(), kHireBlock);
+  std::vector<std::int64_t> cls_hires(blocks * K, 0);  // [block * K + k]
+  sim::for_blocks(hires.size(), kHireBlock, [&](std::size_t b, std::size_t begin, std::size_t end) {
+    std::int64_t* cls = cls_hires.data() + b * K;
+    for (std::size_t k = begin; k < end; ++k) {
+      const std::uint32_t slot = hires[k].slot;
+      const std::uint32_t f = book.slot_firm[slot];
+      const std::size_t c = F.cell(f, slot_occ[slot]);
+      std::atomic_ref(F.headcount[c]).fetch_add(1, std::memory_order_relaxed);
+      std::atomic_ref(F.vacancies[c]).fetch_sub(1, std::memory_order_relaxed);
+      ++cls[F.firm_class[f]];
+    }
+  });
+  // Worker side, row order.
+  std::vector<HireTally> tally(blocks, HireTally(O));
   sim::for_blocks(hires.size(), kHireBlock, [&](std::size_t b, std::size_t begin, std::size_t end) {
     HireTally& t = tally[b];
     for (std::size_t k = begin; k < end; ++k) {
-      const Hire& h = hires[k];
+      if (k + kGatherAhead < end) {
+        const std::uint32_t ahead = seekers[hires[in_order[k + kGatherAhead]].seeker].row;
+        prefetch_seeker(W, ahead);
+        __builtin_prefetch(W.status.data() + ahead, 1);
+        __builtin_prefetch(W.employer.data() + ahead, 1);
+        __builtin_prefetch(W.tenure.data() + ahead, 1);
+      }
+      const Hire& h = hires[in_order[k]];
       const std::uint32_t id = seekers[h.seeker].row;
       const std::size_t from = W.occupation[id];
       const std::size_t to = slot_occ[h.slot];
@@ -198,10 +250,7 @@ void apply_hires(const Model& m, double wage_level, const std::vector<Hire>& hir
           book.slot_wage[h.slot] / static_cast<float>(wage_level) *
           static_cast<float>(1.0 + sc.workers.ai_wage_premium * W.literacy[id] *
                                        m.complementarity[to] / m.max_complementarity);
-      std::atomic_ref(F.headcount[F.cell(f, to)]).fetch_add(1, std::memory_order_relaxed);
-      std::atomic_ref(F.vacancies[F.cell(f, to)]).fetch_sub(1, std::memory_order_relaxed);
       ++t.hires[to];
-      ++t.cls_hires[F.firm_class[f]];
       if (h.seeker >= n_unemployed) {
         // A job-to-job move: the worker quits the old employer for the new one.
         std::atomic_ref(F.headcount[F.cell(W.employer[id], from)])
@@ -234,6 +283,7 @@ void apply_hires(const Model& m, double wage_level, const std::vector<Hire>& hir
     std::fill(v->begin(), v->end(), 0);
   }
   for (const HireTally& t : tally) t.join_into(flows, totals);
+  for (std::size_t i = 0; i < cls_hires.size(); ++i) flows.cls_hires[i % K] += cls_hires[i];
 }
 
 }  // namespace

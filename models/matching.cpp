@@ -13,6 +13,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <memory>
 #include <numeric>
 
 namespace labourshift::models {
@@ -21,10 +22,13 @@ namespace {
 
 constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
 
+/// Written in full by draw_applications (and copied whole into the ranked buckets), so the
+/// buffers that hold them are left uninitialised: zeroing them cost three quarters of match()'s
+/// own time.
 struct Application {
-  std::uint32_t slot = kNone;  ///< kNone when the applicant falls below the hiring standard
-  std::uint32_t seeker = 0;
-  float score = 0;
+  std::uint32_t slot;  ///< kNone when the applicant falls below the hiring standard
+  std::uint32_t seeker;
+  float score;
 };
 
 /// Destination tables: for each origin o, Walker's alias table over destinations o' with weights
@@ -187,7 +191,7 @@ std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& b
   // 1. Each seeker draws its applications into a fixed-capacity scratch row (one stream, one
   // pass, in parallel).
   const auto capacity = static_cast<std::size_t>(params.applications) + 1;
-  std::vector<Application> scratch(n_seek * capacity);
+  const auto scratch = std::make_unique_for_overwrite<Application[]>(n_seek * capacity);
   std::vector<std::uint32_t> count(n_seek);
   sim::for_each_index(n_seek, 512, [&](std::size_t i) {
     sim::Stream rng(key.seed, key.replication, key.month, stream::kApply, seekers[i].worker);
@@ -195,7 +199,7 @@ std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& b
         application_count(rng, seekers[i], params, by_spell), static_cast<std::uint32_t>(capacity));
     count[i] = n;
     draw_applications(static_cast<std::uint32_t>(i), seekers[i], n, rng, book, dest, similarity,
-                      params, complementarity, scratch.data() + i * capacity);
+                      params, complementarity, scratch.get() + i * capacity);
   });
 
   // 2. Bucket acceptable applications by slot, straight from the scratch rows: a stable counting
@@ -210,7 +214,7 @@ std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& b
     std::int64_t sent = 0;
     for (std::size_t i = part_begin(part); i < part_begin(part + 1); ++i) {
       sent += count[i];
-      const Application* row = scratch.data() + i * capacity;
+      const Application* row = scratch.get() + i * capacity;
       for (std::uint32_t k = 0; k < count[i]; ++k) {
         if (row[k].slot != kNone) ++cnt[row[k].slot];
       }
@@ -233,11 +237,11 @@ std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& b
   }
   bucket_begin[n_slots] = at;
   const auto acceptable = static_cast<std::int64_t>(at);
-  std::vector<Application> ranked(at);
+  const auto ranked = std::make_unique_for_overwrite<Application[]>(at);
   sim::for_each_index(kParts, 1, [&](std::size_t part) {
     std::uint32_t* pos = fill.data() + part * n_slots;
     for (std::size_t i = part_begin(part); i < part_begin(part + 1); ++i) {
-      const Application* row = scratch.data() + i * capacity;
+      const Application* row = scratch.get() + i * capacity;
       for (std::uint32_t k = 0; k < count[i]; ++k) {
         if (row[k].slot != kNone) ranked[pos[row[k].slot]++] = row[k];
       }
@@ -245,7 +249,7 @@ std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& b
   });
   sim::for_each_index(active.size(), 256, [&](std::size_t i) {
     const std::uint32_t s = active[i];
-    std::sort(ranked.begin() + bucket_begin[s], ranked.begin() + bucket_begin[s + 1], better);
+    std::sort(ranked.get() + bucket_begin[s], ranked.get() + bucket_begin[s + 1], better);
   });
 
   // 3. Offer rounds. cursor[s] is the next applicant a slot considers.
@@ -254,12 +258,16 @@ std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& b
   std::vector<std::uint8_t> filled(n_slots, 0);
   std::vector<std::atomic<std::uint64_t>> best(n_seek);
   for (auto& b : best) b.store(0, std::memory_order_relaxed);
-  std::vector<std::uint32_t> offered(active.size(), kNone);  // seeker offered by active[i]
+  std::vector<std::uint32_t> offered(active.size(), kNone);  // seeker offered by open[i]
+  // The slots still open to offers: contacted, not filled, applicants left. A slot that fills or
+  // runs out of applicants never makes another offer, so the rounds after the first run over the
+  // few that remain (in slot order, whatever the schedule).
+  std::vector<std::uint32_t> open = active;
   std::int64_t offers = 0;
   for (int round = 0; round < params.rounds; ++round) {
     std::atomic<std::int64_t> made{0};
-    sim::for_each_index(active.size(), 256, [&](std::size_t i) {
-      const std::uint32_t s = active[i];
+    sim::for_each_index(open.size(), 256, [&](std::size_t i) {
+      const std::uint32_t s = open[i];
       offered[i] = kNone;
       if (filled[s] != 0) return;
       std::uint32_t c = cursor[s];
@@ -276,10 +284,10 @@ std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& b
     });
     if (made.load() == 0) break;
     offers += made.load();
-    sim::for_each_index(active.size(), 256, [&](std::size_t i) {
+    sim::for_each_index(open.size(), 256, [&](std::size_t i) {
       const std::uint32_t seeker = offered[i];
       if (seeker == kNone) return;
-      const std::uint32_t s = active[i];
+      const std::uint32_t s = open[i];
       if (best[seeker].load(std::memory_order_relaxed) == offer_key(book.slot_wage[s], s)) {
         filled[s] = 1;
         hired[seeker] = 1;  // only the winning slot writes this seeker
@@ -287,9 +295,15 @@ std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& b
         ++cursor[s];  // declined: next applicant next round
       }
     });
-    sim::for_each_index(active.size(), 1024, [&](std::size_t i) {
+    sim::for_each_index(open.size(), 1024, [&](std::size_t i) {
       if (offered[i] != kNone) best[offered[i]].store(0, std::memory_order_relaxed);
     });
+    // Keep the slots that made an offer and were declined; the others are filled or exhausted.
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < open.size(); ++i) {
+      if (offered[i] != kNone && filled[open[i]] == 0) open[kept++] = open[i];
+    }
+    open.resize(kept);
   }
 
   std::vector<Hire> hires;
