@@ -12,6 +12,28 @@ using namespace labourshift;
 using namespace labourshift::test;
 using models::Model;
 
+namespace {
+
+/// The first (months 1-120) and the fourth (361-480) decade of a 40-year run, for one series.
+struct Decades {
+  const Model& m;
+  const sim::EnsembleResult& r;
+  double early(const char* name) const { return mean(m, r, m.ids.series(name), 1, 120); }
+  double late(const char* name) const { return mean(m, r, m.ids.series(name), 361, 480); }
+  double change(const char* name) const { return late(name) - early(name); }
+  double growth(const char* name) const { return late(name) / early(name) - 1.0; }
+  std::string describe(std::initializer_list<const char*> names) const {
+    std::string out;
+    for (const char* name : names) {
+      out += std::string(name) + " " + std::to_string(early(name)) + " -> " +
+             std::to_string(late(name)) + "; ";
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
 TEST_CASE("the price level is neutral: real outcomes do not depend on inflation",
           "[economics][price_level]") {
   // The model runs in real dollars; the CPI path only converts the nominal outputs. So every
@@ -61,22 +83,15 @@ TEST_CASE("without AI the economy is stationary for 40 years, firms turning over
                          {set("run.months", i64(480)), set("population.workers", i64(20000))});
   const auto r = run(m, 1);
   const auto& id = m->ids;
-  auto decade = [&](const char* name, int from) {
-    return mean(*m, r, id.series(name), from, from + 119);
-  };
-  const int early = 1, late = 361;
-  INFO("u " << decade("unemployment_rate", early) << " -> " << decade("unemployment_rate", late)
-            << ", openings rate " << decade("openings_rate", early) << " -> "
-            << decade("openings_rate", late) << ", labour share " << decade("labour_share", early)
-            << " -> " << decade("labour_share", late) << ", firms " << decade("active_firms", early)
-            << " -> " << decade("active_firms", late));
-  CHECK(std::fabs(decade("unemployment_rate", late) - decade("unemployment_rate", early)) < 0.01);
-  CHECK(std::fabs(decade("openings_rate", late) - decade("openings_rate", early)) < 0.015);
-  CHECK(std::fabs(decade("labour_share", late) - decade("labour_share", early)) < 0.03);
-  CHECK(std::fabs(decade("active_firms", late) / decade("active_firms", early) - 1.0) < 0.02);
-  CHECK(decade("unemployment_rate", late) < 0.08);
+  const Decades d{*m, r};
+  INFO(d.describe({"unemployment_rate", "openings_rate", "labour_share", "active_firms"}));
+  CHECK(std::fabs(d.change("unemployment_rate")) < 0.01);
+  CHECK(std::fabs(d.change("openings_rate")) < 0.015);
+  CHECK(std::fabs(d.change("labour_share")) < 0.03);
+  CHECK(std::fabs(d.growth("active_firms")) < 0.02);
+  CHECK(d.late("unemployment_rate") < 0.08);
   // Turnover at the BDS rate: exits a year / firms, and every exit replaced.
-  const double exits_per_year = 12 * decade("firm_exits", early) / decade("active_firms", early);
+  const double exits_per_year = 12 * d.early("firm_exits") / d.early("active_firms");
   INFO("firm exits a year: " << exits_per_year);
   CHECK(exits_per_year > 0.02);
   CHECK(exits_per_year < 0.045);
@@ -96,24 +111,17 @@ TEST_CASE("with the default parameters and AI off, the open economy is stationar
                set("ai.capability_start", real(0.0)), set("ai.capability_max", real(0.0))});
   REQUIRE(m->scenario.macro.core_growth_per_year == m->scenario.macro.productivity_growth_per_year);
   const auto r = run(m, 1);
-  const auto& id = m->ids;
-  auto decade = [&](const char* name, int from) {
-    return mean(*m, r, id.series(name), from, from + 119);
-  };
-  const int early = 1, late = 361;
-  INFO("u " << decade("unemployment_rate", early) << " -> " << decade("unemployment_rate", late)
-            << ", labour force " << decade("labour_force", early) << " -> "
-            << decade("labour_force", late) << ", labour share " << decade("labour_share", early)
-            << " -> " << decade("labour_share", late) << ", firms " << decade("active_firms", early)
-            << " -> " << decade("active_firms", late));
-  CHECK(std::fabs(decade("unemployment_rate", late) - decade("unemployment_rate", early)) < 0.01);
-  CHECK(std::fabs(decade("labour_force", late) / decade("labour_force", early) - 1.0) < 0.05);
-  CHECK(std::fabs(decade("labour_share", late) - decade("labour_share", early)) < 0.02);
-  CHECK(std::fabs(decade("active_firms", late) / decade("active_firms", early) - 1.0) < 0.1);
-  CHECK(std::fabs(decade("openings_rate", late) - decade("openings_rate", early)) < 0.015);
+  const Decades d{*m, r};
+  INFO(d.describe(
+      {"unemployment_rate", "labour_force", "labour_share", "active_firms", "openings_rate"}));
+  CHECK(std::fabs(d.change("unemployment_rate")) < 0.01);
+  CHECK(std::fabs(d.growth("labour_force")) < 0.05);
+  CHECK(std::fabs(d.change("labour_share")) < 0.02);
+  CHECK(std::fabs(d.growth("active_firms")) < 0.1);
+  CHECK(std::fabs(d.change("openings_rate")) < 0.015);
   // Before the balanced-growth default, labour demand fell 1.5% a year and unemployment reached
   // 19% by year 40 in this run.
-  CHECK(decade("unemployment_rate", late) < 0.06);
+  CHECK(d.late("unemployment_rate") < 0.06);
 }
 
 TEST_CASE("the del Rio-Chanona et al. (2021) configuration lands on their mean-field steady state",
