@@ -1,5 +1,6 @@
 #include "sim/checkpoint.hpp"
 
+#include "sim/files.hpp"
 #include "sim/runner.hpp"
 
 #include <fcntl.h>
@@ -158,9 +159,7 @@ void write_checkpoint(const std::string& path, const CheckpointHeader& header,
                       const std::vector<std::vector<std::vector<std::int64_t>>>& events) {
   namespace fs = std::filesystem;
   const fs::path dest(path);
-  std::error_code ec;
-  const auto st = fs::symlink_status(dest, ec);
-  if (!ec && st.type() != fs::file_type::not_found && st.type() != fs::file_type::regular) {
+  if (!is_regular_or_absent(dest)) {
     throw OutputError(path + ": exists and is not a regular file; the checkpoint was not written");
   }
   // A new file with an unpredictable name beside the destination, created exclusively.
@@ -168,12 +167,7 @@ void write_checkpoint(const std::string& path, const CheckpointHeader& header,
   std::string tmp;
   int fd = -1;
   for (int attempt = 0; fd < 0; ++attempt) {
-    const std::uint64_t tag = (static_cast<std::uint64_t>(entropy()) << 32U) ^ entropy();
-    char hex[17];
-    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(tag));
-    std::string name(1, '.');
-    name.append(dest.filename().string()).append(1, '.').append(hex).append(".tmp");
-    tmp = (dest.parent_path() / name).string();
+    tmp = unpredictable_sibling(dest, ".tmp", entropy);
     fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0 && (errno != EEXIST || attempt == 15)) {
       throw OutputError(path + ": cannot create the checkpoint (" + std::strerror(errno) + ")");

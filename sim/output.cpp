@@ -1,5 +1,7 @@
 #include "sim/output.hpp"
 
+#include "sim/files.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -40,25 +42,13 @@ h5::File create_partial(const std::string& final_path, std::string& path) {
   const std::filesystem::path dest(final_path);
   std::random_device entropy;
   for (int attempt = 0;; ++attempt) {
-    const std::uint64_t tag = (static_cast<std::uint64_t>(entropy()) << 32U) ^ entropy();
-    char hex[17];
-    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(tag));
-    std::string name(1, '.');  // appended: literal + string warns falsely in GCC 12 (-Wrestrict)
-    name.append(dest.filename().string()).append(1, '.').append(hex).append(".partial");
-    path = (dest.parent_path() / name).string();
+    path = unpredictable_sibling(dest, ".partial", entropy);
     try {
       return h5::File::create_new(path);
     } catch (const h5::Error&) {
       if (attempt == 15) throw;
     }
   }
-}
-
-bool is_regular_or_absent(const std::string& path) {
-  std::error_code ec;
-  const auto st = std::filesystem::symlink_status(path, ec);
-  return ec || st.type() == std::filesystem::file_type::not_found ||
-         st.type() == std::filesystem::file_type::regular;
 }
 
 }  // namespace
