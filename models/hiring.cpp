@@ -23,7 +23,8 @@ constexpr std::size_t kHireBlock = 2048;
 /// by occupation, firms in ascending order within each; with the month's opening flows by
 /// occupation. Built in parallel over blocks of firms:
 /// count per block and occupation, prefix-sum in block order, then each block fills its own
-/// ranges (the same book for any thread count). slot_occ: the occupation of each slot.
+/// ranges (the same book for any thread count). slot_occ: the occupation of each slot. The fill
+/// pass then adds the month's new openings to each cell's stock, after its slots are written.
 VacancyBook post_vacancies(const Model& m, const OccupationState& occ, FirmTable& F,
                            MonthFlows& flows, std::vector<std::uint8_t>& slot_occ) {
   const std::size_t O = m.data.size(), K = m.class_names.size();
@@ -87,12 +88,17 @@ VacancyBook post_vacancies(const Model& m, const OccupationState& occ, FirmTable
       const float premium = m.class_premium[F.firm_class[f]];
       for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) {
         const std::size_t o = F.live_occ[li];
-        for (std::int32_t k = 0; k < F.vacancies[F.cell(f, o)]; ++k) {
+        const std::size_t c = F.cell(f, o);
+        for (std::int32_t k = 0; k < F.vacancies[c]; ++k) {
           const std::uint32_t slot = fill[o]++;
           book.slot_firm[slot] = static_cast<std::uint32_t>(f);
           book.slot_wage[slot] = static_cast<float>(occ.wage[o]) * premium;
           slot_occ[slot] = static_cast<std::uint8_t>(o);
         }
+        // The month's new openings join the stock now that the book is built: they are not in
+        // it, so they are filled from next month on. Hires subtract from the same count later
+        // (integers: the order does not matter), and nothing reads the stock in between.
+        F.vacancies[c] += F.openings_new[c];
       }
     }
   });
@@ -306,13 +312,6 @@ void post_and_match(const Model& m, DrawKey key, const Environment& env, const O
   flows.applications = stats.applications;
   apply_hires(m, env.productivity, hires, seekers, lists.seekers.size(), book, slot_occ, F, W,
               flows, totals);
-  // The month's new openings join the stock: open for matching from next month.
-  sim::for_each_index(F.size(), kFirmBlock, [&](std::size_t f) {
-    for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) {
-      const std::size_t c = F.cell(f, F.live_occ[li]);
-      F.vacancies[c] += F.openings_new[c];
-    }
-  });
 }
 
 }  // namespace labourshift::models
