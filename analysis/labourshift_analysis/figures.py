@@ -714,12 +714,13 @@ def _panels(runs, outdir, key, title, specs, caption, ncol=2):
 
 def hires_vacancies(runs, outdir) -> FigureResult:
     return _panels(runs, outdir, "hires_vacancies", "Hiring: hires, vacancies and job finding",
-                   [("hires", "Hires out of unemployment", 1.0, False),
+                   [("hires_from_unemployment", "Hires out of unemployment", 1.0, False),
                     ("vacancies", "Vacancies open for matching", 1.0, False),
                     ("job_finding_rate", "Job-finding rate (hires / unemployed)", 100.0, True, "% of the unemployed per month"),
                     ("separation_rate", "Separation rate ((layoffs + quits) / employed)", 100.0, True, "% of the employed per month")],
                    "Monthly hiring flows and the rates behind unemployment: unemployment rises when the "
-                   "separation rate is high relative to the job-finding rate.")
+                   "separation rate is high relative to the job-finding rate. Hires out of unemployment "
+                   "leave out job-to-job moves and hires straight from outside the labour force.")
 
 
 def ai_economy(runs, outdir) -> FigureResult:
@@ -738,12 +739,15 @@ def worker_responses(runs, outdir) -> FigureResult:
     return _panels(runs, outdir, "worker_responses", "Workers' responses: reskilling, founding, leaving",
                    [("reskilling_starts", "Reskilling starts", 1.0, False),
                     ("reskilling_completions", "Reskilling completions", 1.0, False),
-                    ("participation_rate", "Participation rate", 100.0, True, "% of the working-age population"),
+                    ("participation_rate", "Participation rate", 100.0, True, "% of the simulated population"),
                     ("mean_ai_literacy", "Mean AI literacy of the employed", 100.0, True, "AI literacy (% of full)"),
                     ("ai_wage_premium", "AI wage premium", 100.0, True, "premium over other wages (%)"),
                     ("exits", "Exits from the labour force", 1.0, False)],
                    "How workers respond: training for another occupation, leaving the labour force, learning "
-                   "to work with AI, and what the labour market pays for it.")
+                   "to work with AI, and what the labour market pays for it. Participation is the share of "
+                   "the simulated population (the labour force and those out of it who may return, not the "
+                   "whole working-age population, of whom about 62% participate in the US) that is employed, "
+                   "unemployed or running a firm.")
 
 
 def wages(runs, outdir) -> FigureResult:

@@ -79,7 +79,8 @@ def headline(run) -> list:
     if "layoffs" in run.series and rows[-1][2] == rows[-1][2] and run_total(run, "layoffs") > 0:
         share = rows[-1][2] / run_total(run, "layoffs")
         rows.append(("AI share of layoffs", _pct(share), share))
-    total("hires", "hires out of unemployment over the run (persons)")
+    total("hires_from_unemployment", "hires out of unemployment over the run (persons)")
+    total("hires", "hires over the run, job-to-job moves included (persons)")
     start_end("employment", "employment (persons)", _num)
     start_end("vacancies", "vacancies (jobs)", _num)
     start_end("wage_index", "wage index", lambda x: f"{x:.3f}")

@@ -67,6 +67,7 @@ class RealRunReportTest(unittest.TestCase):
         self.assertFalse(text[0].startswith("INCOMPLETE RUN"), text[0])
         self.assertIn("Headline numbers", body)
         for needle in ("unemployment rate", "layoffs over the run", "hires out of unemployment over the run",
+                       "hires over the run, job-to-job moves included",
                        "baseline_2025"):
             self.assertIn(needle, body)
 
