@@ -338,9 +338,9 @@ void expire_cell(const PlanContext& x, FirmTable& F, std::size_t cell) {
 /// openings replace churn, so they scale with the occupation's turnover factor.
 void open_cell(const PlanContext& x, FirmTable& F, const FirmClassParams& c, std::size_t cell,
                std::size_t o) {
-  const rules::NewOpenings n = rules::new_openings(
-      std::min(1.0, x.sc.labour.spontaneous_openings_rate * x.m.turnover[o]), c.hiring_speed,
-      F.headcount[cell], F.vacancies[cell], F.requirement[cell]);
+  const rules::NewOpenings n =
+      rules::new_openings(x.m.churn_rate(x.sc.labour.spontaneous_openings_rate, o), c.hiring_speed,
+                          F.headcount[cell], F.vacancies[cell], F.requirement[cell]);
   const double total = n.spontaneous + n.gap;
   F.openings_new[cell] = F.openings_spontaneous[cell] = 0;
   if (total <= 0) return;

@@ -269,7 +269,6 @@ std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& b
     sim::for_each_index(open.size(), 256, [&](std::size_t i) {
       const std::uint32_t s = open[i];
       offered[i] = kNone;
-      if (filled[s] != 0) return;
       std::uint32_t c = cursor[s];
       while (c < bucket_begin[s + 1] && hired[ranked[c].seeker] != 0) ++c;
       cursor[s] = c;

@@ -9,6 +9,7 @@
 
 #include <Eigen/Dense>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -51,6 +52,9 @@ struct Model {
   /// tau_o = (w_o / w-bar)^-eta_w / mean over employment: scales the occupation's idiosyncratic
   /// layoffs, quits and spontaneous openings (labour.turnover_wage_elasticity)
   std::vector<double> turnover;
+  /// A churn rate of occupation o: base x tau_o, capped at 1 (it is a probability a month, and an
+  /// extreme elasticity can push a low-wage occupation's past one).
+  double churn_rate(double base, std::size_t o) const { return std::min(1.0, base * turnover[o]); }
   double max_complementarity = 1;  ///< max_o c_o (at least 1e-9)
   std::vector<std::uint8_t> knowledge_role;
   std::vector<float> class_premium;  ///< wage premium of each firm class

@@ -17,11 +17,9 @@ MonthRules::MonthRules(const Model& m, const Environment& env, const OccupationS
   const auto& rs = sc.reskilling;
   const auto& pol = sc.policy;
   for (std::size_t o = 0; o < O; ++o) {
-    const double tau = m.turnover[o];
-    // Probabilities: an extreme elasticity can push a low-wage occupation's rates past one.
-    const auto rate = [tau](double base) { return std::min(1.0, base * tau); };
-    churn.push_back({rate(sc.labour.idiosyncratic_layoff_rate), rate(sc.labour.quit_rate),
-                     rate(sc.labour.quit_to_olf_rate)});
+    churn.push_back({m.churn_rate(sc.labour.idiosyncratic_layoff_rate, o),
+                     m.churn_rate(sc.labour.quit_rate, o),
+                     m.churn_rate(sc.labour.quit_to_olf_rate, o)});
   }
   beta = wp.literacy_learning_rate;
   literacy_weight = wp.layoff_literacy_weight;

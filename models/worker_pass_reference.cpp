@@ -119,10 +119,10 @@ struct Reference {
     if (u < pd) return {Reason::kDemand, true};
     if (u < pd + pa) return {Reason::kAutomation, true};
     if (u < pd + pa + pc) return {Reason::kCapexFunding, true};
-    const double delta = r.churn[o].delta, quit = r.churn[o].quit;
-    if (u < pd + pa + pc + delta) return {Reason::kDemand, false};
-    if (u < pd + pa + pc + delta + quit) return {Reason::kQuit, false};
-    if (u < pd + pa + pc + delta + quit + r.churn[o].quit_olf)
+    const pass::MonthRules::Churn& churn = r.churn[o];
+    if (u < pd + pa + pc + churn.delta) return {Reason::kDemand, false};
+    if (u < pd + pa + pc + churn.delta + churn.quit) return {Reason::kQuit, false};
+    if (u < pd + pa + pc + churn.delta + churn.quit + churn.quit_olf)
       return {Reason::kQuitOutOfLabourForce, false};
     return {Reason::kNone, false};
   }
