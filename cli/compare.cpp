@@ -34,6 +34,8 @@ constexpr Indicator kIndicators[] = {
     {"capex", "capex (USD/month, run-start prices)"},
     {"incidents", "incidents (per month)"},
     {"participation_rate", "participation rate"},
+    {"ui_benefits", "UI benefits (USD/month, start prices)"},
+    {"fiscal_net_cost", "net fiscal cost (USD/month, start prices)"},
 };
 
 struct Run {

@@ -1,21 +1,15 @@
 // Small text helpers shared by the command-line tools.
 #pragma once
 
+#include "sim/calendar.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <string>
 
 namespace labourshift::cli {
 
-/// "YYYY-MM" of the month `offset` months after `start` ("YYYY-MM"); "?" if start is malformed.
-inline std::string month_label(const std::string& start, int offset) {
-  if (start.size() < 7) return "?";
-  const int y = std::stoi(start.substr(0, 4));
-  const int m = std::stoi(start.substr(5, 2)) - 1 + offset;
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d", y + m / 12, m % 12 + 1);
-  return buf;
-}
+using sim::month_label;
 
 /// |x| with `decimals` places and its whole part in groups of three ("1,234,567.89"), signed.
 /// Built front to back: GCC 12 warns falsely (-Wrestrict) on std::string::insert here.

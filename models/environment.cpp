@@ -13,6 +13,7 @@ void update_environment(const Model& m, int month, const FirmTable& F, const Occ
   const Scenario& sc = m.scenario;
   const auto& ai = sc.ai;
   env.month = month;
+  env.policy = policy_in_force(sc, month);
   env.demand = core_demand_index(sc.macro, month);
   env.capability = ai_capability(ai, month);
   env.price = compute_price(ai, month);
@@ -28,7 +29,7 @@ void update_environment(const Model& m, int month, const FirmTable& F, const Occ
       a0 > 0 ? std::min(1.0, env.capability / a0) : (env.capability > 0 ? 1.0 : 0.0);
   env.market = env.market0 * ai_market_index(ai, month) * capability_factor;
   env.adoption_target =
-      adoption_targets(m, occ, env.capability, env.price * (1.0 + sc.policy.compute_tax));
+      adoption_targets(m, occ, env.capability, env.price * (1.0 + env.policy.compute_tax));
   // AI demand is shared in proportion to K^phi over active sellers (last month's capacity);
   // a serial sum in firm order keeps it deterministic.
   env.share_denominator = 0;

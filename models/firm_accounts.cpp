@@ -82,8 +82,8 @@ void account_firms(const Model& m, DrawKey key, const Environment& env, const Oc
       const double ai_layoffs = lay[kLayoffAutomation] + lay[kLayoffCapexFunding];
       const double mean_wage = staff > 0 ? F.wage_bill[f] / staff : 0.0;
       F.layoff_costs[f] =
-          sc.policy.severance_months * mean_wage * (lay[kLayoffDemand] + ai_layoffs) +
-          rules::ai_layoff_cost_months(sc.policy, mean_wage) * mean_wage * ai_layoffs;
+          env.policy.severance_months * mean_wage * (lay[kLayoffDemand] + ai_layoffs) +
+          rules::ai_layoff_cost_months(env.policy, mean_wage) * mean_wage * ai_layoffs;
     }
     const double change = cash_flow(F, f);
     F.cash_change[f] = change;
@@ -114,7 +114,7 @@ void account_firms(const Model& m, DrawKey key, const Environment& env, const Oc
     std::vector<float> base(O);
     for (std::size_t o = 0; o < O; ++o) base[o] = F.base_requirement[F.cell(f, o)];
     const double hazard = F.exit_hazard[f];
-    const std::size_t g = add_firm(m, env, occ, F.firm_class[f], base, F);
+    const std::size_t g = add_firm(m, env, occ, F.firm_class[f], base, 0.0, F);
     F.exit_hazard[g] = hazard;
     flows.new_firm_funding += F.cash[g];
     ++flows.firm_entries;

@@ -56,17 +56,17 @@ PlanContext plan_context(const Model& m, DrawKey key, const Environment& env,
                 env,
                 occ,
                 O,
-                rules::layoff_kept_share(sc.policy.severance_months),
+                rules::layoff_kept_share(env.policy.severance_months),
                 {},
                 {},
                 sim::KeyedWords(key.seed, key.replication, static_cast<std::uint32_t>(env.month),
                                 stream::kOpenings)};
-  const double sev = sc.policy.severance_months;
+  const double sev = env.policy.severance_months;
   x.ai_kept.resize(K * O);
   for (std::size_t k = 0; k < K; ++k) {
     for (std::size_t o = 0; o < O; ++o) {
       x.ai_kept[k * O + o] = rules::layoff_kept_share(
-          sev, rules::ai_layoff_cost_months(sc.policy, occ.wage[o] * m.class_premium[k]));
+          sev, rules::ai_layoff_cost_months(env.policy, occ.wage[o] * m.class_premium[k]));
     }
   }
   const auto t = static_cast<std::size_t>(env.month);
@@ -250,7 +250,7 @@ void serve_and_order(const PlanContext& x, FirmTable& F, std::size_t f, const Fi
     ring.ordered[f] += order;
     F.pipeline_total[f] += order;
     const double cost =
-        order * env.price * static_cast<double>(life) * (1.0 + sc.policy.compute_tax);
+        order * env.price * static_cast<double>(life) * (1.0 + x.env.policy.compute_tax);
     // Equal instalments over `pay` months from now: the firm's instalment rate rises now and
     // falls back when the schedule ends (a difference array, O(1) per order).
     const auto pay = static_cast<std::size_t>(c.payment_months);

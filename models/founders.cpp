@@ -27,10 +27,13 @@ void create_founder_firms(const Model& m, const Environment& env, const Occupati
     std::vector<float> base(O, 0.0F);
     base[o] += static_cast<float>(buffer);
     base[main_occ] += static_cast<float>((sc.founders.firm_size - 1) * buffer);
-    const std::size_t f = add_firm(m, env, occ, k, base, F);
+    const double grant_months = env.policy.founder_grant_months;
+    const std::size_t f = add_firm(m, env, occ, k, base, grant_months, F);
     F.founded[f] = 1;
     F.exit_hazard[f] = rules::monthly_hazard(sc.founders.firm_exit_rate_per_year);
     flows.new_firm_funding += F.cash[f];
+    // The grant: grant_months of the start-up's revenue, R0 A (add_firm).
+    flows.founder_grants += grant_months * F.core_revenue0[f] * env.productivity;
     ++F.headcount[F.cell(f, o)];
     w.status[i] = static_cast<std::uint8_t>(Status::kEmployed);
     w.employer[i] = static_cast<std::uint32_t>(f);

@@ -121,18 +121,19 @@ void prefetch_seeker(const WorkerTable& w, std::uint32_t row) {
 /// The month's seekers: the unemployed (benefits lower their search intensity while they last; a
 /// hiring subsidy raises the score of those laid off for AI reasons), then on-the-job seekers, who
 /// take only offers above their pay: reservation wage = nominal wage x (1 + job_to_job_premium).
-std::vector<Seeker> gather_seekers(const Model& m, double wage_level, const WorkerTable& w,
+std::vector<Seeker> gather_seekers(const Model& m, const Environment& env, const WorkerTable& w,
                                    const MonthLists& lists, MonthFlows& flows) {
   const Scenario& sc = m.scenario;
+  const PolicyParams& pol = env.policy;
+  const double wage_level = env.productivity;
   // Sized once for both groups (a Seeker is 28 bytes; resizing would initialise it twice).
   std::vector<Seeker> seekers(lists.seekers.size() + lists.job_searchers.size());
-  const auto on_benefits =
-      static_cast<float>(1.0 - sc.policy.ui_search_effect * sc.policy.ui_replacement_rate);
+  const auto on_benefits = static_cast<float>(1.0 - pol.ui_search_effect * pol.ui_replacement_rate);
   sim::for_each_index(lists.seekers.size(), 2048, [&](std::size_t i) {
     const std::uint32_t row = lists.seekers[i];
     if (i + kGatherAhead < lists.seekers.size())
       prefetch_seeker(w, lists.seekers[i + kGatherAhead]);
-    const float intensity = w.spell[row] <= sc.policy.ui_months ? on_benefits : 1.0F;
+    const float intensity = w.spell[row] <= pol.ui_months ? on_benefits : 1.0F;
     const bool ai_displaced = is_ai_attributed(static_cast<Reason>(w.reason[row]));
     seekers[i] = Seeker{w.id[row],
                         w.occupation[row],
@@ -140,7 +141,7 @@ std::vector<Seeker> gather_seekers(const Model& m, double wage_level, const Work
                         w.literacy[row],
                         0.0F,
                         intensity,
-                        ai_displaced ? static_cast<float>(sc.policy.hiring_subsidy) : 0.0F,
+                        ai_displaced ? static_cast<float>(pol.hiring_subsidy) : 0.0F,
                         row};
   });
   std::fill(flows.seekers_by_occ.begin(), flows.seekers_by_occ.end(), 0);
@@ -170,6 +171,7 @@ struct HireTally {
       from_olf;                                           ///< [o]
   std::vector<std::int64_t> reemploy_ai, reemploy_other;  ///< by months unemployed
   std::vector<std::int64_t> transitions;                  ///< [from * O + to]
+  std::int64_t ai_displaced = 0;  ///< hires out of unemployment after an AI-attributed layoff
 
   explicit HireTally(std::size_t O)
       : hires(O, 0),
@@ -190,6 +192,7 @@ struct HireTally {
     sim::add_entries(flows.ui_expired_hired, ui_expired_hired);
     const std::size_t O = hires.size();
     for (std::size_t o = 0; o < O; ++o) flows.transitions[kHireFromOlf * O + o] += from_olf[o];
+    flows.ai_displaced_hires += ai_displaced;
     sim::add_entries(totals.reemploy_ai, reemploy_ai);
     sim::add_entries(totals.reemploy_other, reemploy_other);
     sim::add_entries(totals.transitions, transitions);
@@ -204,11 +207,12 @@ struct HireTally {
 /// counts take integer atomic adds (few hires share a cell) and the tallies are integer sums,
 /// per block and joined in block order, so the result is the same for any schedule and either
 /// order, and no cache line passes back and forth between threads on every hire.
-void apply_hires(const Model& m, double wage_level, const std::vector<Hire>& hires,
+void apply_hires(const Model& m, const Environment& env, const std::vector<Hire>& hires,
                  const std::vector<Seeker>& seekers, std::size_t n_unemployed,
                  const VacancyBook& book, const std::vector<std::uint8_t>& slot_occ, FirmTable& F,
                  WorkerTable& W, MonthFlows& flows, RunTotals& totals) {
   const Scenario& sc = m.scenario;
+  const double wage_level = env.productivity;
   const std::size_t O = m.data.size(), K = m.class_names.size();
   constexpr std::uint32_t kNoHire = std::numeric_limits<std::uint32_t>::max();
   std::vector<std::uint32_t> hire_of(seekers.size(), kNoHire);
@@ -265,11 +269,12 @@ void apply_hires(const Model& m, double wage_level, const std::vector<Hire>& hir
       } else {
         W.status[id] = static_cast<std::uint8_t>(Status::kEmployed);
         if (W.spell[id] >= sc.labour.long_term_months) ++t.ltu_hired[from];
-        if (W.spell[id] > sc.policy.ui_months) ++t.ui_expired_hired[from];
+        if (W.spell[id] > env.policy.ui_months) ++t.ui_expired_hired[from];
         const auto reason = static_cast<Reason>(W.reason[id]);
         const std::size_t bin = std::min<std::size_t>(W.spell[id], RunTotals::kSpellBins - 1);
         if (is_ai_attributed(reason)) {
           ++t.reemploy_ai[bin];
+          ++t.ai_displaced;
         } else if (reason == Reason::kDemand || reason == Reason::kFirmExit) {
           ++t.reemploy_other[bin];
         }
@@ -288,6 +293,7 @@ void apply_hires(const Model& m, double wage_level, const std::vector<Hire>& hir
   for (auto* v : {&flows.hires, &flows.job_finds, &flows.cls_hires, &flows.job_to_job_out}) {
     std::fill(v->begin(), v->end(), 0);
   }
+  flows.ai_displaced_hires = 0;
   for (const HireTally& t : tally) t.join_into(flows, totals);
   for (std::size_t i = 0; i < cls_hires.size(); ++i) flows.cls_hires[i % K] += cls_hires[i];
 }
@@ -299,7 +305,7 @@ void post_and_match(const Model& m, DrawKey key, const Environment& env, const O
                     RunTotals& totals) {
   std::vector<std::uint8_t> slot_occ;
   const VacancyBook book = post_vacancies(m, occ, F, flows, slot_occ);
-  const std::vector<Seeker> seekers = gather_seekers(m, env.productivity, W, lists, flows);
+  const std::vector<Seeker> seekers = gather_seekers(m, env, W, lists, flows);
   const auto& sp = m.scenario.search;
   const MatchParams params{sp.applications,    sp.discouragement,    sp.min_search_share,
                            sp.rounds,          sp.similarity_weight, sp.noise_sd,
@@ -310,8 +316,7 @@ void post_and_match(const Model& m, DrawKey key, const Environment& env, const O
             StreamKey{key.seed, key.replication, static_cast<std::uint32_t>(env.month)}, &stats,
             m.complementarity);
   flows.applications = stats.applications;
-  apply_hires(m, env.productivity, hires, seekers, lists.seekers.size(), book, slot_occ, F, W,
-              flows, totals);
+  apply_hires(m, env, hires, seekers, lists.seekers.size(), book, slot_occ, F, W, flows, totals);
 }
 
 }  // namespace labourshift::models

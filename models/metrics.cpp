@@ -65,6 +65,50 @@ double class_layoffs(View v, std::size_t k, std::size_t r) {
   return static_cast<double>(v.w.flows.cls_layoffs[k * kLayoffReasons + r]);
 }
 
+// --- the fiscal ledger, from the policy in force this month (Environment::policy) -------------
+
+/// UI benefits: replacement rate x the going wage of the recipient's occupation, for the
+/// unemployed within policy.ui_months of their spell (close_stocks' count, by occupation).
+double ui_benefits(View v) {
+  const MonthFlows& fl = v.w.flows;
+  double paid = 0;
+  for (std::size_t o = 0; o < v.w.stocks.unemployed.size(); ++o) {
+    const double recipients =
+        v.w.stocks.unemployed[o] -
+        static_cast<double>(fl.ui_expired_seekers[o] - fl.ui_expired_hired[o]);
+    paid += recipients * v.w.occ.wage[o];
+  }
+  return v.w.env.policy.ui_replacement_rate * paid;
+}
+
+/// The state's share of voluntary programmes started this month; mandated ones are the firms'.
+double reskilling_public_cost(View v) {
+  const double voluntary =
+      v.flow_total(kReskillStart) - static_cast<double>(v.w.flows.mandated_enrolled);
+  return voluntary * v.m.scenario.reskilling.cost_usd * v.w.env.policy.reskilling_subsidy;
+}
+
+double hiring_subsidy_cost(View v) {
+  const PolicyParams& p = v.w.env.policy;
+  return p.hiring_subsidy > 0
+             ? static_cast<double>(v.w.flows.ai_displaced_hires) * p.hiring_subsidy_usd
+             : 0.0;
+}
+
+double mandate_payments(View v) {
+  const PolicyParams& p = v.w.env.policy;
+  return p.retraining_mandate
+             ? (v.by_reason[kLayoffAutomation] + v.by_reason[kLayoffCapexFunding]) *
+                   p.retraining_mandate_cost_usd
+             : 0.0;
+}
+
+/// The tax on this month's compute orders (their cost includes it: order x p x life x (1 + tax)).
+double compute_tax_revenue(View v) {
+  const double tax = v.w.env.policy.compute_tax;
+  return v.firms.orders * tax / (1.0 + tax);
+}
+
 }  // namespace
 
 namespace {
@@ -378,11 +422,10 @@ const std::vector<MetricDef>& metric_table() {
           series("layoff_costs", kRealUsdMonth,
                  "severance, disclosure (reputation) and retraining-mandate costs of layoffs",
                  [](View v) { return v.layoff_costs; }),
-          series("compute_tax", kRealUsdMonth, "tax paid on compute (part of capex payments)",
-                 [](View v) {
-                   const double tax = v.m.scenario.policy.compute_tax;
-                   return v.firms.capex_total * tax / (1.0 + tax);
-                 }),
+          series("compute_tax", kRealUsdMonth,
+                 "compute-tax revenue: the tax on the compute ordered this month, accrued when "
+                 "ordered (firms pay it with the orders' instalments, inside capex)",
+                 [](View v) { return compute_tax_revenue(v); }),
           series("mandated_reskilling", "persons/month",
                  "AI-attributed layoffs enrolled in a funded programme by the retraining mandate",
                  [](View v) { return static_cast<double>(v.w.flows.mandated_enrolled); }),
@@ -481,11 +524,35 @@ const std::vector<MetricDef>& metric_table() {
                  [](View v) { return ai_premium(v.w.stocks.premium_months); }),
           series("ui_recipients", "persons", "unemployed within policy.ui_months of their spell",
                  [](View v) { return static_cast<double>(v.w.stocks.ui_recipients); }),
+          // --- the fiscal ledger: what the policies in force cost the state this month ---------
+          series("ui_benefits", kRealUsdMonth,
+                 "unemployment insurance paid: policy.ui_replacement_rate x the going wage of "
+                 "their occupation, summed over ui_recipients",
+                 [](View v) { return ui_benefits(v); }),
           series("reskilling_public_cost", kRealUsdMonth,
-                 "state share of the cost of programmes started (policy.reskilling_subsidy)",
+                 "state share of the cost of voluntary programmes started "
+                 "(policy.reskilling_subsidy x reskilling.cost_usd per start; mandated "
+                 "programmes are paid by the firms)",
+                 [](View v) { return reskilling_public_cost(v); }),
+          series("hiring_subsidy_cost", kRealUsdMonth,
+                 "hiring subsidies paid: policy.hiring_subsidy_usd per hire out of unemployment "
+                 "of a worker laid off for AI reasons, while policy.hiring_subsidy > 0",
+                 [](View v) { return hiring_subsidy_cost(v); }),
+          series("founder_grants", kRealUsdMonth,
+                 "grants in the starting cash of founders' firms (policy.founder_grant_months "
+                 "of revenue each)",
+                 [](View v) { return v.w.flows.founder_grants; }),
+          series("mandate_payments", kRealUsdMonth,
+                 "retraining-mandate payments by firms (policy.retraining_mandate_cost_usd per "
+                 "AI-attributed layoff); they fund the mandated programmes, so they are in no "
+                 "public net",
+                 [](View v) { return mandate_payments(v); }),
+          series("fiscal_net_cost", kRealUsdMonth,
+                 "net cost to the state: ui_benefits + reskilling_public_cost + "
+                 "hiring_subsidy_cost + founder_grants - compute_tax",
                  [](View v) {
-                   return v.flow_total(kReskillStart) * v.m.scenario.reskilling.cost_usd *
-                          v.m.scenario.policy.reskilling_subsidy;
+                   return ui_benefits(v) + reskilling_public_cost(v) + hiring_subsidy_cost(v) +
+                          v.w.flows.founder_grants - compute_tax_revenue(v);
                  }),
 
           // --- /by_occupation: one value per occupation and month ---------------------------

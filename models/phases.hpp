@@ -28,9 +28,11 @@ void measure_start(const Model& m, const WorkerTable& workers, FirmTable& firms,
 /// Revenue, costs, compute, pipeline, payments and cash at the start; the AI market M(0).
 void set_up_firm_finance(const Model& m, const OccupationState& occ, FirmTable& firms,
                          Environment& env);
-/// Appends a firm of class k whose base requirement is `base` (per occupation); returns its row.
+/// Appends a firm of class k whose base requirement is `base` (per occupation), with
+/// `grant_months` of revenue in public grants on top of its class's starting cash; returns its row.
 std::size_t add_firm(const Model& m, const Environment& env, const OccupationState& occ,
-                     std::size_t k, const std::vector<float>& base, FirmTable& firms);
+                     std::size_t k, const std::vector<float>& base, double grant_months,
+                     FirmTable& firms);
 /// Occupation mix of a class: OEWS employment shares, times the tech-relevant share for tech
 /// classes, with ai_role occupations tilted.
 std::vector<double> class_mix(const OccupationData& data, const FirmClassParams& c);
@@ -68,14 +70,14 @@ void worker_pass_reference(const Model& m, DrawKey key, const Environment& env,
                            MonthFlows& flows, MonthLists& lists, Stocks& stocks, RunTotals& totals,
                            ThreadFirmSums& sums);
 /// Internal moves for those due to be laid off, else the layoff.
-void redeploy(const Model& m, double wage_level, const OccupationState& occ, FirmTable& firms,
+void redeploy(const Model& m, const Environment& env, const OccupationState& occ, FirmTable& firms,
               WorkerTable& workers, MonthFlows& flows, MonthLists& lists);
 /// WARN notices of the month, from the firms' layoffs by reason.
 void file_warn_notices(const Model& m, DrawKey key, int month, const FirmTable& firms,
                        std::vector<std::int64_t>& rows);
 /// The retraining mandate enrols this month's AI-attributed layoffs in a funded programme.
-void enrol_mandated(const Model& m, const OccupationState& occ, WorkerTable& workers,
-                    MonthFlows& flows, MonthLists& lists);
+void enrol_mandated(const Model& m, const Environment& env, const OccupationState& occ,
+                    WorkerTable& workers, MonthFlows& flows, MonthLists& lists);
 /// Founders create their firms and become its first employee.
 void create_founder_firms(const Model& m, const Environment& env, const OccupationState& occ,
                           FirmTable& firms, WorkerTable& workers, MonthFlows& flows,

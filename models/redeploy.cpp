@@ -8,7 +8,7 @@
 
 namespace labourshift::models {
 
-void redeploy(const Model& m, double wage_level, const OccupationState& occ, FirmTable& F,
+void redeploy(const Model& m, const Environment& env, const OccupationState& occ, FirmTable& F,
               WorkerTable& W, MonthFlows& flows, MonthLists& lists) {
   const Scenario& sc = m.scenario;
   const std::size_t O = m.data.size();
@@ -38,7 +38,7 @@ void redeploy(const Model& m, double wage_level, const OccupationState& occ, Fir
       ++F.headcount[F.cell(f, best)];
       --F.vacancies[F.cell(f, best)];  // the move fills one of the firm's open openings
       w.occupation[i] = static_cast<std::uint8_t>(best);
-      w.wage[i] = static_cast<float>(occ.wage[best] / wage_level) * m.class_premium[k];
+      w.wage[i] = static_cast<float>(occ.wage[best] / env.productivity) * m.class_premium[k];
       w.reason[i] = static_cast<std::uint8_t>(Reason::kNone);
       ++flows.redeployed_out[o];
       ++flows.redeployed_in[best];
@@ -50,7 +50,7 @@ void redeploy(const Model& m, double wage_level, const OccupationState& occ, Fir
     ++flows.cls_layoffs[k * kLayoffReasons + ri];
     ++F.layoffs[f * kLayoffReasons + ri];
     --F.headcount[F.cell(f, o)];
-    if (sc.policy.retraining_mandate && is_ai_attributed(reason)) lists.mandated.push_back(i);
+    if (env.policy.retraining_mandate && is_ai_attributed(reason)) lists.mandated.push_back(i);
     w.status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
     w.employer[i] = kNoEmployer;
     w.tenure[i] = 0;
@@ -84,8 +84,8 @@ void file_warn_notices(const Model& m, DrawKey key, int month, const FirmTable& 
   }
 }
 
-void enrol_mandated(const Model& m, const OccupationState& occ, WorkerTable& W, MonthFlows& flows,
-                    MonthLists& lists) {
+void enrol_mandated(const Model& m, const Environment& env, const OccupationState& occ,
+                    WorkerTable& W, MonthFlows& flows, MonthLists& lists) {
   const Scenario& sc = m.scenario;
   const std::size_t O = m.data.size();
   // A worker laid off for AI reasons starts a funded programme at once, toward the best feasible
@@ -100,7 +100,7 @@ void enrol_mandated(const Model& m, const OccupationState& occ, WorkerTable& W, 
     const double sim = m.similarity(static_cast<Eigen::Index>(o), static_cast<Eigen::Index>(t));
     w.status[i] = static_cast<std::uint8_t>(Status::kReskilling);
     w.reskill_target[i] = static_cast<std::uint8_t>(t);
-    w.reskill_months_left[i] = rules::programme_months(sc.reskilling, sc.policy, sim);
+    w.reskill_months_left[i] = rules::programme_months(sc.reskilling, env.policy, sim);
     ++flows.transitions[kReskillStart * O + o];
     ++flows.mandated_enrolled;
   }

@@ -1,5 +1,7 @@
 #include "models/scenario.hpp"
 
+#include "sim/calendar.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -27,6 +29,11 @@ std::string check_month_text(const std::string& s) {
   const int month = std::stoi(s.substr(5, 2));
   if (month < 1 || month > 12) return "the month must be 01 to 12";
   return "";
+}
+
+/// A lever's window month: "" (open) or YYYY-MM.
+std::string check_window_text(const std::string& s) {
+  return s.empty() ? "" : check_month_text(s) + (check_month_text(s).empty() ? "" : " or \"\"");
 }
 
 /// run.name names the default output file, out/<name>.h5: a plain file name only.
@@ -709,10 +716,32 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
           "ranking "
           "(1 = one sd of match quality)")
       .real(
+          "policy.hiring_subsidy_usd", [](auto& x) -> auto& { return x.policy.hiring_subsidy_usd; },
+          2400.0, "USD", 0, 1e6,
+          "what the state pays the employer per subsidised hire (while policy.hiring_subsidy > 0)",
+          "Work Opportunity Tax Credit: up to $2,400 per hire for most target groups")
+      .real(
           "policy.internal_mobility_boost",
           [](auto& x) -> auto& { return x.policy.internal_mobility_boost; }, 0.0, "share", 0, 100,
-          "internal mobility windows: firms' internal_mobility_rate x (1 + boost), at most 1")
-      .real(
+          "internal mobility windows: firms' internal_mobility_rate x (1 + boost), at most 1");
+  for (const PolicyLever& lever : policy_levers()) {
+    std::string keys;
+    for (const char* k : lever.keys) keys += (keys.empty() ? "" : ", ") + std::string(k);
+    const auto w = lever.window;
+    (*s).text(
+            std::string("policy.") + lever.name + "_start",
+            [w](auto& x) -> auto& { return (x.policy.*w).start; }, "", "YYYY-MM",
+            "first month the " + std::string(lever.name) + " lever (" + keys +
+                ") is in force; before it they hold their defaults (\"\" = from the run's start)",
+            check_window_text)
+        .text(
+            std::string("policy.") + lever.name + "_end",
+            [w](auto& x) -> auto& { return (x.policy.*w).end; }, "", "YYYY-MM",
+            "last month the " + std::string(lever.name) + " lever (" + keys +
+                ") is in force; after it they return to their defaults (\"\" = to the run's end)",
+            check_window_text);
+  }
+  (*s).real(
           "search.discouragement", [](auto& x) -> auto& { return x.search.discouragement; }, 0.3,
           "1/month", 0, 1, "search intensity falls by this share per month of spell")
       .real(
@@ -775,8 +804,51 @@ const Schema<Scenario>& scenario_schema() {
   return *schema;
 }
 
-void validate(const Scenario& s) {
+namespace {
+
+/// A lever's window must lie in the run: its start within the run's months, its end not before
+/// its start. `settings` (when known) name the file and line of the offending key.
+void validate_policy_windows(const Scenario& s, const std::string& where,
+                             const std::vector<sim::Setting>* settings) {
+  auto origin = [&](const std::string& key) {
+    if (settings != nullptr) {
+      for (auto it = settings->rbegin(); it != settings->rend(); ++it)
+        if (it->key == key) return it->origin.text();
+    }
+    return where;
+  };
+  const std::string last = sim::month_label(s.run.start, s.run.months - 1);
+  for (const PolicyLever& lever : policy_levers()) {
+    const PolicyParams::Window& w = s.policy.*lever.window;
+    const std::string key = std::string("policy.") + lever.name;
+    if (!w.start.empty()) {
+      const int first = month_index(s, w.start);
+      if (first < 1 || first > s.run.months) {
+        throw InputError(origin(key + "_start") + ": " + key + "_start = \"" + w.start +
+                         "\" is outside the run: expected a month from " + s.run.start + " to " +
+                         last + " (or \"\" for the run's start)");
+      }
+    }
+    if (!w.end.empty() && !w.start.empty() && month_index(s, w.end) < month_index(s, w.start)) {
+      throw InputError(origin(key + "_end") + ": " + key + "_end = \"" + w.end + "\" is before " +
+                       key + "_start = \"" + w.start +
+                       "\": expected the same month or later (or \"\" for the run's end)");
+    }
+    if (!w.end.empty() && w.start.empty() && month_index(s, w.end) < 1) {
+      throw InputError(origin(key + "_end") + ": " + key + "_end = \"" + w.end +
+                       "\" is before the run's start " + s.run.start + ": expected a month from " +
+                       s.run.start + " on (or \"\" for the run's end)");
+    }
+  }
+}
+
+}  // namespace
+
+void validate(const Scenario& s) { validate(s, nullptr); }
+
+void validate(const Scenario& s, const std::vector<sim::Setting>* settings) {
   const std::string where = s.source_file.empty() ? std::string("scenario") : s.source_file;
+  validate_policy_windows(s, where, settings);
   double total = 0;
   for (const auto& c : s.firms) total += c.value.employment_share;
   if (std::fabs(total - 1.0) > 1e-3) {
@@ -812,7 +884,7 @@ void validate(const Scenario& s) {
 Scenario scenario_from_settings(const std::vector<sim::Setting>& settings) {
   Scenario s = scenario_schema().make_default();
   scenario_schema().apply(s, settings);
-  validate(s);
+  validate(s, &settings);
   return s;
 }
 
@@ -901,7 +973,7 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
         s.run.name.begin(), s.run.name.end(), [](char c) { return !name_char(c); }, '_');
     if (!s.run.name.empty() && s.run.name.front() == '.') s.run.name.front() = '_';
   }
-  validate(s);
+  validate(s, &settings);
   return s;
 }
 
@@ -921,6 +993,88 @@ std::string resolve_data_path(const Scenario& s, const std::string& path, const 
 
 std::pair<int, int> start_year_month(const Scenario& s) {
   return {std::stoi(s.run.start.substr(0, 4)), std::stoi(s.run.start.substr(5, 2))};
+}
+
+int month_index(const Scenario& s, const std::string& yyyy_mm) {
+  const auto [y0, m0] = start_year_month(s);
+  const int y = std::stoi(yyyy_mm.substr(0, 4));
+  const int m = std::stoi(yyyy_mm.substr(5, 2));
+  return (y - y0) * 12 + (m - m0) + 1;
+}
+
+const std::vector<PolicyLever>& policy_levers() {
+  using P = PolicyParams;
+  static const std::vector<PolicyLever> levers = {
+      {"ui",
+       &P::ui_window,
+       {"ui_replacement_rate", "ui_months"},
+       [](P& p, const P& q) {
+         p.ui_replacement_rate = q.ui_replacement_rate;
+         p.ui_months = q.ui_months;
+       }},
+      {"reskilling_subsidy",
+       &P::reskilling_subsidy_window,
+       {"reskilling_subsidy", "reskilling_uptake_boost", "reskilling_duration_cut"},
+       [](P& p, const P& q) {
+         p.reskilling_subsidy = q.reskilling_subsidy;
+         p.reskilling_uptake_boost = q.reskilling_uptake_boost;
+         p.reskilling_duration_cut = q.reskilling_duration_cut;
+       }},
+      {"founder_support",
+       &P::founder_support_window,
+       {"founder_support", "founder_grant_months"},
+       [](P& p, const P& q) {
+         p.founder_support = q.founder_support;
+         p.founder_grant_months = q.founder_grant_months;
+       }},
+      {"retraining_mandate",
+       &P::retraining_mandate_window,
+       {"retraining_mandate", "retraining_mandate_cost_usd"},
+       [](P& p, const P& q) {
+         p.retraining_mandate = q.retraining_mandate;
+         p.retraining_mandate_cost_usd = q.retraining_mandate_cost_usd;
+       }},
+      {"disclosure_rule",
+       &P::disclosure_rule_window,
+       {"disclosure_rule", "disclosure_cost_months"},
+       [](P& p, const P& q) {
+         p.disclosure_rule = q.disclosure_rule;
+         p.disclosure_cost_months = q.disclosure_cost_months;
+       }},
+      {"severance",
+       &P::severance_window,
+       {"severance_months"},
+       [](P& p, const P& q) { p.severance_months = q.severance_months; }},
+      {"compute_tax",
+       &P::compute_tax_window,
+       {"compute_tax"},
+       [](P& p, const P& q) { p.compute_tax = q.compute_tax; }},
+      {"hiring_subsidy",
+       &P::hiring_subsidy_window,
+       {"hiring_subsidy", "hiring_subsidy_usd"},
+       [](P& p, const P& q) {
+         p.hiring_subsidy = q.hiring_subsidy;
+         p.hiring_subsidy_usd = q.hiring_subsidy_usd;
+       }},
+      {"internal_mobility",
+       &P::internal_mobility_window,
+       {"internal_mobility_boost"},
+       [](P& p, const P& q) { p.internal_mobility_boost = q.internal_mobility_boost; }},
+  };
+  return levers;
+}
+
+PolicyParams policy_in_force(const Scenario& s, int month) {
+  // The status quo: every policy key at its declared default.
+  static const PolicyParams status_quo = scenario_schema().make_default().policy;
+  PolicyParams p = s.policy;
+  for (const PolicyLever& lever : policy_levers()) {
+    const PolicyParams::Window& w = s.policy.*lever.window;
+    const bool before = !w.start.empty() && month < month_index(s, w.start);
+    const bool after = !w.end.empty() && month > month_index(s, w.end);
+    if (before || after) lever.restore(p, status_quo);
+  }
+  return p;
 }
 
 }  // namespace labourshift::models

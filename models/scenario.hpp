@@ -175,8 +175,20 @@ struct PolicyParams {
   double severance_months = 0;        ///< severance per layoff, months of wage
   double compute_tax = 0;             ///< tax on compute purchases, share of the price
   double hiring_subsidy = 0;          ///< score bonus for hiring workers laid off for AI reasons
+  double hiring_subsidy_usd = 0;      ///< what the state pays the employer per such hire
   double internal_mobility_boost =
       0;  ///< relative rise of internal redeployment (mobility windows)
+
+  /// When a lever is in force: first and last month, "YYYY-MM", both included; "" = from the
+  /// run's first month / to its last. Outside its window a lever's keys take their defaults, the
+  /// status quo (policy_in_force).
+  struct Window {
+    std::string start;
+    std::string end;
+  };
+  Window ui_window, reskilling_subsidy_window, founder_support_window, retraining_mandate_window,
+      disclosure_rule_window, severance_window, compute_tax_window, hiring_subsidy_window,
+      internal_mobility_window;
 };
 
 struct FirmClassParams {
@@ -246,8 +258,10 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
 /// Defaults plus the given settings (used by tests to build scenarios in code).
 Scenario scenario_from_settings(const std::vector<sim::Setting>& settings);
 
-/// Cross-field checks (class shares sum to 1, dates); throws sim::InputError.
+/// Cross-field checks (class shares sum to 1, policy windows in the run); throws sim::InputError.
 void validate(const Scenario& s);
+/// The same, naming the file and line of a key from the settings the scenario was built from.
+void validate(const Scenario& s, const std::vector<sim::Setting>* settings);
 
 /// The resolved scenario as TOML text (what /scenario stores).
 std::string to_toml(const Scenario& s);
@@ -257,5 +271,22 @@ std::string resolve_data_path(const Scenario& s, const std::string& path, const 
 
 /// Start of the run as (year, month 1-12).
 std::pair<int, int> start_year_month(const Scenario& s);
+
+/// The simulated month (1 = run.start) of a "YYYY-MM" month; 0 or less before the run.
+int month_index(const Scenario& s, const std::string& yyyy_mm);
+
+/// One policy lever: its name (the `policy.<name>_start` / `_end` keys), its window and the keys
+/// the window governs.
+struct PolicyLever {
+  const char* name;
+  PolicyParams::Window PolicyParams::*window;
+  std::vector<const char*> keys;  ///< without the "policy." prefix
+  void (*restore)(PolicyParams& p, const PolicyParams& status_quo);
+};
+const std::vector<PolicyLever>& policy_levers();
+
+/// The policy in force in simulated month `month` (1 = run.start): each lever's keys as the
+/// scenario sets them inside the lever's window, at their defaults (the status quo) outside it.
+PolicyParams policy_in_force(const Scenario& s, int month);
 
 }  // namespace labourshift::models

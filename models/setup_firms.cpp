@@ -297,7 +297,8 @@ void set_up_firm_finance(const Model& m, const OccupationState& occ, FirmTable& 
 }
 
 std::size_t add_firm(const Model& m, const Environment& env, const OccupationState& occ,
-                     std::size_t k, const std::vector<float>& base, FirmTable& F) {
+                     std::size_t k, const std::vector<float>& base, double grant_months,
+                     FirmTable& F) {
   // Grow every per-firm, per-cell and ring array by one firm (zero state), then set what a new
   // firm starts with. Serial: called between parallel phases.
   const Scenario& sc = m.scenario;
@@ -324,7 +325,7 @@ std::size_t add_firm(const Model& m, const Environment& env, const OccupationSta
   // R0 = sum L0 w / (A x labour share) puts the start-up at its class's labour share.
   F.core_revenue0[f] = wages / c.labour_share / env.productivity;
   F.other_cost_share[f] = std::max(0.0, 1.0 - c.initial_margin - c.labour_share);
-  F.cash[f] = (c.initial_cash_months + sc.policy.founder_grant_months) * wages / c.labour_share;
+  F.cash[f] = (c.initial_cash_months + grant_months) * wages / c.labour_share;
   F.nonmanager_base[f] = nonmgr;
   F.growth_expectation[f] = std::pow(1.0 + sc.ai.expected_growth_start_per_year, 1.0 / 12.0) - 1.0;
   return f;

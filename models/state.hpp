@@ -3,6 +3,7 @@
 // reads (const) and the parts it writes; models/step.cpp lists the phases in order.
 #pragma once
 
+#include "models/scenario.hpp"
 #include "models/tables.hpp"
 
 #include <tbb/enumerable_thread_specific.h>
@@ -36,6 +37,9 @@ struct Environment {
   double productivity = 1;
   double price_level = 1;  ///< CPI (1 + inflation)^(t/12), for nominal outputs; no rule reads it
   std::vector<double> adoption_target;  ///< theta*_ko this month, [k * O + o]
+  /// The policy in force this month (policy_in_force): every rule reads its levers here, never
+  /// from the scenario, so that a lever's window holds everywhere.
+  PolicyParams policy;
 };
 
 /// What workers know of each occupation, carried from month to month.
@@ -97,6 +101,8 @@ struct MonthFlows {
   std::int64_t firm_entries = 0;  ///< firms that took the place of those that closed
   std::int64_t mandated_enrolled = 0;
   double new_firm_funding = 0;  ///< starting cash of this month's new firms, USD
+  double founder_grants = 0;    ///< public grants in the starting cash of founders' firms, USD
+  std::int64_t ai_displaced_hires = 0;  ///< hires out of unemployment after an AI-attributed layoff
 
   void reset_shape(std::size_t occupations, std::size_t classes);
 };

@@ -92,6 +92,8 @@ void for_each_field(W& w, Fn&& fn) {
   fn("flows.firm_entries", f.firm_entries);
   fn("flows.mandated_enrolled", f.mandated_enrolled);
   fn("flows.new_firm_funding", f.new_firm_funding);
+  fn("flows.founder_grants", f.founder_grants);
+  fn("flows.ai_displaced_hires", f.ai_displaced_hires);
 
   auto& l = w.lists;
   fn("lists.seekers", l.seekers);

@@ -56,7 +56,7 @@ struct MonthSteps {
   }
   static void redeployment(LabourMarket& lm, int, double*) {
     World& w = lm.world_;
-    redeploy(*lm.model_, w.env.productivity, w.occ, w.firms, w.workers, w.flows, w.lists);
+    redeploy(*lm.model_, w.env, w.occ, w.firms, w.workers, w.flows, w.lists);
   }
   static void warn(LabourMarket& lm, int month, double*) {
     file_warn_notices(*lm.model_, lm.key_, month, lm.world_.firms, lm.world_.warn_rows);
@@ -64,11 +64,11 @@ struct MonthSteps {
   static void mandate(LabourMarket& lm, int, double*) {
     World& w = lm.world_;
     w.flows.mandated_enrolled = 0;
-    enrol_mandated(*lm.model_, w.occ, w.workers, w.flows, w.lists);
+    enrol_mandated(*lm.model_, w.env, w.occ, w.workers, w.flows, w.lists);
   }
   static void founders(LabourMarket& lm, int, double*) {
     World& w = lm.world_;
-    w.flows.new_firm_funding = 0;
+    w.flows.new_firm_funding = w.flows.founder_grants = 0;
     create_founder_firms(*lm.model_, w.env, w.occ, w.firms, w.workers, w.flows, w.lists);
   }
   static void entry(LabourMarket& lm, int, double*) {

@@ -15,7 +15,8 @@ MonthRules::MonthRules(const Model& m, const Environment& env, const OccupationS
   const Scenario& sc = m.scenario;
   const auto& wp = sc.workers;
   const auto& rs = sc.reskilling;
-  const auto& pol = sc.policy;
+  policy = env.policy;
+  const auto& pol = policy;
   for (std::size_t o = 0; o < O; ++o) {
     churn.push_back({m.churn_rate(sc.labour.idiosyncratic_layoff_rate, o),
                      m.churn_rate(sc.labour.quit_rate, o),

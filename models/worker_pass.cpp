@@ -119,8 +119,7 @@ inline void Kernel::unemployed(std::size_t i, std::size_t o, double v) {
   if (target >= 0 && spell[i] >= r.min_reskill_spell) {
     p_reskill = std::min(1.0, r.reskill_hazard[o] * r.age_factor[age[i]]);
   }
-  const double p_found =
-      rules::founding_hazard(m.scenario.founders, m.scenario.policy, literacy[i]);
+  const double p_found = rules::founding_hazard(m.scenario.founders, r.policy, literacy[i]);
   if (v < p_exit) {
     count(kExit, o);
     status[i] = static_cast<std::uint8_t>(Status::kOutOfLabourForce);
@@ -131,7 +130,7 @@ inline void Kernel::unemployed(std::size_t i, std::size_t o, double v) {
     const double sim = m.similarity(static_cast<Eigen::Index>(o), static_cast<Eigen::Index>(to));
     status[i] = static_cast<std::uint8_t>(Status::kReskilling);
     reskill_target[i] = static_cast<std::uint8_t>(to);
-    reskill_months_left[i] = rules::programme_months(m.scenario.reskilling, m.scenario.policy, sim);
+    reskill_months_left[i] = rules::programme_months(m.scenario.reskilling, r.policy, sim);
     spell[i] = 0;
   } else if (v < p_exit + p_reskill + p_found) {
     count(kFounderStart, o);

@@ -41,6 +41,7 @@ struct MonthRules {
   std::array<double, 256> age_factor{};     ///< reskilling hazard's age factor, by age
   std::vector<double> reskill_hazard;       ///< by origin occupation, before the age factor
   std::vector<double> mobility;             ///< internal-mobility probability by class
+  PolicyParams policy;                      ///< the policy in force this month
 
   MonthRules(const Model& m, const Environment& env, const OccupationState& occ);
 };

@@ -52,7 +52,7 @@ struct Reference {
       const bool can_reskill = target >= 0 && W.spell[i] >= r.min_reskill_spell;
       const double p_reskill =
           can_reskill ? std::min(1.0, r.reskill_hazard[o] * r.age_factor[W.age[i]]) : 0.0;
-      const double p_found = rules::founding_hazard(sc.founders, sc.policy, W.literacy[i]);
+      const double p_found = rules::founding_hazard(sc.founders, r.policy, W.literacy[i]);
       if (u < p_exit) {
         count(kExit, o);
         become(i, Status::kOutOfLabourForce);
@@ -62,7 +62,7 @@ struct Reference {
         become(i, Status::kReskilling);
         W.reskill_target[i] = static_cast<std::uint8_t>(target);
         W.reskill_months_left[i] = rules::programme_months(
-            sc.reskilling, sc.policy,
+            sc.reskilling, r.policy,
             m.similarity(static_cast<Eigen::Index>(o), static_cast<Eigen::Index>(target)));
         W.spell[i] = 0;
       } else if (u < p_exit + p_reskill + p_found) {

@@ -7,7 +7,8 @@ bin=${1:-build/labourshift}
 out=${2:-out/effects}
 mkdir -p "$out"
 files=()
-for s in baseline_2025 ai_acceleration capex_bust reskilling_subsidy retraining_mandate disclosure_rule \
+for s in baseline_2025 ai_acceleration capex_bust reskilling_subsidy reskilling_subsidy_2026 \
+         retraining_mandate disclosure_rule \
          founder_support ui_extension policy_package; do
   "$bin" run "scenarios/$s.toml" --replications 3 -o "$out/$s.h5" --overwrite --quiet > /dev/null
   files+=("$out/$s.h5")

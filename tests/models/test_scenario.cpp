@@ -1,3 +1,4 @@
+#include "helpers.hpp"
 #include "models/labour_market.hpp"
 #include "models/scenario.hpp"
 
@@ -72,6 +73,48 @@ TEST_CASE("bad scenarios give errors naming file, line, key and allowed values",
       Catch::Contains("--set run.monthz=3: unknown key 'run.monthz'; did you mean 'run.months'?"));
   CHECK_THAT(load_error(write_temp("i.toml", ""), {"run.months=0"}),
              Catch::Contains("--set run.months=0: run.months = 0 is out of range"));
+}
+
+TEST_CASE("policy windows must lie in the run, the end not before the start",
+          "[scenario][policy]") {
+  const std::string run = "[run]\nstart = \"2024-01\"\nmonths = 36\n[policy]\n";
+  CHECK_THAT(load_error(write_temp("w1.toml", run + "reskilling_subsidy_start = \"2023-12\"\n")),
+             Catch::Contains("w1.toml:5: policy.reskilling_subsidy_start = \"2023-12\" is outside "
+                             "the run: expected a month from 2024-01 to 2026-12"));
+  CHECK_THAT(load_error(write_temp("w2.toml", run + "compute_tax_start = \"2027-01\"\n")),
+             Catch::Contains("w2.toml:5: policy.compute_tax_start = \"2027-01\" is outside"));
+  CHECK_THAT(load_error(write_temp("w3.toml", run + "ui_start = \"2025-06\"\n"
+                                                    "ui_end = \"2025-05\"\n")),
+             Catch::Contains("w3.toml:6: policy.ui_end = \"2025-05\" is before policy.ui_start = "
+                             "\"2025-06\""));
+  CHECK_THAT(load_error(write_temp("w4.toml", run + "severance_start = \"2025-6\"\n")),
+             Catch::Contains("policy.severance_start = \"2025-6\" is invalid: expected YYYY-MM"));
+  CHECK_THAT(
+      load_error(write_temp("w5.toml", run), {"policy.hiring_subsidy_end=\"2023-01\""}),
+      Catch::Contains("--set policy.hiring_subsidy_end=\"2023-01\": policy.hiring_subsidy_end "
+                      "= \"2023-01\" is before the run's start 2024-01"));
+  // A window of one month, the run's last, is fine.
+  const std::string ok = run + "ui_start = \"2026-12\"\nui_end = \"2026-12\"\n";
+  CHECK_NOTHROW(models::load_scenario(write_temp("w6.toml", ok)));
+}
+
+TEST_CASE("outside its window a lever holds the status quo", "[scenario][policy]") {
+  auto s = models::scenario_from_settings(
+      {test::set("run.start", sim::Value{std::string("2024-01")}),
+       test::set("run.months", test::i64(48)),
+       test::set("policy.reskilling_subsidy", test::real(0.8)),
+       test::set("policy.reskilling_uptake_boost", test::real(1.0)),
+       test::set("policy.reskilling_subsidy_start", sim::Value{std::string("2026-07")}),
+       test::set("policy.reskilling_subsidy_end", sim::Value{std::string("2026-12")}),
+       test::set("policy.ui_months", test::i64(18))});
+  const models::PolicyParams quo = models::scenario_schema().make_default().policy;
+  for (int month = 1; month <= 48; ++month) {
+    const models::PolicyParams p = models::policy_in_force(s, month);
+    const bool in = month >= 31 && month <= 36;  // 2026-07 .. 2026-12
+    CHECK(p.reskilling_subsidy == (in ? 0.8 : quo.reskilling_subsidy));
+    CHECK(p.reskilling_uptake_boost == (in ? 1.0 : quo.reskilling_uptake_boost));
+    CHECK(p.ui_months == 18);  // no window: in force from the first month to the last
+  }
 }
 
 TEST_CASE("bad data files are rejected with the file, line and problem", "[scenario]") {

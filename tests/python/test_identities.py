@@ -16,10 +16,20 @@ class IdentitiesTest(TempDirCase):
         from pathlib import Path
         cls._dir = tempfile.TemporaryDirectory(prefix="labourshift_identities_")
         cls.out = Path(cls._dir.name) / "identities.h5"
-        # A recession and the AI reallocation, so that every flow occurs.
+        # A recession and the AI reallocation, so that every flow occurs; policies with windows
+        # (from 2025-01, the hiring subsidy until 2025-12), so that every line of the fiscal ledger
+        # is paid in some months and not in others.
+        policies = ["policy.compute_tax=0.2", 'policy.compute_tax_start="2025-01"',
+                    "policy.hiring_subsidy=1.0", 'policy.hiring_subsidy_start="2025-01"',
+                    'policy.hiring_subsidy_end="2025-12"',
+                    "policy.founder_support=1.0", "policy.founder_grant_months=6.0",
+                    'policy.founder_support_start="2025-01"',
+                    "policy.retraining_mandate=true", 'policy.retraining_mandate_start="2025-01"',
+                    "policy.reskilling_subsidy=0.5", 'policy.reskilling_subsidy_start="2025-01"']
         r = run("run", ROOT / "scenarios" / "baseline_2025.toml", "-o", cls.out, "--quiet",
                 "--months", 36, "--replications", 2, "--set", "population.workers=20000",
-                "--set", "macro.path=recession", "--set", "macro.recession_month=12")
+                "--set", "macro.path=recession", "--set", "macro.recession_month=12",
+                *[a for p in policies for a in ("--set", p)])
         assert r.returncode == 0, r.stderr
 
     @classmethod
@@ -88,6 +98,22 @@ class IdentitiesTest(TempDirCase):
                          - S("compute_opex") - S("other_costs") - S("layoff_costs") + S("new_firm_funding"))
                 np.testing.assert_allclose(np.diff(S("cash"), axis=1), flows[:, 1:], rtol=1e-9,
                                            atol=1e-6 * float(np.max(np.abs(S("cash")))))
+            with self.subTest("fiscal ledger"):
+                net = (S("ui_benefits") + S("reskilling_public_cost") + S("hiring_subsidy_cost")
+                       + S("founder_grants") - S("compute_tax"))
+                np.testing.assert_allclose(S("fiscal_net_cost"), net, rtol=1e-12,
+                                           atol=1e-9 * float(np.max(np.abs(net))))
+                self.assertTrue(np.all(S("founder_grants") <= S("new_firm_funding")))
+                self.assertTrue(np.all(S("mandate_payments") <= S("layoff_costs") * (1 + 1e-12)))
+                # Before 2025-01 (months 1-12) no lever but UI is in force; the hiring subsidy
+                # stops after 2025-12 (month 24).
+                for name in ["compute_tax", "hiring_subsidy_cost", "founder_grants", "mandate_payments",
+                             "reskilling_public_cost"]:
+                    with self.subTest(f"{name} is paid only in its window"):
+                        self.assertEqual(float(np.abs(S(name)[:, :12]).sum()), 0.0)
+                        self.assertGreater(float(S(name)[:, 12:24].sum()), 0.0)
+                self.assertEqual(float(S("hiring_subsidy_cost")[:, 24:].sum()), 0.0)
+                self.assertTrue(np.all(S("ui_benefits") > 0))
             # The flows these identities are about all occur in this run.
             for name in ["quits_to_out_of_labour_force", "hires_from_outside_labour_force", "openings_expired",
                          "firm_exits", "layoffs_ai", "redeployments", "job_to_job", "reskilling_completions"]:

@@ -114,7 +114,12 @@ class ShippedScenariosTest(TempDirCase):
                 r = run("validate", path)
                 self.assertEqual(r.returncode, 0, r.stderr)
                 out = self.tmp / (path.stem + ".h5")
-                r = run("run", path, "-o", out, "--quiet", "--months", 4, "--replications", 1,
+                # Four months, or up to the month a policy window starts: a shortened run that ends
+                # before a lever's start is rejected (policy.<lever>_start is outside the run).
+                months = 4
+                for y, m in re.findall(r'_start\s*=\s*"(\d{4})-(\d{2})"', path.read_text()):
+                    months = max(months, (int(y) - 2024) * 12 + int(m))
+                r = run("run", path, "-o", out, "--quiet", "--months", months, "--replications", 1,
                         "--set", "population.workers=3000")
                 self.assertEqual(r.returncode, 0, r.stderr)
                 with h5py.File(out) as f:
