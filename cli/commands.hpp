@@ -15,10 +15,12 @@ int cmd_report(const std::vector<std::string>& inputs, const std::string& out_di
 int cmd_inspect(const std::string& path);
 
 namespace labourshift::cli {
-/// `labourshift compare A.h5 B.h5 [...] [--months A:B]`: key indicators side by side, the mean
-/// over the window and then over replications, with the 5-95% range across replications.
-/// Throws sim::InputError for a missing or non-labourshift file or an empty window.
-int cmd_compare(const std::vector<std::string>& files, const std::string& window);
+/// `labourshift compare A.h5 B.h5 [...] [--months A:B] [--normalise]`: key indicators side by
+/// side at US scale, the mean over the window and then over replications, with the 5-95% range
+/// across replications. Throws sim::InputError for a missing or non-labourshift file, an empty
+/// window, runs that start in different months, or (without `normalise`) runs of different size
+/// or length.
+int cmd_compare(const std::vector<std::string>& files, const std::string& window, bool normalise);
 /// Throw InputError unless path names an existing regular file that HDF5 can open.
 void require_hdf5_file(const std::string& path);
 /// The marker that says a folder was written by `labourshift report` (and may be replaced by it).

@@ -2,6 +2,7 @@
 // run completed, every dataset with its shape and unit, and headline numbers.
 #include "cli/commands.hpp"
 #include "cli/format.hpp"
+#include "cli/us_scale.hpp"
 
 #include "sim/error.hpp"
 #include "sim/h5.hpp"
@@ -43,6 +44,10 @@ void collect(const h5::Group& g, std::vector<Entry>& out) {
       if (d.has_attr("unit")) {
         try {
           e.unit = d.attr_string("unit");
+          if (d.has_attr("us_scale") && d.has_attr("us_unit")) {
+            const std::string us = d.attr_string("us_unit");
+            e.unit += us == e.unit ? " (x us_scale)" : " (x us_scale = " + us + ")";
+          }
         } catch (const h5::Error&) {
           e.unit = "?";
         }
@@ -109,6 +114,7 @@ std::string grouped(double x) {
 /// A [replication x month] series.
 struct Series {
   std::vector<double> v;
+  std::string unit;  ///< at US scale where the file gives us_scale
   std::size_t reps = 0, months = 0;
   bool ok = false;
 
@@ -146,7 +152,9 @@ Series read_series(const h5::Group& root, const std::string& name) {
   if (shape.size() != 2) return s;
   s.reps = shape[0];
   s.months = shape[1];
-  s.v = root.read_vector(p);
+  auto us = labourshift::cli::read_us_scale(root, p);
+  s.v = std::move(us.values);
+  s.unit = std::move(us.unit);
   s.ok = s.v.size() == s.reps * s.months && s.reps > 0 && s.months > 0;
   return s;
 }
@@ -221,15 +229,22 @@ int cmd_inspect(const std::string& path) {
   };
   pct(u, "unemployment rate");
   pct(lt, "long-term share");
-  const std::string over = " over the run";
-  if (lay.ok)
-    std::printf("  %-44s %s\n", ("layoffs, total" + over).c_str(), grouped(lay.total()).c_str());
-  if (lay_ai.ok) {
-    std::printf("  %-44s %s\n", ("AI-attributed layoffs, total" + over).c_str(),
-                grouped(lay_ai.total()).c_str());
-  }
-  if (hires.ok)
-    std::printf("  %-44s %s\n", ("hires, total" + over).c_str(), grouped(hires.total()).c_str());
-  std::printf("  (counts in agents; rates and shares need no scaling)\n");
+  // Totals in whole persons (agents x persons per agent, a mean over replications); a file
+  // without us_scale gives its own unit.
+  auto persons = [](const Series& s, const char* what) {
+    if (!s.ok) return;
+    std::string unit = s.unit;
+    if (const auto at = unit.find("/month"); at != std::string::npos) unit.erase(at);
+    std::printf("  %-52s %s\n", (std::string(what) + ", total over the run (" + unit + ")").c_str(),
+                labourshift::cli::with_commas(s.total(), 0).c_str());
+  };
+  persons(lay, "layoffs");
+  persons(lay_ai, "AI-attributed layoffs");
+  persons(hires, "hires");
+  std::printf(
+      "  (counts in persons: the file's agents x persons_per_agent %s; rates and shares need "
+      "no scaling)\n",
+      root.has_attr("persons_per_agent") ? grouped(root.attr_double("persons_per_agent")).c_str()
+                                         : "(not in this file: counts are agents)");
   return 0;
 }

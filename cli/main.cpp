@@ -207,9 +207,12 @@ void print_summary(const ls::models::Model& model, const ls::sim::EnsembleResult
     std::printf("%-30s %17.2f%% %17.2f%%\n", label, 100 * ensemble_mean(r, L.size(), off, 1),
                 100 * ensemble_mean(r, L.size(), off, last));
   };
+  // Counts at US scale: agents x persons per agent.
+  const double k = model.persons_per_agent;
   auto count = [&](const char* label, std::size_t off) {
-    std::printf("%-30s %18s %18s\n", label, with_commas(ensemble_mean(r, L.size(), off, 1)).c_str(),
-                with_commas(ensemble_mean(r, L.size(), off, last)).c_str());
+    std::printf("%-30s %18s %18s\n", label,
+                with_commas(k * ensemble_mean(r, L.size(), off, 1)).c_str(),
+                with_commas(k * ensemble_mean(r, L.size(), off, last)).c_str());
   };
   pct("unemployment rate", id.series("unemployment_rate"));
   pct("long-term share", id.series("long_term_unemployment_share"));
@@ -217,8 +220,8 @@ void print_summary(const ls::models::Model& model, const ls::sim::EnsembleResult
   pct("quits rate (per month)", id.series("quits_rate"));
   pct("layoffs rate (per month)", id.series("layoffs_rate"));
   pct("openings rate", id.series("openings_rate"));
-  count("AI-attributed layoffs (agents)", id.series("layoffs_ai"));
-  count("employment (agents)", id.series("employment"));
+  count("AI layoffs (persons/month)", id.series("layoffs_ai"));
+  count("employment (persons)", id.series("employment"));
   if (started == r.values.size() && reached == started) {
     if (r.values.size() > 1) std::printf("(means over %zu replications)\n", r.values.size());
   } else {
@@ -427,6 +430,8 @@ int cmd_run(const RunArgs& a) {
   attrs.months = sc.run.months;
   attrs.threads = threads;
   attrs.workers = sc.population.workers;
+  attrs.represented_persons = sc.population.represented_persons;
+  attrs.persons_per_agent = model->persons_per_agent;
   ls::sim::OutputWriter writer(out_path, model->layout, attrs);
   write_tables(writer, *model);
 
@@ -658,6 +663,10 @@ int run_main(int argc, char** argv) {
   cmp_cmd->add_option("files", compare_files, "output files (HDF5)")->required()->expected(1, -1);
   cmp_cmd->add_option("--months", compare_window,
                       "window of months, 1-based: M (one month) or A:B (default: the whole run)");
+  bool compare_normalise = false;
+  cmp_cmd->add_flag("--normalise,--normalize", compare_normalise,
+                    "compare runs of different size (agents) or length anyway: every figure is at "
+                    "US scale, over the months all runs have");
 
   try {
     // An unknown first word is a mistyped command, not a missing one.
@@ -682,7 +691,7 @@ int run_main(int argc, char** argv) {
     if (*desc_cmd) return cmd_describe(describe_format);
     if (*rep_cmd) return cmd_report(report_inputs, report_dir);
     if (*ins_cmd) return cmd_inspect(inspect_path);
-    if (*cmp_cmd) return ls::cli::cmd_compare(compare_files, compare_window);
+    if (*cmp_cmd) return ls::cli::cmd_compare(compare_files, compare_window, compare_normalise);
     if (*cal_cmd) {
       auto spec = ls::analysis::load_calibration(calibration_file);
       if (!calibration_out.empty()) spec.output = calibration_out;

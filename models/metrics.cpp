@@ -19,6 +19,28 @@ using View = const MonthView&;
 constexpr const char* kRealUsdMonth = "USD/month (run-start prices)";
 constexpr const char* kRealUsd = "USD (run-start prices)";
 constexpr const char* kRealUsdGpuMonth = "USD/GPU-eq-month (run-start prices)";
+constexpr const char* kWage = "USD/person-month (run-start prices)";
+
+/// Counts and amounts are at the agents' scale (one agent stands for persons_per_agent persons,
+/// and each agent's firm, jobs, compute and dollars with it): the unit they take at US scale,
+/// after x persons_per_agent. Rates, shares, prices, wages and counts of firms, incidents and
+/// notices do not scale ("").
+std::string us_unit(const std::string& unit) {
+  static const std::vector<std::pair<std::string, std::string>> scaled = {
+      {"agents", "persons"},
+      {"agents/month", "persons/month"},
+      {"jobs", "jobs"},
+      {"jobs/month", "jobs/month"},
+      {"applications/month", "applications/month"},
+      {"GPU-eq", "GPU-eq"},
+      {"GPU-eq/month", "GPU-eq/month"},
+      {"FTE", "FTE"},
+      {kRealUsdMonth, kRealUsdMonth},
+      {kRealUsd, kRealUsd}};
+  for (const auto& [agents, us] : scaled)
+    if (unit == agents) return us;
+  return "";
+}
 
 MetricDef series(const char* name, const char* unit, const char* description, double (*fn)(View)) {
   return MetricDef{Shape::kScalar, name, unit, description, fn, nullptr};
@@ -67,18 +89,18 @@ double class_layoffs(View v, std::size_t k, std::size_t r) {
 
 // --- the fiscal ledger, from the policy in force this month (Environment::policy) -------------
 
-/// UI benefits: replacement rate x the going wage of the recipient's occupation, for the
-/// unemployed within policy.ui_months of their spell (close_stocks' count, by occupation).
+/// UI benefits: recipiency x the unemployed within policy.ui_months of their spell (close_stocks'
+/// count, by occupation) x min(replacement rate x the occupation's going wage, the cap).
 double ui_benefits(View v) {
   const MonthFlows& fl = v.w.flows;
+  const PolicyParams& p = v.w.env.policy;
   double paid = 0;
   for (std::size_t o = 0; o < v.w.stocks.unemployed.size(); ++o) {
-    const double recipients =
-        v.w.stocks.unemployed[o] -
-        static_cast<double>(fl.ui_expired_seekers[o] - fl.ui_expired_hired[o]);
-    paid += recipients * v.w.occ.wage[o];
+    const double within = v.w.stocks.unemployed[o] -
+                          static_cast<double>(fl.ui_expired_seekers[o] - fl.ui_expired_hired[o]);
+    paid += within * std::min(p.ui_replacement_rate * v.w.occ.wage[o], p.ui_max_benefit_usd);
   }
-  return v.w.env.policy.ui_replacement_rate * paid;
+  return p.ui_recipiency * paid;
 }
 
 /// The state's share of voluntary programmes started this month; mandated ones are the firms'.
@@ -246,15 +268,15 @@ const std::vector<MetricDef>& metric_table() {
   static const std::vector<MetricDef> table =
       {
           // --- /series: one value a month ------------------------------------------------------
-          series("employment", "persons", "employed workers at the end of the month",
+          series("employment", "agents", "employed workers at the end of the month",
                  [](View v) { return v.employed; }),
-          series("unemployment", "persons", "unemployed workers at the end of the month",
+          series("unemployment", "agents", "unemployed workers at the end of the month",
                  [](View v) { return v.unemployed; }),
-          series("labour_force", "persons", "employed plus unemployed",
+          series("labour_force", "agents", "employed plus unemployed",
                  [](View v) { return v.employed + v.unemployed; }),
           series("unemployment_rate", "share", "unemployment / labour force",
                  [](View v) { return ratio(v.unemployed, v.employed + v.unemployed); }),
-          series("long_term_unemployed", "persons",
+          series("long_term_unemployed", "agents",
                  "unemployed with a spell of labour.long_term_months or more",
                  [](View v) { return v.long_term; }),
           series("long_term_unemployment_share", "share", "long-term unemployed / unemployed",
@@ -295,18 +317,18 @@ const std::vector<MetricDef>& metric_table() {
                  [](View v) {
                    return ratio(v.layoffs, static_cast<double>(v.w.flows.employment_start));
                  }),
-          series("hires", "persons/month",
+          series("hires", "agents/month",
                  "hires: out of unemployment, from outside the labour force and job-to-job moves",
                  [](View v) { return v.hires; }),
-          series("layoffs", "persons/month", "employer-initiated separations, all reasons",
+          series("layoffs", "agents/month", "employer-initiated separations, all reasons",
                  [](View v) { return v.layoffs; }),
-          series("quits", "persons/month",
+          series("quits", "agents/month",
                  "all quits as JOLTS counts them: job-to-job moves, quits into unemployment and "
                  "quits out of the labour force",
                  [](View v) { return v.all_quits; }),
-          series("quits_to_unemployment", "persons/month",
+          series("quits_to_unemployment", "agents/month",
                  "worker-initiated separations into unemployment", [](View v) { return v.quits; }),
-          series("quits_to_out_of_labour_force", "persons/month",
+          series("quits_to_out_of_labour_force", "agents/month",
                  "worker-initiated separations out of the labour force",
                  [](View v) { return v.flow_total(kQuitOlf); }),
           series("quits_rate", "1/month",
@@ -314,10 +336,10 @@ const std::vector<MetricDef>& metric_table() {
                  [](View v) {
                    return ratio(v.all_quits, static_cast<double>(v.w.flows.employment_start));
                  }),
-          series("hires_from_unemployment", "persons/month",
+          series("hires_from_unemployment", "agents/month",
                  "hires of workers unemployed at the start of the month (CPS U to E)",
                  [](View v) { return v.hires_from_unemployment; }),
-          series("hires_from_outside_labour_force", "persons/month",
+          series("hires_from_outside_labour_force", "agents/month",
                  "hires of entrants and re-entrants in the month they joined the labour force "
                  "(CPS N to E)",
                  [](View v) { return v.flow_total(kHireFromOlf); }),
@@ -339,12 +361,12 @@ const std::vector<MetricDef>& metric_table() {
           series("wage_index", "index (start = 1)",
                  "sum_o E_o w_o(t) / sum_o E_o w_o(0): occupation wage indices at current weights",
                  [](View v) { return ratio(v.wage_now, v.wage_then, 1.0); }),
-          series("mean_wage", kRealUsdMonth, "mean wage of employed workers",
+          series("mean_wage", kWage, "mean wage of employed workers",
                  [](View v) {
                    return ratio(v.w.stocks.wages_total,
                                 static_cast<double>(v.w.flows.employment_start));
                  }),
-          series("mean_wage_nominal", "USD/month (current prices)",
+          series("mean_wage_nominal", "USD/person-month (current prices)",
                  "mean_wage x price_level: the mean wage in the month's own dollars",
                  [](View v) {
                    return v.w.env.price_level *
@@ -361,24 +383,24 @@ const std::vector<MetricDef>& metric_table() {
                  [](View v) { return v.firms.labour_demand; }),
           series("applications", "applications/month", "applications sent by the unemployed",
                  [](View v) { return static_cast<double>(v.w.flows.applications); }),
-          series("job_to_job", "persons/month",
+          series("job_to_job", "agents/month",
                  "employed workers hired away by another employer (on-the-job search)",
                  [](View v) { return sum(v.w.flows.job_to_job_out); }),
-          series("redeployments", "persons/month",
+          series("redeployments", "agents/month",
                  "workers due to be laid off who moved to another occupation in the same firm",
                  [](View v) { return sum(v.w.flows.redeployed_in); }),
-          series("layoffs_demand", "persons/month",
+          series("layoffs_demand", "agents/month",
                  "layoffs from falling core demand and idiosyncratic match destruction",
                  [](View v) { return v.by_reason[kLayoffDemand]; }),
-          series("layoffs_automation", "persons/month",
+          series("layoffs_automation", "agents/month",
                  "layoffs because automation and AI-fluent productivity cut the labour requirement",
                  [](View v) { return v.by_reason[kLayoffAutomation]; }),
-          series("layoffs_capex_funding", "persons/month",
+          series("layoffs_capex_funding", "agents/month",
                  "layoffs to restore the target margin while paying for compute",
                  [](View v) { return v.by_reason[kLayoffCapexFunding]; }),
-          series("layoffs_firm_exit", "persons/month", "layoffs when a firm closes",
+          series("layoffs_firm_exit", "agents/month", "layoffs when a firm closes",
                  [](View v) { return v.by_reason[kLayoffFirmExit]; }),
-          series("layoffs_ai", "persons/month", "AI-attributed layoffs: automation + capex_funding",
+          series("layoffs_ai", "agents/month", "AI-attributed layoffs: automation + capex_funding",
                  [](View v) {
                    return v.by_reason[kLayoffAutomation] + v.by_reason[kLayoffCapexFunding];
                  }),
@@ -426,7 +448,7 @@ const std::vector<MetricDef>& metric_table() {
                  "compute-tax revenue: the tax on the compute ordered this month, accrued when "
                  "ordered (firms pay it with the orders' instalments, inside capex)",
                  [](View v) { return compute_tax_revenue(v); }),
-          series("mandated_reskilling", "persons/month",
+          series("mandated_reskilling", "agents/month",
                  "AI-attributed layoffs enrolled in a funded programme by the retraining mandate",
                  [](View v) { return static_cast<double>(v.w.flows.mandated_enrolled); }),
           series("new_firm_funding", kRealUsdMonth,
@@ -469,41 +491,41 @@ const std::vector<MetricDef>& metric_table() {
                  "AI sellers' used compute / compute their knowledge staff can operate "
                  "(compute-weighted mean)",
                  [](View v) { return ratio(v.firms.load_weighted, v.firms.load_weight); }),
-          series("reskilling", "persons", "workers in a reskilling programme",
+          series("reskilling", "agents", "workers in a reskilling programme",
                  [](View v) { return v.reskilling; }),
-          series("reskilling_starts", "persons/month", "unemployed workers starting a programme",
+          series("reskilling_starts", "agents/month", "unemployed workers starting a programme",
                  [](View v) { return v.flow_total(kReskillStart); }),
-          series("reskilling_completions", "persons/month",
+          series("reskilling_completions", "agents/month",
                  "programmes completed: the worker's occupation becomes the target",
                  [](View v) { return v.flow_total(kReskillComplete); }),
-          series("reskilling_dropouts", "persons/month", "programmes abandoned",
+          series("reskilling_dropouts", "agents/month", "programmes abandoned",
                  [](View v) { return v.flow_total(kReskillDropout); }),
-          series("founders", "persons", "founders and contractors (self-employed)",
+          series("founders", "agents", "founders and contractors (self-employed)",
                  [](View v) { return v.founders; }),
-          series("founder_starts", "persons/month", "unemployed workers who start a business",
+          series("founder_starts", "agents/month", "unemployed workers who start a business",
                  [](View v) { return v.flow_total(kFounderStart); }),
-          series("founder_failures", "persons/month", "founders returning to unemployment",
+          series("founder_failures", "agents/month", "founders returning to unemployment",
                  [](View v) { return v.flow_total(kFounderFail); }),
           series("firms_created", "firms/month",
                  "firms created by founders (class founders.firm_class); the founder becomes its "
                  "first employee",
                  [](View v) { return v.flow_total(kFounderFirm); }),
-          series("out_of_labour_force", "persons", "out of the labour force (may re-enter)",
+          series("out_of_labour_force", "agents", "out of the labour force (may re-enter)",
                  [](View v) { return v.out_of_labour_force; }),
-          series("exits", "persons/month",
+          series("exits", "agents/month",
                  "discouraged exits from unemployment out of the labour force",
                  [](View v) { return v.flow_total(kExit); }),
-          series("reentries", "persons/month",
+          series("reentries", "agents/month",
                  "re-entries into unemployment from out of the labour force",
                  [](View v) { return v.flow_total(kReentry); }),
-          series("entrants", "persons/month", "new entrants (graduates) into unemployment",
+          series("entrants", "agents/month", "new entrants (graduates) into unemployment",
                  [](View v) { return v.flow_total(kEntrant); }),
-          series("retirements", "persons/month", "people leaving the population by retirement",
+          series("retirements", "agents/month", "people leaving the population by retirement",
                  [](View v) {
                    return v.flow_total(kRetireE) + v.flow_total(kRetireU) + v.flow_total(kRetireR) +
                           v.flow_total(kRetireF) + v.flow_total(kRetireO);
                  }),
-          series("population", "persons",
+          series("population", "agents",
                  "employed + unemployed + reskilling + founders + out of the labour force",
                  [](View v) {
                    return v.employed + v.unemployed + v.reskilling + v.founders +
@@ -522,12 +544,13 @@ const std::vector<MetricDef>& metric_table() {
                  "complemented occupations (c >= 0.3), minus 1, pooled over the last 12 months; "
                  "NaN while either group has fewer than 100 worker-months in the window",
                  [](View v) { return ai_premium(v.w.stocks.premium_months); }),
-          series("ui_recipients", "persons", "unemployed within policy.ui_months of their spell",
+          series("ui_recipients", "agents", "unemployed within policy.ui_months of their spell",
                  [](View v) { return static_cast<double>(v.w.stocks.ui_recipients); }),
           // --- the fiscal ledger: what the policies in force cost the state this month ---------
           series("ui_benefits", kRealUsdMonth,
-                 "unemployment insurance paid: policy.ui_replacement_rate x the going wage of "
-                 "their occupation, summed over ui_recipients",
+                 "unemployment insurance paid: policy.ui_recipiency x ui_recipients x "
+                 "min(policy.ui_replacement_rate x their occupation's going wage, "
+                 "policy.ui_max_benefit_usd)",
                  [](View v) { return ui_benefits(v); }),
           series("reskilling_public_cost", kRealUsdMonth,
                  "state share of the cost of voluntary programmes started "
@@ -556,11 +579,11 @@ const std::vector<MetricDef>& metric_table() {
                  }),
 
           // --- /by_occupation: one value per occupation and month ---------------------------
-          by_occupation("employment", "persons", "employed, by occupation",
+          by_occupation("employment", "agents", "employed, by occupation",
                         [](View v, std::size_t o) { return v.w.stocks.employed[o]; }),
-          by_occupation("unemployment", "persons", "unemployed, by last occupation",
+          by_occupation("unemployment", "agents", "unemployed, by last occupation",
                         [](View v, std::size_t o) { return v.w.stocks.unemployed[o]; }),
-          by_occupation("long_term_unemployed", "persons",
+          by_occupation("long_term_unemployed", "agents",
                         "long-term unemployed, by last occupation",
                         [](View v, std::size_t o) { return v.w.stocks.long_term[o]; }),
           by_occupation("vacancies", "jobs", "vacancies open for matching",
@@ -582,39 +605,39 @@ const std::vector<MetricDef>& metric_table() {
                           return static_cast<double>(v.w.flows.openings_expired[o]);
                         }),
           by_occupation(
-              "hires", "persons/month", "hires, by occupation of the new job",
+              "hires", "agents/month", "hires, by occupation of the new job",
               [](View v, std::size_t o) { return static_cast<double>(v.w.flows.hires[o]); }),
           by_occupation(
-              "job_finds", "persons/month",
+              "job_finds", "agents/month",
               "hires out of unemployment, by the worker's previous occupation",
               [](View v, std::size_t o) { return static_cast<double>(v.w.flows.job_finds[o]); }),
-          by_occupation("layoffs", "persons/month", "layoffs, all reasons",
+          by_occupation("layoffs", "agents/month", "layoffs, all reasons",
                         [](View v, std::size_t o) { return v.occ_layoffs[o]; }),
           by_occupation(
-              "quits_to_unemployment", "persons/month", "quits into unemployment",
+              "quits_to_unemployment", "agents/month", "quits into unemployment",
               [](View v, std::size_t o) { return static_cast<double>(v.w.flows.quits[o]); }),
-          by_occupation("quits_to_out_of_labour_force", "persons/month",
+          by_occupation("quits_to_out_of_labour_force", "agents/month",
                         "quits out of the labour force",
                         [](View v, std::size_t o) { return v.flow(kQuitOlf, o); }),
-          by_occupation("hires_from_outside_labour_force", "persons/month",
+          by_occupation("hires_from_outside_labour_force", "agents/month",
                         "hires of entrants and re-entrants in their first month, by their "
                         "occupation",
                         [](View v, std::size_t o) { return v.flow(kHireFromOlf, o); }),
-          by_occupation("wage", kRealUsdMonth, "occupation wage index w_o(t)",
+          by_occupation("wage", kWage, "occupation wage index w_o(t)",
                         [](View v, std::size_t o) { return v.w.occ.wage[o]; }),
-          by_occupation("layoffs_ai", "persons/month",
+          by_occupation("layoffs_ai", "agents/month",
                         "AI-attributed layoffs (automation + capex_funding)",
                         [](View v, std::size_t o) { return v.occ_layoffs_ai[o]; }),
-          by_occupation("job_to_job_out", "persons/month",
+          by_occupation("job_to_job_out", "agents/month",
                         "job-to-job moves, by the occupation left (the new job is in hires)",
                         [](View v, std::size_t o) {
                           return static_cast<double>(v.w.flows.job_to_job_out[o]);
                         }),
-          by_occupation("redeployed_in", "persons/month", "internal moves into the occupation",
+          by_occupation("redeployed_in", "agents/month", "internal moves into the occupation",
                         [](View v, std::size_t o) {
                           return static_cast<double>(v.w.flows.redeployed_in[o]);
                         }),
-          by_occupation("redeployed_out", "persons/month", "internal moves out of the occupation",
+          by_occupation("redeployed_out", "agents/month", "internal moves out of the occupation",
                         [](View v, std::size_t o) {
                           return static_cast<double>(v.w.flows.redeployed_out[o]);
                         }),
@@ -622,77 +645,77 @@ const std::vector<MetricDef>& metric_table() {
                         [](View v, std::size_t o) {
                           return ratio(v.firms.occ_adoption_weighted[o], v.firms.occ_headcount[o]);
                         }),
-          by_occupation("reskilling", "persons", "in a programme, by origin occupation",
+          by_occupation("reskilling", "agents", "in a programme, by origin occupation",
                         [](View v, std::size_t o) { return v.w.stocks.reskilling[o]; }),
-          by_occupation("founders", "persons", "founders, by last occupation",
+          by_occupation("founders", "agents", "founders, by last occupation",
                         [](View v, std::size_t o) { return v.w.stocks.founders[o]; }),
-          by_occupation("out_of_labour_force", "persons",
+          by_occupation("out_of_labour_force", "agents",
                         "out of the labour force, by last occupation",
                         [](View v, std::size_t o) { return v.w.stocks.out_of_labour_force[o]; }),
-          by_occupation("reskilling_starts", "persons/month",
+          by_occupation("reskilling_starts", "agents/month",
                         "programme starts, by origin occupation",
                         [](View v, std::size_t o) { return v.flow(kReskillStart, o); }),
-          by_occupation("reskilling_completions_from", "persons/month",
+          by_occupation("reskilling_completions_from", "agents/month",
                         "programme completions, by origin occupation",
                         [](View v, std::size_t o) { return v.flow(kReskillComplete, o); }),
-          by_occupation("reskilling_completions", "persons/month",
+          by_occupation("reskilling_completions", "agents/month",
                         "programme completions, by target (new) occupation",
                         [](View v, std::size_t o) { return v.flow(kReskillCompleteInto, o); }),
-          by_occupation("reskilling_dropouts", "persons/month", "dropouts, by origin occupation",
+          by_occupation("reskilling_dropouts", "agents/month", "dropouts, by origin occupation",
                         [](View v, std::size_t o) { return v.flow(kReskillDropout, o); }),
-          by_occupation("founder_starts", "persons/month", "founder starts, by last occupation",
+          by_occupation("founder_starts", "agents/month", "founder starts, by last occupation",
                         [](View v, std::size_t o) { return v.flow(kFounderStart, o); }),
-          by_occupation("founder_failures", "persons/month", "founder failures, by last occupation",
+          by_occupation("founder_failures", "agents/month", "founder failures, by last occupation",
                         [](View v, std::size_t o) { return v.flow(kFounderFail, o); }),
           by_occupation("firms_created", "firms/month",
                         "firms created, by the founder's occupation (founder -> employed)",
                         [](View v, std::size_t o) { return v.flow(kFounderFirm, o); }),
-          by_occupation("exits", "persons/month", "discouraged exits, by last occupation",
+          by_occupation("exits", "agents/month", "discouraged exits, by last occupation",
                         [](View v, std::size_t o) { return v.flow(kExit, o); }),
-          by_occupation("reentries", "persons/month", "re-entries, by last occupation",
+          by_occupation("reentries", "agents/month", "re-entries, by last occupation",
                         [](View v, std::size_t o) { return v.flow(kReentry, o); }),
-          by_occupation("entrants", "persons/month", "entrants, by occupation trained for",
+          by_occupation("entrants", "agents/month", "entrants, by occupation trained for",
                         [](View v, std::size_t o) { return v.flow(kEntrant, o); }),
-          by_occupation("retirements_employed", "persons/month",
+          by_occupation("retirements_employed", "agents/month",
                         "retirements, by status and occupation",
                         [](View v, std::size_t o) { return v.flow(kRetireE, o); }),
-          by_occupation("retirements_unemployed", "persons/month",
+          by_occupation("retirements_unemployed", "agents/month",
                         "retirements, by status and occupation",
                         [](View v, std::size_t o) { return v.flow(kRetireU, o); }),
-          by_occupation("retirements_reskilling", "persons/month",
+          by_occupation("retirements_reskilling", "agents/month",
                         "retirements, by status and occupation",
                         [](View v, std::size_t o) { return v.flow(kRetireR, o); }),
-          by_occupation("retirements_founder", "persons/month",
+          by_occupation("retirements_founder", "agents/month",
                         "retirements, by status and occupation",
                         [](View v, std::size_t o) { return v.flow(kRetireF, o); }),
-          by_occupation("retirements_out_of_labour_force", "persons/month",
+          by_occupation("retirements_out_of_labour_force", "agents/month",
                         "retirements, by status and occupation",
                         [](View v, std::size_t o) { return v.flow(kRetireO, o); }),
 
           // --- /by_class: one value per firm class and month ---------------------------------
-          by_class("headcount", "persons", "employees of firms of the class",
+          by_class("headcount", "agents", "employees of firms of the class",
                    [](View v, std::size_t k) { return v.firms.headcount[k]; }),
           by_class("vacancies", "jobs", "vacancies open for matching",
                    [](View v, std::size_t k) {
                      return static_cast<double>(v.w.flows.cls_vacancies[k]);
                    }),
           by_class(
-              "hires", "persons/month", "hires",
+              "hires", "agents/month", "hires",
               [](View v, std::size_t k) { return static_cast<double>(v.w.flows.cls_hires[k]); }),
-          by_class("layoffs", "persons/month", "layoffs, all reasons",
+          by_class("layoffs", "agents/month", "layoffs, all reasons",
                    [](View v, std::size_t k) {
                      double lay = 0;
                      for (std::size_t r = 0; r < kLayoffReasons; ++r) lay += class_layoffs(v, k, r);
                      return lay;
                    }),
-          by_class("layoffs_ai", "persons/month", "AI-attributed layoffs",
+          by_class("layoffs_ai", "agents/month", "AI-attributed layoffs",
                    [](View v, std::size_t k) {
                      const auto& lay = v.w.flows.cls_layoffs;
                      return static_cast<double>(lay[k * kLayoffReasons + kLayoffAutomation] +
                                                 lay[k * kLayoffReasons + kLayoffCapexFunding]);
                    }),
           by_class(
-              "quits", "persons/month", "quits into unemployment",
+              "quits", "agents/month", "quits into unemployment",
               [](View v, std::size_t k) { return static_cast<double>(v.w.flows.cls_quits[k]); }),
           by_class("capex", kRealUsdMonth, "capex paid on compute",
                    [](View v, std::size_t k) { return v.firms.capex[k]; }),
@@ -712,9 +735,9 @@ const std::vector<MetricDef>& metric_table() {
                    [](View v, std::size_t k) {
                      return ratio(v.firms.adoption_weighted[k], v.firms.headcount[k]);
                    }),
-          by_class("ai_role_headcount", "persons", "employees in ai_role occupations",
+          by_class("ai_role_headcount", "agents", "employees in ai_role occupations",
                    [](View v, std::size_t k) { return v.firms.ai_role_headcount[k]; }),
-          by_class("exposed_headcount", "persons",
+          by_class("exposed_headcount", "agents",
                    "employees in high-exposure occupations (top fifth of employment by automatable "
                    "share, AI roles "
                    "excepted; /occupations/exposed)",
@@ -725,30 +748,30 @@ const std::vector<MetricDef>& metric_table() {
 
 const std::vector<StaticDef>& static_table() {
   static const std::vector<StaticDef> table = {
-      {"", "transitions", "persons",
+      {"", "transitions", "agents",
        "hires out of unemployment over the run by (previous occupation, new occupation)",
        StaticDef::kOccupationPairs,
        [](const RunTotals& t) -> const std::vector<double>& { return t.transitions; }},
-      {"initial", "employment", "persons", "employed by occupation at the start (month 0)",
+      {"initial", "employment", "agents", "employed by occupation at the start (month 0)",
        StaticDef::kOccupations,
        [](const RunTotals& t) -> const std::vector<double>& { return t.initial_employment; }},
-      {"initial", "unemployment", "persons", "unemployed by last occupation at the start (month 0)",
+      {"initial", "unemployment", "agents", "unemployed by last occupation at the start (month 0)",
        StaticDef::kOccupations,
        [](const RunTotals& t) -> const std::vector<double>& { return t.initial_unemployment; }},
-      {"initial", "out_of_labour_force", "persons",
+      {"initial", "out_of_labour_force", "agents",
        "out of the labour force at the start, by last occupation", StaticDef::kOccupations,
        [](const RunTotals& t) -> const std::vector<double>& { return t.initial_olf; }},
-      {"", "reskilling_flows", "persons",
+      {"", "reskilling_flows", "agents",
        "reskilling completions over the run by (origin occupation, target occupation)",
        StaticDef::kOccupationPairs,
        [](const RunTotals& t) -> const std::vector<double>& { return t.reskill_flows; }},
-      {"reemployment", "ai", "persons",
+      {"reemployment", "ai", "agents",
        "hires of workers whose last separation was an AI-attributed layoff (automation, "
        "capex_funding), by months "
        "of unemployment (last bin: 48+)",
        StaticDef::kSpellBins,
        [](const RunTotals& t) -> const std::vector<double>& { return t.reemploy_ai; }},
-      {"reemployment", "other", "persons",
+      {"reemployment", "other", "agents",
        "hires of workers whose last separation was another layoff (demand, firm_exit), by months "
        "of unemployment "
        "(last bin: 48+)",
@@ -761,16 +784,18 @@ const std::vector<StaticDef>& static_table() {
 void declare_outputs(const Model& m, sim::MetricLayout& layout) {
   const std::size_t O = m.data.size();
   const std::size_t K = m.class_names.size();
+  auto scale = [&](const char* unit) { return us_unit(unit).empty() ? 0.0 : m.persons_per_agent; };
   for (const MetricDef& d : metric_table()) {
     switch (d.shape) {
       case Shape::kScalar:
-        layout.scalar("series", d.name, d.unit, d.description);
+        layout.scalar("series", d.name, d.unit, d.description, scale(d.unit), us_unit(d.unit));
         break;
       case Shape::kOccupation:
-        layout.vector("by_occupation", d.name, d.unit, d.description, O);
+        layout.vector("by_occupation", d.name, d.unit, d.description, O, scale(d.unit),
+                      us_unit(d.unit));
         break;
       case Shape::kClass:
-        layout.vector("by_class", d.name, d.unit, d.description, K);
+        layout.vector("by_class", d.name, d.unit, d.description, K, scale(d.unit), us_unit(d.unit));
         break;
     }
   }
@@ -787,7 +812,8 @@ void declare_outputs(const Model& m, sim::MetricLayout& layout) {
         shape = {RunTotals::kSpellBins};
         break;
     }
-    layout.add_static({d.group, d.name, d.unit, d.description, shape});
+    layout.add_static(
+        {d.group, d.name, d.unit, d.description, shape, scale(d.unit), us_unit(d.unit)});
   }
   layout.add_events({"events",
                      "warn",

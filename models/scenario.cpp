@@ -661,7 +661,20 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
           120, "unemployment insurance duration", "typical US state: 26 weeks")
       .real(
           "policy.ui_search_effect", [](auto& x) -> auto& { return x.policy.ui_search_effect; },
-          0.5, "", 0, 2, "search intensity while on benefits x (1 - effect x replacement rate)")
+          0.5, "", 0, 2,
+          "search intensity of the unemployed within ui_months x (1 - effect x replacement rate): "
+          "the response of the whole group, recipients or not")
+      .real(
+          "policy.ui_recipiency", [](auto& x) -> auto& { return x.policy.ui_recipiency; }, 0.27,
+          "share", 0, 1,
+          "share of the unemployed within ui_months who draw benefits (eligible and claiming): "
+          "what the fiscal ledger pays",
+          "US DOL: continued claims / unemployed, about 0.25-0.30 in 2024-25")
+      .real(
+          "policy.ui_max_benefit_usd", [](auto& x) -> auto& { return x.policy.ui_max_benefit_usd; },
+          2600.0, "USD/month", 0, 1e6,
+          "cap on the monthly benefit: benefit = min(replacement rate x wage, cap)",
+          "state maximum weekly benefits, about $600 a week in the median state (2025)")
       .real(
           "policy.reskilling_subsidy", [](auto& x) -> auto& { return x.policy.reskilling_subsidy; },
           0.0, "share", 0, 1, "share of the programme cost paid by the state")
@@ -1007,10 +1020,11 @@ const std::vector<PolicyLever>& policy_levers() {
   static const std::vector<PolicyLever> levers = {
       {"ui",
        &P::ui_window,
-       {"ui_replacement_rate", "ui_months"},
+       {"ui_replacement_rate", "ui_months", "ui_max_benefit_usd"},
        [](P& p, const P& q) {
          p.ui_replacement_rate = q.ui_replacement_rate;
          p.ui_months = q.ui_months;
+         p.ui_max_benefit_usd = q.ui_max_benefit_usd;
        }},
       {"reskilling_subsidy",
        &P::reskilling_subsidy_window,

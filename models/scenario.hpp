@@ -163,7 +163,9 @@ struct PolicyParams {
   double ui_replacement_rate = 0;
   int ui_months = 0;
   double ui_search_effect = 0;
-  double reskilling_subsidy = 0;       ///< share of the programme cost paid by the state
+  double ui_recipiency = 0;       ///< share of the unemployed within ui_months who draw benefits
+  double ui_max_benefit_usd = 0;  ///< the monthly benefit's cap
+  double reskilling_subsidy = 0;  ///< share of the programme cost paid by the state
   double reskilling_uptake_boost = 0;  ///< relative rise of the reskilling hazard
   double reskilling_duration_cut = 0;  ///< relative shortening of funded programmes
   double founder_support = 0;          ///< relative rise of the founding hazard

@@ -19,6 +19,10 @@ struct MetricSpec {
   std::size_t width = 1;   ///< 1 for a scalar series
   std::size_t offset = 0;  ///< position in the monthly vector
   bool scalar = true;      ///< written as [replication x month]
+  /// For a count or amount at the agents' scale: the factor to US magnitudes (persons per agent)
+  /// and the unit after it ("persons" for "agents"); 0 and "" for rates, shares and prices.
+  double us_scale = 0;
+  std::string us_unit;
 };
 
 /// A per-replication array written once at the end (e.g. a transition matrix).
@@ -28,6 +32,8 @@ struct StaticSpec {
   std::string unit;
   std::string description;
   std::vector<std::size_t> shape;  ///< without the leading replication axis
+  double us_scale = 0;             ///< as MetricSpec::us_scale
+  std::string us_unit;
 };
 
 /// A table of integer events appended as they happen (e.g. WARN notices).
@@ -40,16 +46,18 @@ struct EventSpec {
 
 class MetricLayout {
  public:
-  /// Declare a scalar series; returns its position in the monthly vector.
-  std::size_t scalar(std::string group, std::string name, std::string unit,
-                     std::string description) {
-    return add(std::move(group), std::move(name), std::move(unit), std::move(description), 1, true);
+  /// Declare a scalar series; returns its position in the monthly vector. `us_scale` and
+  /// `us_unit` as in MetricSpec.
+  std::size_t scalar(std::string group, std::string name, std::string unit, std::string description,
+                     double us_scale = 0, std::string us_unit = "") {
+    return add({std::move(group), std::move(name), std::move(unit), std::move(description), 1, 0,
+                true, us_scale, std::move(us_unit)});
   }
   /// Declare a vector metric of `width` entries (occupations, classes ...).
   std::size_t vector(std::string group, std::string name, std::string unit, std::string description,
-                     std::size_t width) {
-    return add(std::move(group), std::move(name), std::move(unit), std::move(description), width,
-               false);
+                     std::size_t width, double us_scale = 0, std::string us_unit = "") {
+    return add({std::move(group), std::move(name), std::move(unit), std::move(description), width,
+                0, false, us_scale, std::move(us_unit)});
   }
   std::size_t add_static(StaticSpec spec) {
     statics_.push_back(std::move(spec));
@@ -73,11 +81,10 @@ class MetricLayout {
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
  private:
-  std::size_t add(std::string group, std::string name, std::string unit, std::string description,
-                  std::size_t width, bool is_scalar) {
-    specs_.push_back(MetricSpec{std::move(group), std::move(name), std::move(unit),
-                                std::move(description), width, total_, is_scalar});
-    total_ += width;
+  std::size_t add(MetricSpec spec) {
+    spec.offset = total_;
+    total_ += spec.width;
+    specs_.push_back(std::move(spec));
     return specs_.back().offset;
   }
   std::vector<MetricSpec> specs_;

@@ -20,6 +20,18 @@ constexpr std::size_t kMaxPendingValues = std::size_t{1} << 20U;
 /// Event values (1 MB) appended to a table at once.
 constexpr std::size_t kEventBlock = std::size_t{1} << 17U;
 
+/// unit and description; for a count or amount at the agents' scale also us_scale (the factor to
+/// US magnitudes) and us_unit (the unit after it).
+void set_unit_attrs(h5::Dataset& ds, const std::string& unit, const std::string& description,
+                    double us_scale, const std::string& us_unit) {
+  ds.set_attr("unit", unit);
+  ds.set_attr("description", description);
+  if (us_scale > 0) {
+    ds.set_attr("us_scale", us_scale);
+    ds.set_attr("us_unit", us_unit);
+  }
+}
+
 std::string utc_now() {
   const std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -88,6 +100,8 @@ void OutputWriter::lay_out() {
   root.set_attr("months", attrs.months);
   root.set_attr("threads", attrs.threads);
   root.set_attr("workers", attrs.workers);
+  root.set_attr("represented_persons", attrs.represented_persons);
+  root.set_attr("persons_per_agent", attrs.persons_per_agent);
   root.set_attr("created", utc_now());
   root.set_attr("complete", std::int64_t{0});
   root.set_attr("wall_seconds", 0.0);
@@ -103,8 +117,7 @@ void OutputWriter::lay_out() {
       chunk.push_back(spec.width);
     }
     auto ds = g.create_dataset(spec.name, dims, chunk, nan);
-    ds.set_attr("unit", spec.unit);
-    ds.set_attr("description", spec.description);
+    set_unit_attrs(ds, spec.unit, spec.description, spec.us_scale, spec.us_unit);
     datasets_.push_back(std::move(ds));
   }
   for (const auto& spec : layout.statics()) {
@@ -114,8 +127,7 @@ void OutputWriter::lay_out() {
     std::vector<h5::hsize> chunk = dims;
     chunk[0] = 1;
     auto ds = g.create_dataset(spec.name, dims, chunk, nan);
-    ds.set_attr("unit", spec.unit);
-    ds.set_attr("description", spec.description);
+    set_unit_attrs(ds, spec.unit, spec.description, spec.us_scale, spec.us_unit);
     statics_.push_back(std::move(ds));
   }
   for (const auto& spec : layout.events()) {

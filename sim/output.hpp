@@ -37,6 +37,8 @@ struct RunAttributes {
   std::int64_t months = 0;
   std::int64_t threads = 0;
   std::int64_t workers = 0;
+  double represented_persons = 0;  ///< persons the agents stand for
+  double persons_per_agent = 0;    ///< represented_persons / workers
 };
 
 class OutputWriter : public ResultSink {

@@ -420,7 +420,7 @@ def reallocation(runs, outdir) -> FigureResult:
     fig.tight_layout()
     labels = legend_labels(fig)
     files = style.save(fig, outdir, key, svg=True)
-    cap = ("Top: AI revenue served and capex paid on compute, USD per month (in simulated agents' units). "
+    cap = ("Top: AI revenue served and capex paid on compute, USD per month at US scale (run-start prices). "
            f"Bottom: employment in the exposed occupations, defined as {how}, and in all other occupations, "
            "as % change from the initial state." + _band_note(keep) + extra)
     return FigureResult(key, title, cap, files, legend_labels=labels)

@@ -1,6 +1,9 @@
 """Read a labourshift output file into a `Run`: attributes, month dates, series as numpy arrays.
 
-Every array is float64; months never reached by an interrupted run hold NaN. Optional groups and
+Every array is float64; months never reached by an interrupted run hold NaN. Counts and amounts are
+read at US scale: the file stores them at the agents' scale with the factor `us_scale` (persons per
+agent) and the unit after it `us_unit` beside them, and the reader applies both, so that a count in
+"agents" reads in "persons" and dollars are the economy's, not the simulated agents'. Optional groups and
 datasets (the firm model, worker responses, reskilling flows) are simply absent from the dicts when
 the file does not have them: use `Run.has(path)` or `Run.missing(paths)`.
 """
@@ -127,6 +130,11 @@ class Run:
         return table[name].unit
 
     @property
+    def persons_per_agent(self) -> float:
+        """Persons one agent stands for (1 in files that do not say)."""
+        return float(self.attrs.get("persons_per_agent", 1.0))
+
+    @property
     def last_month(self) -> int:
         """Number of months every replication completed (0 if none)."""
         return int(self.months_completed.min()) if len(self.months_completed) else 0
@@ -140,6 +148,16 @@ class Run:
         return self.months
 
 
+def _dataset(d) -> Dataset:
+    """One dataset at US scale: x us_scale, in us_unit, where the file gives them."""
+    values = np.asarray(d[...], dtype=float)
+    unit = _text(d.attrs.get("unit", ""))
+    if "us_scale" in d.attrs:
+        values = values * float(d.attrs["us_scale"])
+        unit = _text(d.attrs.get("us_unit", unit))
+    return Dataset(values, unit, _text(d.attrs.get("description", "")))
+
+
 def _read_group(f, name: str) -> dict:
     out = {}
     if name not in f or not hasattr(f[name], "keys"):
@@ -147,8 +165,7 @@ def _read_group(f, name: str) -> dict:
     for key, d in f[name].items():
         if not hasattr(d, "shape") or d.dtype.kind not in "fiu":
             continue
-        out[key] = Dataset(np.asarray(d[...], dtype=float), _text(d.attrs.get("unit", "")),
-                           _text(d.attrs.get("description", "")))
+        out[key] = _dataset(d)
     return out
 
 
@@ -193,8 +210,7 @@ def read_run(path) -> Run:
         matrices = {}
         for name in ("transitions", "reskilling_flows"):
             if name in f and hasattr(f[name], "shape") and f[name].ndim == 3:
-                matrices[name] = Dataset(np.asarray(f[name][...], float), _text(f[name].attrs.get("unit", "")),
-                                         _text(f[name].attrs.get("description", "")))
+                matrices[name] = _dataset(f[name])
         run = Run(path=p, attrs=attrs, scenario=str(attrs.get("scenario", p.stem)), label=str(attrs.get("scenario", p.stem)),
                   start_month=start, dates=[add_months(start, m) for m in range(months)],
                   replications=reps, months=months, complete=complete, months_completed=mc,

@@ -98,6 +98,7 @@ def _meta_table(runs) -> str:
     rows = [("file", lambda r: r.path.name), ("scenario", lambda r: r.scenario),
             ("months", lambda r: f"{r.months} from {r.start_month}"),
             ("replications", lambda r: r.replications), ("agents (workers)", lambda r: r.attrs.get("workers", "?")),
+            ("persons per agent", lambda r: f"{r.persons_per_agent:,.6g}"),
             ("seed", lambda r: r.attrs.get("seed", "?")), ("complete", lambda r: "yes" if r.complete else "NO"),
             ("created", lambda r: r.attrs.get("created", "?")),
             ("software", lambda r: f"{r.attrs.get('software', 'labourshift')} {r.attrs.get('software_version', '')}")]
@@ -118,9 +119,10 @@ def write_html(runs, results, out: Path) -> Path:
         parts.append(f"<p class='incomplete' id='incomplete'>{_e(warn)}</p>")
     parts.append(f"<h1>{_e(title)}</h1>")
     now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    parts.append(f"<p class='meta'>Made {now} from {_e(', '.join(str(r.path) for r in runs))}. Counts are in "
-                 "simulated agents (one agent stands for labour force / workers persons); rates and shares "
-                 "need no scaling. Dates are calendar months.</p>")
+    parts.append(f"<p class='meta'>Made {now} from {_e(', '.join(str(r.path) for r in runs))}. Counts and amounts "
+                 "are at US scale: the file stores agents and the agents' dollars, and each is multiplied "
+                 "by the persons one agent stands for (represented persons / agents, in the table below); "
+                 "rates and shares need no scaling. Dates are calendar months.</p>")
     parts.append("<nav>" + "".join(f"<a href='#{_e(res.key)}'>{_e(res.key.replace('_', ' '))}</a>"
                                    for res in results) + "</nav>")
     parts.append("<h2 id='headline'>Headline numbers</h2>")

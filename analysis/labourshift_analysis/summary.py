@@ -94,6 +94,8 @@ def headline(run) -> list:
     total("capex", "capex on compute over the run")
     total("incidents", "AI incidents over the run")
     total("warn_notices", "WARN notices over the run")
+    total("ui_benefits", "UI benefits paid over the run (run-start prices)")
+    total("fiscal_net_cost", "net fiscal cost over the run (run-start prices)")
     start_end("mean_adoption", "automation adoption", _pct)
     total("reskilling_completions", "reskilling completions over the run (persons)")
     for name, label in (("reskilling", "reskilling (persons)"), ("founders", "founders (persons)"),

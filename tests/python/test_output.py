@@ -46,7 +46,25 @@ class OutputTest(TempDirCase):
             self.assertEqual(f["transitions"].shape, (2, n_occ, n_occ))
             # Units where they are fixed by definition.
             self.assertEqual(f["series/unemployment_rate"].attrs["unit"], "share")
-            self.assertEqual(f["by_occupation/wage"].attrs["unit"], "USD/month (run-start prices)")
+            self.assertEqual(f["by_occupation/wage"].attrs["unit"], "USD/person-month (run-start prices)")
+            # Counts are agents, with the factor to persons beside them (docs/outputs.md: one rule).
+            ppa = f.attrs["persons_per_agent"]
+            self.assertEqual(ppa, f.attrs["represented_persons"] / f.attrs["workers"])
+            for path, unit, us_unit in (("series/employment", "agents", "persons"),
+                                        ("series/layoffs", "agents/month", "persons/month"),
+                                        ("by_class/headcount", "agents", "persons"),
+                                        ("transitions", "agents", "persons"),
+                                        ("series/openings", "jobs", "jobs"),
+                                        ("series/wage_bill", "USD/month (run-start prices)",
+                                         "USD/month (run-start prices)")):
+                with self.subTest(path):
+                    self.assertEqual(f[path].attrs["unit"], unit)
+                    self.assertEqual(f[path].attrs["us_scale"], ppa)
+                    self.assertEqual(f[path].attrs["us_unit"], us_unit)
+            for path in ("series/unemployment_rate", "series/mean_wage", "series/active_firms",
+                         "series/warn_notices", "series/compute_price"):
+                with self.subTest(path):
+                    self.assertNotIn("us_scale", f[path].attrs)
             # Economics visible from outside: rates in range, identity between series.
             u = f["series/unemployment"][...]
             e = f["series/employment"][...]

@@ -85,11 +85,45 @@ class CompareTest(TempDirCase):
                                ("long-term share of unemployed", "long_term_unemployment_share")):
             for col, path in enumerate((a, b)):
                 with h5py.File(path) as f:
-                    per_rep = f["series/" + dataset][:, 2:8].mean(axis=1)
-                mean, lo, hi = (float(x) for x in re.findall(r"[-0-9.e+]+", rows[label][col]))
+                    d = f["series/" + dataset]
+                    # compare prints US magnitudes: counts x persons per agent.
+                    per_rep = d[:, 2:8].mean(axis=1) * d.attrs.get("us_scale", 1.0)
+                mean, lo, hi = (float(x.replace(",", "")) for x in re.findall(r"[-0-9.,e+]+", rows[label][col]))
                 np.testing.assert_allclose(mean, per_rep.mean(), rtol=1e-5)
                 np.testing.assert_allclose(lo, np.percentile(per_rep, 5), rtol=1e-5)
                 np.testing.assert_allclose(hi, np.percentile(per_rep, 95), rtol=1e-5)
+
+    def test_runs_of_different_size_or_length_need_normalise(self):
+        a, b, c = self.tmp / "a.h5", self.tmp / "b.h5", self.tmp / "c.h5"
+        for out, workers, months in ((a, 5000, 8), (b, 10000, 8), (c, 5000, 6)):
+            r = run("run", BASE, "-o", out, "--quiet", "--months", months, "--replications", 2,
+                    "--set", f"population.workers={workers}")
+            self.assertEqual(r.returncode, 0, r.stderr)
+        r = run("compare", a, b)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("5,000 agents (34,000 persons each)", r.stderr)
+        self.assertIn("--normalise", r.stderr)
+        r = run("compare", a, c)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("runs 8 months", r.stderr)
+        # With --normalise: both at US scale, over the months both have.
+        r = run("compare", a, b, c, "--normalise")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("months 1 to 6", r.stdout)
+        row = next(line for line in r.stdout.splitlines() if line.startswith("AI-attributed layoffs"))
+        cells = [float(re.findall(r"[-0-9.,e+]+", c)[0].replace(",", "")) for c in row.split("|")[1:]]
+        for col, path in enumerate((a, b, c)):
+            with h5py.File(path) as f:
+                d = f["series/layoffs_ai"]
+                np.testing.assert_allclose(cells[col], d[:, :6].mean() * d.attrs["us_scale"], rtol=1e-5)
+        # Runs that start in different months never compare.
+        d = self.tmp / "d.h5"
+        r = run("run", BASE, "-o", d, "--quiet", "--months", 8, "--replications", 2,
+                "--set", "population.workers=5000", "--set", 'run.start="2024-02"')
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = run("compare", a, d, "--normalise")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("starts in 2024-01", r.stderr)
 
     def test_bad_inputs(self):
         r = run("compare", self.tmp / "missing.h5")
