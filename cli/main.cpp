@@ -280,6 +280,49 @@ void write_tables(ls::sim::OutputWriter& out, const ls::models::Model& model) {
   cls.write_strings("name", model.class_names);
   cls.write_vector("employment_share", share);
   cls.write_vector("ai_seller", seller);
+
+  // Every dataset says what it is, and is labelled by its axis (docs/outputs.md).
+  struct Doc {
+    const char* group;
+    const char* name;
+    const char* unit;
+    const char* description;
+  };
+  const Doc docs[] = {
+      {"occupations", "id", "", "occupation id (the data's code)"},
+      {"occupations", "name", "", "occupation name"},
+      {"occupations", "wage_month_usd", "USD/person-month",
+       "mean wage at the start (OEWS mean annual wage / 12)"},
+      {"occupations", "exposure", "share", "generative-AI exposure of the occupation's tasks"},
+      {"occupations", "routine", "share", "routine content of the tasks"},
+      {"occupations", "coordination", "share", "coordination content of the tasks (kappa_o)"},
+      {"occupations", "complementarity", "share",
+       "complementarity c_o: exposed work that AI augments rather than replaces"},
+      {"occupations", "manager", "0/1", "a management occupation"},
+      {"occupations", "ai_role", "0/1", "an AI role (builds or runs AI systems)"},
+      {"occupations", "knowledge_role", "0/1", "institutional-knowledge role (reliability)"},
+      {"occupations", "automatable", "share",
+       "x_o: the share of the occupation's work AI can take (exposure with routine and "
+       "coordination content)"},
+      {"occupations", "exposed", "0/1",
+       "high exposure: top fifth of employment by automatable share, AI roles excepted"},
+      {"firm_classes", "name", "", "firm class name"},
+      {"firm_classes", "employment_share", "share", "share of initial employment in the class"},
+      {"firm_classes", "ai_seller", "0/1", "the class sells AI services"},
+  };
+  for (const Doc& d : docs) {
+    auto ds = out.root().open_group(d.group).open_dataset(d.name);
+    ds.set_attr("unit", std::string(d.unit));
+    ds.set_attr("description", std::string(d.description));
+    out.label_axes(ds, d.group,
+                   {std::string(d.group) == "occupations" ? "occupation" : "firm_class"});
+  }
+  out.label_axes(mob, "occupations", {"origin", "destination"});
+  auto scenario = out.root().open_dataset("scenario");
+  scenario.set_attr("unit", std::string(""));
+  scenario.set_attr("description",
+                    std::string("the fully resolved scenario as TOML: running it again "
+                                "reproduces the file"));
 }
 
 /// The system's reason in an HDF5 write error ("No space left on device"), or its first line.

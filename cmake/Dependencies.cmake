@@ -4,13 +4,13 @@ find_package(Boost 1.74 REQUIRED)
 find_package(TBB REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(tomlplusplus 3 REQUIRED)
-find_package(HDF5 REQUIRED COMPONENTS C)
+find_package(HDF5 REQUIRED COMPONENTS C HL)  # HL: the H5DS dimension-scale API
 find_package(NLopt REQUIRED CONFIG)  # libnlopt-dev / libnlopt-cxx-dev: target NLopt::nlopt
 
 # HDF5's CMake module gives variables, not a target: wrap them in one.
 add_library(labourshift_hdf5 INTERFACE)
 target_include_directories(labourshift_hdf5 SYSTEM INTERFACE ${HDF5_INCLUDE_DIRS})
-target_link_libraries(labourshift_hdf5 INTERFACE ${HDF5_C_LIBRARIES})
+target_link_libraries(labourshift_hdf5 INTERFACE ${HDF5_C_HL_LIBRARIES} ${HDF5_C_LIBRARIES})
 target_compile_definitions(labourshift_hdf5 INTERFACE ${HDF5_DEFINITIONS})
 
 # Random123 is header-only (librandom123-dev).

@@ -783,37 +783,67 @@ const std::vector<StaticDef>& static_table() {
 
 void declare_outputs(const Model& m, sim::MetricLayout& layout) {
   const std::size_t O = m.data.size();
-  const std::size_t K = m.class_names.size();
   auto scale = [&](const char* unit) { return us_unit(unit).empty() ? 0.0 : m.persons_per_agent; };
+  // The labelled axes: occupations (ids, with their names), firm classes, and the months of
+  // unemployment of the re-employment tables.
+  sim::Axis occupation{"occupation", "occupation, in the order of /occupations/id", {}, {}, {}};
+  for (const auto& o : m.data.occupations) {
+    occupation.labels.push_back(o.id);
+    occupation.names.push_back(o.name);
+  }
+  sim::Axis origin = occupation, destination = occupation;
+  origin.name = "origin";
+  origin.description = "previous (origin) occupation";
+  destination.name = "destination";
+  destination.description = "new (destination or target) occupation";
+  layout.add_axis(occupation);
+  layout.add_axis(origin);
+  layout.add_axis(destination);
+  layout.add_axis(
+      {"firm_class", "firm class, in the order of /firm_classes/name", m.class_names, {}, {}});
+  sim::Axis spell{"months_unemployed",
+                  "months unemployed at the hire (the last bin: that many or "
+                  "more)",
+                  {},
+                  {},
+                  {}};
+  for (std::size_t b = 0; b < RunTotals::kSpellBins; ++b)
+    spell.values.push_back(static_cast<std::int64_t>(b));
+  layout.add_axis(spell);
   for (const MetricDef& d : metric_table()) {
     switch (d.shape) {
       case Shape::kScalar:
         layout.scalar("series", d.name, d.unit, d.description, scale(d.unit), us_unit(d.unit));
         break;
       case Shape::kOccupation:
-        layout.vector("by_occupation", d.name, d.unit, d.description, O, scale(d.unit),
+        layout.vector("by_occupation", d.name, d.unit, d.description, "occupation", scale(d.unit),
                       us_unit(d.unit));
         break;
       case Shape::kClass:
-        layout.vector("by_class", d.name, d.unit, d.description, K, scale(d.unit), us_unit(d.unit));
+        layout.vector("by_class", d.name, d.unit, d.description, "firm_class", scale(d.unit),
+                      us_unit(d.unit));
         break;
     }
   }
   for (const StaticDef& d : static_table()) {
     std::vector<std::size_t> shape;
+    std::vector<std::string> axes;
     switch (d.extent) {
       case StaticDef::kOccupations:
         shape = {O};
+        axes = {"occupation"};
         break;
       case StaticDef::kOccupationPairs:
         shape = {O, O};
+        axes = {"origin", "destination"};
         break;
       case StaticDef::kSpellBins:
         shape = {RunTotals::kSpellBins};
+        axes = {"months_unemployed"};
         break;
     }
     layout.add_static(
-        {d.group, d.name, d.unit, d.description, shape, scale(d.unit), us_unit(d.unit)});
+        {d.group, d.name, d.unit, d.description, shape, scale(d.unit), us_unit(d.unit), axes});
   }
   layout.add_events({"events",
                      "warn",

@@ -8,6 +8,7 @@ packages=(
   libeigen3-dev libboost-random-dev libtbb-dev libhdf5-dev libcli11-dev
   catch2 libtomlplusplus-dev librandom123-dev libnlopt-cxx-dev
   python3 python3-h5py python3-numpy python3-matplotlib hdf5-tools
+  python3-xarray python3-h5netcdf python3-pandas python3-nbclient python3-nbformat python3-ipykernel
 )
 
 missing=()

@@ -1,6 +1,7 @@
 #include "sim/h5.hpp"
 
 #include <hdf5.h>
+#include <hdf5_hl.h>
 
 #include <algorithm>
 #include <cstring>
@@ -795,6 +796,17 @@ void File::close() {
   if (!handle_.valid()) return;
   const hid f = handle_.release();  // released first: a failed close is not retried
   if (H5Fclose(f) < 0) raise("close file", path_, {});
+}
+
+void set_dimension_scale(const Dataset& scale, const std::string& name) {
+  const Where w{scale.file_name(), scale.path()};
+  w.check(H5DSset_scale(scale.id(), name.c_str()), "make dimension scale");
+}
+
+void attach_dimension_scale(const Dataset& data, const Dataset& scale, unsigned axis) {
+  const Where w{data.file_name(), data.path()};
+  w.check(H5DSattach_scale(data.id(), scale.id(), axis),
+          "attach dimension scale " + scale.path() + " to axis " + std::to_string(axis));
 }
 
 }  // namespace labourshift::h5

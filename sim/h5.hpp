@@ -233,4 +233,11 @@ class File {
   std::string path_;
 };
 
+/// Dimension scales, HDF5's H5DS API: the netCDF-4 data model, which xarray (through h5netcdf),
+/// R's hdf5r and Julia's HDF5.jl read as labelled axes. Makes `scale` (a 1-D dataset of the
+/// axis's labels) a dimension scale called `name`.
+void set_dimension_scale(const Dataset& scale, const std::string& name);
+/// Attaches a dimension scale to axis `axis` (0-based) of `data`.
+void attach_dimension_scale(const Dataset& data, const Dataset& scale, unsigned axis);
+
 }  // namespace labourshift::h5

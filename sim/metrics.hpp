@@ -6,10 +6,25 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace labourshift::sim {
+
+/// A labelled axis of the outputs beyond replication and month (occupation, firm class, ...): the
+/// writer stores its labels as a dimension scale named `name` in each group that uses it.
+struct Axis {
+  std::string name;  ///< the dimension's name, e.g. "occupation"
+  std::string description;
+  std::vector<std::string> labels;   ///< text labels (ids), or
+  std::vector<std::int64_t> values;  ///< numbers, when labels is empty
+  /// An optional second label per entry (occupation names beside their ids), stored as a
+  /// coordinate `<name>_name` along the same axis.
+  std::vector<std::string> names;
+  std::size_t size() const { return labels.empty() ? values.size() : labels.size(); }
+};
 
 struct MetricSpec {
   std::string group;  ///< "series", "by_occupation", "by_class", ...
@@ -23,6 +38,7 @@ struct MetricSpec {
   /// and the unit after it ("persons" for "agents"); 0 and "" for rates, shares and prices.
   double us_scale = 0;
   std::string us_unit;
+  std::string axis;  ///< the third axis of a vector metric (an Axis name); "" for a scalar
 };
 
 /// A per-replication array written once at the end (e.g. a transition matrix).
@@ -34,6 +50,7 @@ struct StaticSpec {
   std::vector<std::size_t> shape;  ///< without the leading replication axis
   double us_scale = 0;             ///< as MetricSpec::us_scale
   std::string us_unit;
+  std::vector<std::string> axes;  ///< an Axis name per entry of shape
 };
 
 /// A table of integer events appended as they happen (e.g. WARN notices).
@@ -51,13 +68,22 @@ class MetricLayout {
   std::size_t scalar(std::string group, std::string name, std::string unit, std::string description,
                      double us_scale = 0, std::string us_unit = "") {
     return add({std::move(group), std::move(name), std::move(unit), std::move(description), 1, 0,
-                true, us_scale, std::move(us_unit)});
+                true, us_scale, std::move(us_unit), ""});
   }
   /// Declare a vector metric of `width` entries (occupations, classes ...).
   std::size_t vector(std::string group, std::string name, std::string unit, std::string description,
-                     std::size_t width, double us_scale = 0, std::string us_unit = "") {
+                     const std::string& axis, double us_scale = 0, std::string us_unit = "") {
+    const std::size_t width = axis_named(axis).size();
     return add({std::move(group), std::move(name), std::move(unit), std::move(description), width,
-                0, false, us_scale, std::move(us_unit)});
+                0, false, us_scale, std::move(us_unit), axis});
+  }
+  /// Declare a labelled axis before the metrics that use it.
+  void add_axis(Axis axis) { axes_.push_back(std::move(axis)); }
+  const std::vector<Axis>& axes() const { return axes_; }
+  const Axis& axis_named(const std::string& name) const {
+    for (const auto& a : axes_)
+      if (a.name == name) return a;
+    throw std::logic_error("undeclared output axis '" + name + "'");
   }
   std::size_t add_static(StaticSpec spec) {
     statics_.push_back(std::move(spec));
@@ -87,6 +113,7 @@ class MetricLayout {
     specs_.push_back(std::move(spec));
     return specs_.back().offset;
   }
+  std::vector<Axis> axes_;
   std::vector<MetricSpec> specs_;
   std::vector<StaticSpec> statics_;
   std::vector<EventSpec> events_;

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <random>
 #include <stdexcept>
 
@@ -39,6 +40,30 @@ std::string utc_now() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+/// Days from 1970-01-01 to the civil date y-m-d (proleptic Gregorian; H. Hinnant's algorithm).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2 ? 1 : 0;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+/// The month axis in CF time: days from the first day of `start` ("YYYY-MM") to the first day of
+/// each month.
+std::vector<std::int64_t> month_days(const std::string& start, std::int64_t months) {
+  const std::int64_t y0 = std::stoll(start.substr(0, 4));
+  const int m0 = std::stoi(start.substr(5, 2)) - 1;
+  const std::int64_t origin = days_from_civil(y0, static_cast<unsigned>(m0 + 1), 1);
+  std::vector<std::int64_t> days;
+  for (std::int64_t i = 0; i < months; ++i) {
+    const std::int64_t k = m0 + i;
+    days.push_back(days_from_civil(y0 + k / 12, static_cast<unsigned>(k % 12 + 1), 1) - origin);
+  }
+  return days;
 }
 
 h5::Group group_for(const h5::File& file, const std::string& name) {
@@ -84,6 +109,76 @@ OutputWriter::OutputWriter(std::string final_path, const MetricLayout& layout,
   }
 }
 
+/// The dimension scale `dim` of `group`, created (with its auxiliary coordinate) on first use.
+const h5::Dataset& OutputWriter::scale(const std::string& group, const std::string& dim) {
+  auto& in_group = scales_[group];
+  const auto reps = static_cast<h5::hsize>(attrs_.replications);
+  const auto months = static_cast<h5::hsize>(attrs_.months);
+  const std::string start =
+      attrs_.start_month.size() >= 7 ? attrs_.start_month : std::string("2000-01");
+  if (const auto it = in_group.find(dim); it != in_group.end()) return it->second;
+  auto g = group_for(file_, group);
+  std::string unit, description;
+  h5::Dataset aux;  // a second coordinate along the same axis (month_number, occupation_name)
+  if (dim == "replication") {
+    std::vector<std::int64_t> r(static_cast<std::size_t>(reps));
+    for (std::size_t i = 0; i < r.size(); ++i) r[i] = static_cast<std::int64_t>(i);
+    g.write_vector(dim, r);
+    description = "replication (0-based, as /events/warn counts them)";
+  } else if (dim == "month") {
+    g.write_vector(dim, month_days(start, static_cast<std::int64_t>(months)));
+    unit = "days since " + start + "-01";
+    description = "the month, as its first day; index m is month m + 1 (month 1 = start_month)";
+    std::vector<std::int64_t> number(static_cast<std::size_t>(months));
+    for (std::size_t i = 0; i < number.size(); ++i) number[i] = static_cast<std::int64_t>(i) + 1;
+    g.write_vector("month_number", number);
+    aux = g.open_dataset("month_number");
+    aux.set_attr("unit", "");
+    aux.set_attr("description",
+                 "month number, 1-based (month 1 = start_month), as /events/warn and "
+                 "`compare --months` count");
+  } else {
+    const Axis& axis = layout_.axis_named(dim);
+    if (axis.labels.empty()) {
+      g.write_vector(dim, axis.values);
+    } else {
+      g.write_strings(dim, axis.labels);
+    }
+    description = axis.description;
+    if (!axis.names.empty()) {
+      g.write_strings(dim + "_name", axis.names);
+      aux = g.open_dataset(dim + "_name");
+      aux.set_attr("unit", "");
+      aux.set_attr("description", "name of each " + dim);
+    }
+  }
+  h5::Dataset ds = g.open_dataset(dim);
+  ds.set_attr("unit", unit);
+  ds.set_attr("description", description);
+  if (dim == "month") {
+    ds.set_attr("units", unit);  // CF: xarray decodes the axis to dates
+    ds.set_attr("calendar", "proleptic_gregorian");
+  }
+  h5::set_dimension_scale(ds, dim);
+  if (aux.valid()) h5::attach_dimension_scale(aux, ds, 0);
+  return in_group.emplace(dim, std::move(ds)).first->second;
+}
+
+// Attaches the scales of `dims` to `ds`, and names the auxiliary coordinates (CF
+// `coordinates`) so that xarray shows month numbers and occupation names beside the axes.
+void OutputWriter::label_axes(h5::Dataset& ds, const std::string& group,
+                              const std::vector<std::string>& dims) {
+  std::string coordinates;
+  for (std::size_t i = 0; i < dims.size(); ++i) {
+    h5::attach_dimension_scale(ds, scale(group, dims[i]), static_cast<unsigned>(i));
+    if (dims[i] == "month") coordinates += " month_number";
+    if (dims[i] != "month" && dims[i] != "replication" &&
+        !layout_.axis_named(dims[i]).names.empty())
+      coordinates += " " + dims[i] + "_name";
+  }
+  if (!coordinates.empty()) ds.set_attr("coordinates", coordinates.substr(1));
+}
+
 void OutputWriter::lay_out() {
   const auto& attrs = attrs_;
   const MetricLayout& layout = layout_;
@@ -118,6 +213,9 @@ void OutputWriter::lay_out() {
     }
     auto ds = g.create_dataset(spec.name, dims, chunk, nan);
     set_unit_attrs(ds, spec.unit, spec.description, spec.us_scale, spec.us_unit);
+    std::vector<std::string> axes = {"replication", "month"};
+    if (!spec.scalar) axes.push_back(spec.axis);
+    label_axes(ds, spec.group, axes);
     datasets_.push_back(std::move(ds));
   }
   for (const auto& spec : layout.statics()) {
@@ -128,11 +226,17 @@ void OutputWriter::lay_out() {
     chunk[0] = 1;
     auto ds = g.create_dataset(spec.name, dims, chunk, nan);
     set_unit_attrs(ds, spec.unit, spec.description, spec.us_scale, spec.us_unit);
+    if (spec.axes.size() == spec.shape.size()) {
+      std::vector<std::string> axes = {"replication"};
+      axes.insert(axes.end(), spec.axes.begin(), spec.axes.end());
+      label_axes(ds, spec.group, axes);
+    }
     statics_.push_back(std::move(ds));
   }
   for (const auto& spec : layout.events()) {
     auto g = group_for(file_, spec.group);
     auto t = g.create_table(spec.name, spec.columns);
+    t.set_attr("unit", "notices (one row each)");
     t.set_attr("description", spec.description);
     events_.push_back(std::move(t));
   }

@@ -21,6 +21,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -53,6 +54,10 @@ class OutputWriter : public ResultSink {
   /// The root group, for model-specific tables (occupation names ...). Not thread-safe: use
   /// before or after the run.
   h5::Group root() { return file_.root(); }
+  /// Labels the axes of `ds` (in `group`, "" for the root) with dimension scales: "replication",
+  /// "month" or an Axis of the layout, one per axis; names the auxiliary coordinates
+  /// (month_number, <axis>_name) in its CF `coordinates` attribute. Before or after the run.
+  void label_axes(h5::Dataset& ds, const std::string& group, const std::vector<std::string>& dims);
 
   void write_month(std::uint32_t replication, int month, const double* values) override;
   void write_static(std::uint32_t replication, std::size_t static_id,
@@ -90,6 +95,9 @@ class OutputWriter : public ResultSink {
   void lay_out();
   /// Closes and removes the partial file (an error path).
   void discard() noexcept;
+  /// Dimension scales by group and dimension, created on first use (scale()).
+  std::map<std::string, std::map<std::string, h5::Dataset>> scales_;
+  const h5::Dataset& scale(const std::string& group, const std::string& dim);
 
   std::vector<std::int64_t> months_completed_;  ///< months written to the file, per replication
   /// Months received but not yet written, per replication: the months after months_completed_,

@@ -165,6 +165,8 @@ def _read_group(f, name: str) -> dict:
     for key, d in f[name].items():
         if not hasattr(d, "shape") or d.dtype.kind not in "fiu":
             continue
+        if "CLASS" in d.attrs or key == "month_number":  # the axes' labels, not data
+            continue
         out[key] = _dataset(d)
     return out
 

@@ -60,7 +60,7 @@ class InspectRealOutputTest(unittest.TestCase):
             for path, d in ds.items():
                 shape = "scalar" if d.shape == () else "[" + " x ".join(map(str, d.shape)) + "]"
                 unit = d.attrs.get("unit", "-")
-                unit = unit.decode() if isinstance(unit, bytes) else unit
+                unit = (unit.decode() if isinstance(unit, bytes) else unit) or "-"
                 if "us_scale" in d.attrs:  # a count or amount: inspect names its US unit
                     us = d.attrs["us_unit"]
                     unit += " (x us_scale)" if us == unit else f" (x us_scale = {us})"
