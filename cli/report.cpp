@@ -4,6 +4,7 @@
 
 #include "sim/error.hpp"
 #include "sim/h5.hpp"
+#include "sim/resources.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -18,6 +19,9 @@
 
 #ifndef LABOURSHIFT_PYTHON
 #define LABOURSHIFT_PYTHON ""
+#endif
+#ifndef LABOURSHIFT_INSTALLED_PYTHON_DIR
+#define LABOURSHIFT_INSTALLED_PYTHON_DIR "../lib/python3/dist-packages"
 #endif
 #ifndef LABOURSHIFT_ANALYSIS_DIR
 #define LABOURSHIFT_ANALYSIS_DIR "analysis"
@@ -121,7 +125,11 @@ int cmd_report(const std::vector<std::string>& inputs, const std::string& out_di
   check_report_dir(dir);
 
   const std::string python = LABOURSHIFT_PYTHON;
-  const std::string analysis = LABOURSHIFT_ANALYSIS_DIR;
+  // The package beside an installed binary (the Python path `cmake --install` uses), else the
+  // source tree's.
+  const std::string analysis =
+      labourshift::sim::find_resource("LABOURSHIFT_ANALYSIS", LABOURSHIFT_INSTALLED_PYTHON_DIR,
+                                      LABOURSHIFT_ANALYSIS_DIR, "labourshift_analysis");
   if (python.empty() || access(python.c_str(), X_OK) != 0) {
     std::fprintf(stderr,
                  "labourshift: error: no Python 3 with h5py, numpy and matplotlib%s%s; install "

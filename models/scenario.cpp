@@ -1,6 +1,7 @@
 #include "models/scenario.hpp"
 
 #include "sim/calendar.hpp"
+#include "sim/resources.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -994,9 +995,16 @@ std::string to_toml(const Scenario& s) {
   return "# resolved scenario: every parameter, defaults included\n" + scenario_schema().to_toml(s);
 }
 
+std::string data_dir() {
+  // $LABOURSHIFT_DATA, then share/labourshift/data beside an installed binary, then the source
+  // tree.
+  return sim::find_resource("LABOURSHIFT_DATA", "../share/labourshift/data", LABOURSHIFT_DATA_DIR,
+                            "occupations.csv");
+}
+
 std::string resolve_data_path(const Scenario& s, const std::string& path, const char* fallback) {
   namespace fs = std::filesystem;
-  if (path.empty()) return (fs::path(LABOURSHIFT_DATA_DIR) / fallback).string();
+  if (path.empty()) return (fs::path(data_dir()) / fallback).string();
   fs::path p(path);
   if (p.is_relative() && !s.source_file.empty()) {
     p = fs::path(s.source_file).parent_path() / p;

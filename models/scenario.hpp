@@ -268,7 +268,10 @@ void validate(const Scenario& s, const std::vector<sim::Setting>* settings);
 /// The resolved scenario as TOML text (what /scenario stores).
 std::string to_toml(const Scenario& s);
 
-/// Absolute path of a data file named in the scenario ("" = the project's data/ folder).
+/// The project's data folder: $LABOURSHIFT_DATA, share/labourshift/data beside an installed
+/// binary, or the source tree's data/.
+std::string data_dir();
+/// Absolute path of a data file named in the scenario ("" = the project's data folder).
 std::string resolve_data_path(const Scenario& s, const std::string& path, const char* fallback);
 
 /// Start of the run as (year, month 1-12).
