@@ -20,6 +20,9 @@ namespace labourshift::cli {
 /// across replications. Throws sim::InputError for a missing or non-labourshift file, an empty
 /// window, runs that start in different months, or (without `normalise`) runs of different size
 /// or length.
+/// `labourshift serve [SCENARIO] [--host H] [--port P]`: the classroom page (cli/serve.cpp).
+/// Runs until SIGINT or SIGTERM; port 0 picks a free port. Returns the exit code.
+int cmd_serve(const std::string& scenario, const std::string& host, int port);
 int cmd_compare(const std::vector<std::string>& files, const std::string& window, bool normalise);
 /// Throw InputError unless path names an existing regular file that HDF5 can open.
 void require_hdf5_file(const std::string& path);

@@ -699,6 +699,16 @@ int run_main(int argc, char** argv) {
   cal_cmd->add_flag("--overwrite", calibration_overwrite,
                     "replace calibrated.toml, fit.csv and evaluations.csv");
 
+  std::string serve_scenario = "scenarios/classroom.toml", serve_host = "127.0.0.1";
+  int serve_port = 8080;
+  auto* serve_cmd = app.add_subcommand(
+      "serve", "a local page with sliders and live charts, for a classroom (127.0.0.1 by default)");
+  serve_cmd->add_option("scenario", serve_scenario, "scenario file (scenarios/classroom.toml)");
+  serve_cmd->add_option("--host", serve_host,
+                        "address to listen on (127.0.0.1: this machine only)");
+  serve_cmd->add_option("--port", serve_port, "port (0: any free port; the first line says which)")
+      ->check(CLI::Range(0, 65535));
+
   std::vector<std::string> compare_files;
   std::string compare_window;
   auto* cmp_cmd =
@@ -734,6 +744,7 @@ int run_main(int argc, char** argv) {
     if (*desc_cmd) return cmd_describe(describe_format);
     if (*rep_cmd) return cmd_report(report_inputs, report_dir);
     if (*ins_cmd) return cmd_inspect(inspect_path);
+    if (*serve_cmd) return ls::cli::cmd_serve(serve_scenario, serve_host, serve_port);
     if (*cmp_cmd) return ls::cli::cmd_compare(compare_files, compare_window, compare_normalise);
     if (*cal_cmd) {
       auto spec = ls::analysis::load_calibration(calibration_file);

@@ -5,7 +5,9 @@ find_package(TBB REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(tomlplusplus 3 REQUIRED)
 find_package(HDF5 REQUIRED COMPONENTS C HL)  # HL: the H5DS dimension-scale API
-find_package(NLopt REQUIRED CONFIG)  # libnlopt-dev / libnlopt-cxx-dev: target NLopt::nlopt
+find_package(NLopt REQUIRED CONFIG)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)  # libcpp-httplib-dev  # libnlopt-dev / libnlopt-cxx-dev: target NLopt::nlopt
 
 # HDF5's CMake module gives variables, not a target: wrap them in one.
 add_library(labourshift_hdf5 INTERFACE)

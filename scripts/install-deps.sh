@@ -9,7 +9,7 @@ packages=(
   catch2 libtomlplusplus-dev librandom123-dev libnlopt-cxx-dev
   python3 python3-h5py python3-numpy python3-matplotlib hdf5-tools
   python3-xarray python3-h5netcdf python3-pandas python3-nbclient python3-nbformat python3-ipykernel
-  pybind11-dev python3-dev
+  pybind11-dev python3-dev libcpp-httplib-dev chromium
 )
 
 missing=()
@@ -19,8 +19,23 @@ for p in "${packages[@]}"; do
   fi
 done
 
+# npm (for the page of `labourshift serve` and its browser test): Debian's unless one is there.
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+
+# The front-end packages, pinned by web/package-lock.json, from the npm registry.
+web_packages() {
+  local here
+  here=$(cd "$(dirname "$0")/.." && pwd)
+  if [ ! -f "$here/web/node_modules/.package-lock.json" ] ||
+     [ "$here/web/package-lock.json" -nt "$here/web/node_modules/.package-lock.json" ]; then
+    echo "install-deps: npm ci in web/"
+    (cd "$here/web" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
+  web_packages
   exit 0
 fi
 
@@ -34,3 +49,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+web_packages
