@@ -9,7 +9,7 @@ packages=(
   catch2 libtomlplusplus-dev librandom123-dev libnlopt-cxx-dev
   python3 python3-h5py python3-numpy python3-matplotlib hdf5-tools
   python3-xarray python3-h5netcdf python3-pandas python3-nbclient python3-nbformat python3-ipykernel
-  pybind11-dev python3-dev libcpp-httplib-dev chromium
+  pybind11-dev python3-dev libcpp-httplib-dev chromium r-base-core r-cran-hdf5r
 )
 
 missing=()

@@ -759,9 +759,102 @@ def wages(runs, outdir) -> FigureResult:
                    "the total wage bill firms pay.")
 
 
+def firm_classes(runs, outdir) -> FigureResult:
+    """By firm class (/by_class): headcount, AI-role headcount, capex and AI-attributed layoffs, one
+    line per class (medians over replications); with several files, the first file's classes in
+    colour and the others dashed in the same colour."""
+    key, title = "firm_classes", "Firm classes: headcount, AI roles, capex, AI-attributed layoffs"
+    specs = [("headcount", "Headcount"), ("ai_role_headcount", "Headcount in AI roles"),
+             ("capex", "Capex on compute"), ("layoffs_ai", "AI-attributed layoffs")]
+    runs_c = [r for r in runs if "headcount" in r.by_class and r.classes]
+    if not runs_c:
+        return FigureResult(key, title, note=missing_note(runs, ["by_class/headcount"]))
+    present = [s for s in specs if s[0] in runs_c[0].by_class]
+    fig, axes = plt.subplots(2, 2, figsize=(12.4, 7.4), squeeze=False, sharex=True)
+    for ax, (name, panel) in zip(axes.flat, present):
+        d = runs_c[0].by_class[name]
+        scale, unit = (style.scaled_unit(d.values, d.unit) if d.unit.startswith("USD") else (1.0, d.unit))
+        for j, r in enumerate(runs_c):
+            if name not in r.by_class:
+                continue
+            v = r.by_class[name].values
+            for k, cls in enumerate(r.classes):
+                style.plot_ensemble(ax, r.dates, v[:, :, k], k, scale=scale, shade=(j == 0),
+                                    label=cls if j == 0 else None,
+                                    linestyle="-" if j == 0 else "--", marker=None)
+        ax.set_title(panel)
+        ax.set_ylabel(unit)
+        ax.set_yscale("symlog" if name != "capex" else "linear")
+        style.date_axis(ax, _dates_of(runs_c))
+    for ax in axes.flat[len(present):]:
+        ax.axis("off")
+    handles, _ = axes.flat[0].get_legend_handles_labels()
+    if len(runs_c) > 1:  # which file is which line style
+        from matplotlib.lines import Line2D
+        handles += [Line2D([], [], color="black", linestyle="-" if j == 0 else "--", label=r.label)
+                    for j, r in enumerate(runs_c)]
+    _figure_legend(fig, handles, runs_c[:1], ncol=len(runs_c[0].classes))
+    _title(fig, title)
+    fig.tight_layout()
+    labels = legend_labels(fig)
+    files = style.save(fig, outdir, key)
+    others = (f" Solid: {runs_c[0].label}; dashed: {', '.join(r.label for r in runs_c[1:])}, in the same "
+              "colours." if len(runs_c) > 1 else "")
+    cap = ("Each firm class on its own line (headcount and layoffs on a log scale: the hyperscalers are a "
+           "few hundred thousand people, the rest of the economy a hundred and fifty million). AI-role "
+           "headcount rising while headcount falls is the reallocation inside a class." + others
+           + _band_note(runs_c[:1]))
+    return FigureResult(key, title, cap, files, legend_labels=labels)
+
+
+def displaced(runs, outdir) -> FigureResult:
+    """What happens to people laid off: how long those re-employed had been looking (/reemployment,
+    AI-attributed against other layoffs), and where the unemployed went over the run."""
+    key, title = "displaced", "What happened to people who lost their jobs"
+    runs_r = [r for r in runs if "ai" in r.reemployment and "other" in r.reemployment]
+    if not runs_r:
+        return FigureResult(key, title, note=missing_note(runs, ["reemployment"]))
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12.4, 4.4))
+    for i, r in enumerate(runs_r):
+        for j, (kind, what) in enumerate((("ai", "AI-attributed layoff"), ("other", "other layoff"))):
+            v = np.nanmean(r.reemployment[kind].values, axis=0)
+            total = v.sum()
+            if total <= 0:
+                continue
+            st = style.style_of(i)
+            ax1.plot(np.arange(len(v)), 100 * np.cumsum(v) / total, color=st["color"],
+                     linestyle="-" if j == 0 else ":", label=f"{r.label}: after an {what}")
+    ax1.set_xlim(0, 24)
+    ax1.set_xlabel("months unemployed before the new job")
+    ax1.set_ylabel("% of those re-employed (cumulative)")
+    ax1.set_title("Re-employed within ... months")
+    ax1.legend(frameon=False, fontsize=8)
+    outcomes = [("hires_from_unemployment", "found a job"), ("reskilling_starts", "started reskilling"),
+                ("founder_starts", "started a business"), ("exits", "left the labour force")]
+    present = [(n, t) for n, t in outcomes if all(n in r.series for r in runs_r)]
+    width = 0.8 / len(runs_r)
+    for i, r in enumerate(runs_r):
+        totals = [float(np.nanmean(np.nansum(r.s(n), axis=1))) / 1e6 for n, _ in present]
+        ax2.barh(np.arange(len(present)) + i * width, totals, height=width, color=style.style_of(i)["color"],
+                 label=r.label)
+    ax2.set_yticks(np.arange(len(present)) + width * (len(runs_r) - 1) / 2, [t for _, t in present])
+    ax2.set_xlabel("million persons over the run (mean of replications)")
+    ax2.set_title("Where the unemployed went")
+    ax2.legend(frameon=False, fontsize=8)
+    _title(fig, title)
+    fig.tight_layout()
+    labels = legend_labels(fig)
+    files = style.save(fig, outdir, key)
+    cap = ("Left: of the people hired out of unemployment over the run, the share who had been looking at "
+           "most so many months, for those whose last separation was an AI-attributed layoff (solid) and "
+           "another layoff (dotted); a curve further right means longer searches. Right: the flows out "
+           "of unemployment over the whole run, in persons.")
+    return FigureResult(key, title, cap, files, legend_labels=labels)
+
+
 # The report's figures, in order.
 ALL = [unemployment, layoffs, reallocation, beveridge, employment_by_occupation, status, hires_vacancies,
-       switches, reskilling_flows, ai_economy, worker_responses, wages, ensemble]
+       switches, reskilling_flows, firm_classes, displaced, ai_economy, worker_responses, wages, ensemble]
 
 
 def make_all(runs, outdir) -> list:

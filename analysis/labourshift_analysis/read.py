@@ -100,6 +100,7 @@ class Run:
     by_occupation: dict = field(default_factory=dict)  # name -> Dataset [R x M x O]
     by_class: dict = field(default_factory=dict)       # name -> Dataset [R x M x K]
     initial: dict = field(default_factory=dict)        # name -> Dataset [R x O]
+    reemployment: dict = field(default_factory=dict)   # "ai", "other" -> Dataset [R x spell months]
     matrices: dict = field(default_factory=dict)       # "transitions", "reskilling_flows" -> [R x O x O]
     groups: set = field(default_factory=set)           # top-level groups and datasets present
 
@@ -218,7 +219,8 @@ def read_run(path) -> Run:
                   replications=reps, months=months, complete=complete, months_completed=mc,
                   occupations=occ, occupation_names=names, classes=classes, exposure=exposure, exposed=exposed,
                   series=series, by_occupation=_read_group(f, "by_occupation"), by_class=_read_group(f, "by_class"),
-                  initial=_read_group(f, "initial"), matrices=matrices, groups=set(f.keys()))
+                  initial=_read_group(f, "initial"), reemployment=_read_group(f, "reemployment"),
+                  matrices=matrices, groups=set(f.keys()))
     return run
 
 

@@ -146,6 +146,10 @@ def write_synthetic(path, scenario="synthetic", reps=3, months=24, start="2025-0
             put("by_occupation/" + name, v, unit)
         put("initial/employment", np.tile(e0, (R, 1)), "persons")
         put("initial/unemployment", np.tile(e0 * 0.04, (R, 1)), "persons")
+        if workers:  # hires by months unemployed, falling with the spell
+            spell = np.exp(-np.arange(49) / 3.0)
+            put("reemployment/ai", np.round(np.tile(40 * spell, (R, 1))), "persons")
+            put("reemployment/other", np.round(np.tile(90 * spell, (R, 1))), "persons")
         for name, unit in BY_CLASS.items():
             if not firm and name != "headcount":
                 continue

@@ -3,6 +3,8 @@ code; open_run and to_dataframe give US-scale, tidy data; the docs' snippet and 
 notebook run."""
 import os
 import re
+import shutil
+import subprocess
 import sys
 import unittest
 
@@ -85,11 +87,25 @@ class LabelledOutputTest(unittest.TestCase):
         np.testing.assert_allclose(row.value.values, emp[1, 4, :] * ppa)
         self.assertEqual(set(df.unit), {"persons"})
 
-    def test_the_docs_xarray_snippet_runs(self):
+    def test_the_docs_python_snippets_run(self):
         doc = (ROOT / "docs" / "outputs.md").read_text()
-        snippet = next(b for b in re.findall(r"```python\n(.*?)```", doc, re.S) if "xr.open_dataset" in b)
-        snippet = snippet.replace('"out/baseline_2025.h5"', repr(str(self.a)))
-        exec(compile(snippet, "docs/outputs.md", "exec"), {})
+        snippets = [b for b in re.findall(r"```python\n(.*?)```", doc, re.S) if "out/baseline_2025.h5" in b]
+        self.assertGreaterEqual(len(snippets), 3)  # h5py, xarray, pandas
+        for snippet in snippets:
+            with self.subTest(snippet.splitlines()[1]):
+                exec(compile(snippet.replace('"out/baseline_2025.h5"', repr(str(self.a))), "docs/outputs.md",
+                             "exec"), {})
+
+    @unittest.skipUnless(shutil.which("Rscript"), "no Rscript (Debian r-base-core, r-cran-hdf5r)")
+    def test_the_docs_r_snippet_runs(self):
+        doc = (ROOT / "docs" / "outputs.md").read_text()
+        snippet = re.findall(r"```r\n(.*?)```", doc, re.S)[0].replace('"out/baseline_2025.h5"', f'"{self.a}"')
+        r = subprocess.run(["Rscript", "-e", snippet], capture_output=True, text=True, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with h5py.File(self.a) as f:
+            u = f["series/unemployment_rate"][:, 0].mean()
+        self.assertIn("2025-11-01", r.stdout)
+        self.assertIn(f"{u:.5f}"[:6], r.stdout)
 
     def test_the_example_notebook_runs(self):
         import nbformat
