@@ -139,6 +139,14 @@ def _figure_legend(fig, handles, runs, ncol=None, y=-0.02):
                ncol=ncol or min(len(handles), 4))
 
 
+def _saved(fig, title, outdir, key, svg=False):
+    """Title, layout and files of a finished figure: returns (files, legend labels)."""
+    _title(fig, title)
+    fig.tight_layout()
+    labels = legend_labels(fig)
+    return style.save(fig, outdir, key, svg=svg), labels
+
+
 def _title(fig, text):
     fig.suptitle(text, fontweight="bold", x=0.01, ha="left")
 
@@ -345,10 +353,7 @@ def unemployment(runs, outdir) -> FigureResult:
         axes[1].set_title("Long-term share (unemployed 6+ months)")
     handles, _ = axes[0].get_legend_handles_labels()
     _figure_legend(fig, handles, runs)
-    _title(fig, title)
-    fig.tight_layout()
-    labels = legend_labels(fig)
-    files = style.save(fig, outdir, key, svg=True)
+    files, labels = _saved(fig, title, outdir, key, svg=True)
     cap = ("Left: unemployed as a share of the labour force at the end of each month. "
            + ("Right: share of the unemployed whose spell has lasted labour.long_term_months (default 6) or more. "
               if has_lt else "") + _band_note(runs))
@@ -396,10 +401,7 @@ def layoffs(runs, outdir) -> FigureResult:
                ". This file has no breakdown by reason (/series/layoffs_demand etc.: " + FIRM_MODEL + ")."))
     if not reasons:
         title = "Layoffs (this file has no breakdown by reason)"
-    _title(fig, title)
-    fig.tight_layout()
-    labels = legend_labels(fig)
-    files = style.save(fig, outdir, key, svg=True)
+    files, labels = _saved(fig, title, outdir, key, svg=True)
     _, extra = _with(runs, ["series/layoffs"])
     return FigureResult(key, title, cap + _band_note(runs_l) + extra, files, legend_labels=labels)
 
@@ -416,10 +418,7 @@ def reallocation(runs, outdir) -> FigureResult:
     ax2.set_title("Employment in AI-exposed occupations and in the rest")
     for ax in (ax1, ax2):
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    _title(fig, title)
-    fig.tight_layout()
-    labels = legend_labels(fig)
-    files = style.save(fig, outdir, key, svg=True)
+    files, labels = _saved(fig, title, outdir, key, svg=True)
     cap = ("Top: AI revenue served and capex paid on compute, USD per month at US scale (run-start prices). "
            f"Bottom: employment in the exposed occupations, defined as {how}, and in all other occupations, "
            "as % change from the initial state." + _band_note(keep) + extra)
@@ -440,10 +439,7 @@ def beveridge(runs, outdir) -> FigureResult:
              Line2D([], [], marker="s", markersize=8, color="black", linestyle="none", label="last month")]
     ax.legend(handles=ax.get_legend_handles_labels()[0] + marks, frameon=False, loc="best")
     ax.set_title("Each point is one month, joined in time order", fontsize=11)
-    _title(fig, title)
-    fig.tight_layout()
-    labels = legend_labels(fig)
-    files = style.save(fig, outdir, key)
+    files, labels = _saved(fig, title, outdir, key)
     cap = ("Vacancy rate (vacancies / (employment + vacancies), the JOLTS job-openings rate) against the "
            "unemployment rate, median across replications, one point per month. Moving down and right means "
            "a slacker market (fewer openings, more unemployed); a shift outwards means worse matching." + extra)
@@ -502,10 +498,7 @@ def employment_by_occupation(runs, outdir) -> FigureResult:
         ax.legend(loc="upper left", frameon=False)
     last = max(r.last_month for r in keep)
     ax.set_title(f"From the initial state to {_dates_of(keep)[max(0, last - 1)]:%Y-%m}, sorted", fontsize=11)
-    _title(fig, title)
-    fig.tight_layout()
-    labels = legend_labels(fig)
-    files = style.save(fig, outdir, key)
+    files, labels = _saved(fig, title, outdir, key)
     cap = ("Percentage change in employment of each occupation between the initial state and the last month "
            "each replication finished (mean across replications), sorted"
            + (f" by the first scenario ({base.label})" if k > 1 else "") + ". "
@@ -562,10 +555,7 @@ def _flows_figure(runs, outdir, matrix, key, title, what, top=12, diagonal=False
     axb.grid(axis="y", visible=False)
     axb.set_title(f"Top {len(pairs)} origin → destination pairs", fontsize=11)
     axb.legend(loc="lower right", frameon=False)
-    _title(fig, title)
-    fig.tight_layout()
-    labels = legend_labels(fig)
-    files = style.save(fig, outdir, key)
+    files, labels = _saved(fig, title, outdir, key)
     cap = what + (" Left: every origin (row) and destination (column) by occupation id; right: the largest pairs."
                   if single else f" The largest pairs in {keep[0].label}, with the other scenarios alongside.") + extra
     return FigureResult(key, title, cap, files, legend_labels=labels)
@@ -667,10 +657,7 @@ def ensemble(runs, outdir) -> FigureResult:
         style.date_axis(ax, r.dates)
         ax.legend(loc="best", frameon=False)
     axes[0][0].set_ylabel("unemployment rate (% of labour force)")
-    _title(fig, title)
-    fig.tight_layout()
-    labels = legend_labels(fig)
-    files = style.save(fig, outdir, key)
+    files, labels = _saved(fig, title, outdir, key)
     cap = ("Each grey line is one replication (same scenario, different random draws). The coloured line is the "
            "median across replications, the dashed lines and shading the 5-95% range: differences between "
            "scenarios smaller than this band may be noise.")
@@ -702,10 +689,7 @@ def _panels(runs, outdir, key, title, specs, caption, ncol=2):
         if len(h) > len(handles):
             handles = h
     _figure_legend(fig, handles, runs)
-    _title(fig, title)
-    fig.tight_layout()
-    labels = legend_labels(fig)
-    files = style.save(fig, outdir, key)
+    files, labels = _saved(fig, title, outdir, key)
     absent = [s[0] for s in specs if s not in present]
     cap = caption + _band_note(runs) + (
         f" Not in this file: {', '.join('/series/' + a for a in absent)}." if absent else "")
@@ -794,10 +778,7 @@ def firm_classes(runs, outdir) -> FigureResult:
         handles += [Line2D([], [], color="black", linestyle="-" if j == 0 else "--", label=r.label)
                     for j, r in enumerate(runs_c)]
     _figure_legend(fig, handles, runs_c[:1], ncol=len(runs_c[0].classes))
-    _title(fig, title)
-    fig.tight_layout()
-    labels = legend_labels(fig)
-    files = style.save(fig, outdir, key)
+    files, labels = _saved(fig, title, outdir, key)
     others = (f" Solid: {runs_c[0].label}; dashed: {', '.join(r.label for r in runs_c[1:])}, in the same "
               "colours." if len(runs_c) > 1 else "")
     cap = ("Each firm class on its own line (headcount and layoffs on a log scale: the hyperscalers are a "
@@ -841,10 +822,7 @@ def displaced(runs, outdir) -> FigureResult:
     ax2.set_xlabel("million persons over the run (mean of replications)")
     ax2.set_title("Where the unemployed went")
     ax2.legend(frameon=False, fontsize=8)
-    _title(fig, title)
-    fig.tight_layout()
-    labels = legend_labels(fig)
-    files = style.save(fig, outdir, key)
+    files, labels = _saved(fig, title, outdir, key)
     cap = ("Left: of the people hired out of unemployment over the run, the share who had been looking at "
            "most so many months, for those whose last separation was an AI-attributed layoff (solid) and "
            "another layoff (dotted); a curve further right means longer searches. Right: the flows out "
