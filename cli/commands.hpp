@@ -15,15 +15,18 @@ int cmd_report(const std::vector<std::string>& inputs, const std::string& out_di
 int cmd_inspect(const std::string& path);
 
 namespace labourshift::cli {
-/// `labourshift compare A.h5 B.h5 [...] [--months A:B] [--normalise]`: key indicators side by
-/// side at US scale, the mean over the window and then over replications, with the 5-95% range
-/// across replications. Throws sim::InputError for a missing or non-labourshift file, an empty
-/// window, runs that start in different months, or (without `normalise`) runs of different size
-/// or length.
 /// `labourshift serve [SCENARIO] [--host H] [--port P]`: the classroom page (cli/serve.cpp).
 /// Runs until SIGINT or SIGTERM; port 0 picks a free port. Returns the exit code.
 int cmd_serve(const std::string& scenario, const std::string& host, int port);
-int cmd_compare(const std::vector<std::string>& files, const std::string& window, bool normalise);
+/// `labourshift compare A.h5 B.h5 [...] [--months A:B] [--normalise] [--baseline BASE.h5]
+/// [--format text|csv|json]`: key indicators side by side at US scale, the mean over the window
+/// and then over replications, with the 5-95% range across replications; with a baseline, each
+/// file's paired difference from it per replication (common random numbers) with a 95%
+/// confidence interval. Throws sim::InputError for a missing or non-labourshift file, a window
+/// outside a run, runs that start in different months, (without `normalise`) runs of different
+/// size or length, or (with a baseline) runs that do not share seed and replications.
+int cmd_compare(const std::vector<std::string>& files, const std::string& window, bool normalise,
+                const std::string& baseline, const std::string& format);
 /// Throw InputError unless path names an existing regular file that HDF5 can open.
 void require_hdf5_file(const std::string& path);
 /// The marker that says a folder was written by `labourshift report` (and may be replaced by it).

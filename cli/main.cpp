@@ -717,6 +717,12 @@ int run_main(int argc, char** argv) {
   cmp_cmd->add_option("--months", compare_window,
                       "window of months, 1-based: M (one month) or A:B (default: the whole run)");
   bool compare_normalise = false;
+  std::string compare_baseline, compare_format = "text";
+  cmp_cmd->add_option("--baseline", compare_baseline,
+                      "paired comparison: each file's difference from this one, per replication "
+                      "(the same seed and replications: common random numbers), with a 95% "
+                      "confidence interval");
+  cmp_cmd->add_option("--format", compare_format, "text (default), csv or json");
   cmp_cmd->add_flag("--normalise,--normalize", compare_normalise,
                     "compare runs of different size (agents) or length anyway: every figure is at "
                     "US scale, over the months all runs have");
@@ -745,7 +751,9 @@ int run_main(int argc, char** argv) {
     if (*rep_cmd) return cmd_report(report_inputs, report_dir);
     if (*ins_cmd) return cmd_inspect(inspect_path);
     if (*serve_cmd) return ls::cli::cmd_serve(serve_scenario, serve_host, serve_port);
-    if (*cmp_cmd) return ls::cli::cmd_compare(compare_files, compare_window, compare_normalise);
+    if (*cmp_cmd)
+      return ls::cli::cmd_compare(compare_files, compare_window, compare_normalise,
+                                  compare_baseline, compare_format);
     if (*cal_cmd) {
       auto spec = ls::analysis::load_calibration(calibration_file);
       if (!calibration_out.empty()) spec.output = calibration_out;

@@ -13,4 +13,4 @@ for s in baseline_2025 ai_acceleration capex_bust reskilling_subsidy reskilling_
   "$bin" run "scenarios/$s.toml" --replications 3 -o "$out/$s.h5" --overwrite --quiet > /dev/null
   files+=("$out/$s.h5")
 done
-"$bin" compare --months 25:84 "${files[@]}"
+"$bin" compare --months 25:84 --baseline "${files[0]}" "${files[@]:1}"

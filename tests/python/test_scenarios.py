@@ -1,4 +1,7 @@
 """Scenario composition (extends, --set), describe against docs/parameters.md, compare against h5py."""
+import csv
+import io
+import json
 import re
 import unittest
 
@@ -88,10 +91,58 @@ class CompareTest(TempDirCase):
                     d = f["series/" + dataset]
                     # compare prints US magnitudes: counts x persons per agent.
                     per_rep = d[:, 2:8].mean(axis=1) * d.attrs.get("us_scale", 1.0)
-                mean, lo, hi = (float(x.replace(",", "")) for x in re.findall(r"[-0-9.,e+]+", rows[label][col]))
-                np.testing.assert_allclose(mean, per_rep.mean(), rtol=1e-5)
-                np.testing.assert_allclose(lo, np.percentile(per_rep, 5), rtol=1e-5)
-                np.testing.assert_allclose(hi, np.percentile(per_rep, 95), rtol=1e-5)
+                mean, lo, hi = (float(x.replace(",", "")) for x in re.findall(r"-?[0-9][0-9.,e+]*", rows[label][col]))
+                # Shares print in % with two decimals, counts as whole persons.
+                k, tol = (100.0, 0.006) if "rate" in label or "share" in label else (1.0, 0.51)
+                np.testing.assert_allclose(mean, k * per_rep.mean(), atol=tol)
+                np.testing.assert_allclose(lo, k * np.percentile(per_rep, 5), atol=tol)
+                np.testing.assert_allclose(hi, k * np.percentile(per_rep, 95), atol=tol)
+
+    def test_paired_differences_with_a_confidence_interval(self):
+        a, b, c = self.tmp / "a.h5", self.tmp / "b.h5", self.tmp / "c.h5"
+        for out, extra in ((a, ["--seed", 5]), (b, ["--seed", 5, "--set", "policy.ui_months=18"]),
+                           (c, ["--seed", 99])):
+            r = run("run", BASE, "-o", out, "--quiet", "--months", 12, "--replications", 3,
+                    "--set", "population.workers=5000", *extra)
+            self.assertEqual(r.returncode, 0, r.stderr)
+        r = run("compare", "--baseline", a, b, "--months", "2:12", "--format", "json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = json.loads(r.stdout)
+        self.assertEqual(out["months"], [2, 12])
+        t975 = 4.302652729911275  # Student's t, 2 degrees of freedom
+        with h5py.File(a) as fa, h5py.File(b) as fb:
+            for ind in out["indicators"]:
+                if ind["name"] not in ("unemployment_rate", "layoffs_ai", "ui_benefits"):
+                    continue
+                k = fa["series/" + ind["name"]].attrs.get("us_scale", 1.0)
+                d = (fb["series/" + ind["name"]][:, 1:12].mean(axis=1) - fa["series/" + ind["name"]][:, 1:12].mean(axis=1)) * k
+                diff = ind["runs"][1]["difference"]
+                with self.subTest(ind["name"]):
+                    self.assertEqual(diff["replications"], 3)
+                    np.testing.assert_allclose(diff["mean"], d.mean(), rtol=1e-9)
+                    half = t975 * d.std(ddof=1) / np.sqrt(3)
+                    np.testing.assert_allclose([diff["lo95"], diff["hi95"]], [d.mean() - half, d.mean() + half],
+                                               rtol=1e-8, atol=1e-12)
+                    self.assertNotIn("difference", ind["runs"][0])
+        # CSV for programs: one row per indicator and file.
+        r = run("compare", "--baseline", a, b, "--format", "csv")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = list(csv.DictReader(io.StringIO(r.stdout)))
+        self.assertEqual(len(rows), 2 * len(out["indicators"]))
+        self.assertEqual(rows[0]["diff_mean"], "")
+        self.assertNotEqual(rows[1]["diff_mean"], "")
+        # Text: the difference in points beside the value.
+        r = run("compare", "--baseline", a, b)
+        self.assertRegex(r.stdout, r"unemployment rate\s+\| [0-9.]+%\s+\| [0-9.]+%  [-+][0-9.]+ pts \[")
+        # Different draws cannot be paired; a window beyond the run is refused.
+        r = run("compare", "--baseline", a, c)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("common random numbers", r.stderr)
+        r = run("compare", a, b, "--months", "1:200")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("has months 1 to 12", r.stderr)
+        r = run("compare", a, b, "--format", "xml")
+        self.assertEqual(r.returncode, 2)
 
     def test_runs_of_different_size_or_length_need_normalise(self):
         a, b, c = self.tmp / "a.h5", self.tmp / "b.h5", self.tmp / "c.h5"
