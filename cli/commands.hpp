@@ -15,6 +15,9 @@ int cmd_report(const std::vector<std::string>& inputs, const std::string& out_di
 int cmd_inspect(const std::string& path);
 
 namespace labourshift::cli {
+/// `labourshift sweep DESIGN.toml -o OUT.h5 [--overwrite]`: a grid, Latin hypercube or Sobol design
+/// (cli/sweep.cpp, docs/sweeps.md). Returns the exit code.
+int cmd_sweep(const std::string& design, const std::string& out, bool overwrite);
 /// `labourshift serve [SCENARIO] [--host H] [--port P]`: the classroom page (cli/serve.cpp).
 /// Runs until SIGINT or SIGTERM; port 0 picks a free port. Returns the exit code.
 int cmd_serve(const std::string& scenario, const std::string& host, int port);

@@ -699,6 +699,14 @@ int run_main(int argc, char** argv) {
   cal_cmd->add_flag("--overwrite", calibration_overwrite,
                     "replace calibrated.toml, fit.csv and evaluations.csv");
 
+  std::string sweep_design, sweep_out = "out/sweep.h5";
+  bool sweep_overwrite = false;
+  auto* sweep_cmd = app.add_subcommand(
+      "sweep", "a grid, Latin hypercube or Sobol design over scenario parameters (docs/sweeps.md)");
+  sweep_cmd->add_option("design", sweep_design, "sweep design (TOML)")->required();
+  sweep_cmd->add_option("-o,--output", sweep_out, "output file (a CSV is written beside it)");
+  sweep_cmd->add_flag("--overwrite", sweep_overwrite, "replace an existing output");
+
   std::string serve_scenario = "scenarios/classroom.toml", serve_host = "127.0.0.1";
   int serve_port = 8080;
   auto* serve_cmd = app.add_subcommand(
@@ -750,6 +758,7 @@ int run_main(int argc, char** argv) {
     if (*desc_cmd) return cmd_describe(describe_format);
     if (*rep_cmd) return cmd_report(report_inputs, report_dir);
     if (*ins_cmd) return cmd_inspect(inspect_path);
+    if (*sweep_cmd) return ls::cli::cmd_sweep(sweep_design, sweep_out, sweep_overwrite);
     if (*serve_cmd) return ls::cli::cmd_serve(serve_scenario, serve_host, serve_port);
     if (*cmp_cmd)
       return ls::cli::cmd_compare(compare_files, compare_window, compare_normalise,
