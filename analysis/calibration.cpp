@@ -101,8 +101,10 @@ std::size_t indicator_offset(const models::Model& m, const std::string& indicato
   return sim::MetricLayout::npos;
 }
 
-models::Scenario candidate(const CalibrationSpec& spec, const models::Scenario& base,
-                           const std::vector<double>& x) {
+}  // namespace
+
+models::Scenario calibration_scenario(const CalibrationSpec& spec, const models::Scenario& base,
+                                      const std::vector<double>& x) {
   models::Scenario s = base;
   std::vector<sim::Setting> settings;
   for (std::size_t i = 0; i < spec.parameters.size(); ++i) {
@@ -120,6 +122,8 @@ models::Scenario candidate(const CalibrationSpec& spec, const models::Scenario& 
   models::validate(s);
   return s;
 }
+
+namespace {
 
 std::string format(double x) {
   char buf[64];
@@ -304,7 +308,7 @@ CalibrationSpec load_calibration(const std::string& path) {
     spec.parameters.push_back(fp);
   }
   spec.moments = load_targets(spec.targets);
-  const auto model = models::Model::build(candidate(spec, base, [&] {
+  const auto model = models::Model::build(calibration_scenario(spec, base, [&] {
     std::vector<double> x;
     for (const auto& p : spec.parameters) x.push_back(p.start);
     return x;
@@ -344,7 +348,7 @@ std::vector<double> simulated_moments(const models::Model& model, const sim::Ens
 
 std::vector<double> evaluate(const CalibrationSpec& spec, const models::Scenario& base,
                              const std::vector<double>& x) {
-  const auto model = models::Model::build(candidate(spec, base, x));
+  const auto model = models::Model::build(calibration_scenario(spec, base, x));
   sim::EnsembleOptions o;
   o.replications = spec.replications;
   o.months = spec.months;

@@ -62,6 +62,12 @@ std::vector<Target> load_targets(const std::string& path);
 std::vector<double> simulated_moments(const models::Model& model, const sim::EnsembleResult& result,
                                       const std::vector<Target>& targets);
 
+/// The scenario an evaluation runs: `base` with parameter values `x` (one per spec.parameters)
+/// and the calibration's months, replications, seed and workers. Throws sim::InputError for a
+/// value outside a parameter's declared range.
+models::Scenario calibration_scenario(const CalibrationSpec& spec, const models::Scenario& base,
+                                      const std::vector<double>& x);
+
 /// Simulated moments of `scenario` with parameter values `x` (one per spec.parameters).
 std::vector<double> evaluate(const CalibrationSpec& spec, const models::Scenario& base,
                              const std::vector<double>& x);

@@ -18,6 +18,9 @@ namespace labourshift::cli {
 /// `labourshift sweep DESIGN.toml -o OUT.h5 [--overwrite]`: a grid, Latin hypercube or Sobol design
 /// (cli/sweep.cpp, docs/sweeps.md). Returns the exit code.
 int cmd_sweep(const std::string& design, const std::string& out, bool overwrite);
+/// `labourshift moments CALIBRATION.toml ROWS.csv|- [-o OUT.csv]`: parameters in, the
+/// calibration's moments out, through the calibration's own evaluation (for external drivers).
+int cmd_moments(const std::string& calibration, const std::string& rows, const std::string& out);
 /// `labourshift serve [SCENARIO] [--host H] [--port P]`: the classroom page (cli/serve.cpp).
 /// Runs until SIGINT or SIGTERM; port 0 picks a free port. Returns the exit code.
 int cmd_serve(const std::string& scenario, const std::string& host, int port);

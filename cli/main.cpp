@@ -699,6 +699,18 @@ int run_main(int argc, char** argv) {
   cal_cmd->add_flag("--overwrite", calibration_overwrite,
                     "replace calibrated.toml, fit.csv and evaluations.csv");
 
+  std::string moments_calibration, moments_rows, moments_out;
+  auto* moments_cmd = app.add_subcommand(
+      "moments", "parameters in (CSV rows), the calibration's simulated moments out (CSV)");
+  moments_cmd->add_option("calibration", moments_calibration, "calibration file (TOML)")
+      ->required();
+  moments_cmd
+      ->add_option("rows", moments_rows,
+                   "CSV: a header of the calibration's parameters, "
+                   "one row per point (- for stdin)")
+      ->required();
+  moments_cmd->add_option("-o,--output", moments_out, "CSV to write (default: stdout)");
+
   std::string sweep_design, sweep_out = "out/sweep.h5";
   bool sweep_overwrite = false;
   auto* sweep_cmd = app.add_subcommand(
@@ -758,6 +770,7 @@ int run_main(int argc, char** argv) {
     if (*desc_cmd) return cmd_describe(describe_format);
     if (*rep_cmd) return cmd_report(report_inputs, report_dir);
     if (*ins_cmd) return cmd_inspect(inspect_path);
+    if (*moments_cmd) return ls::cli::cmd_moments(moments_calibration, moments_rows, moments_out);
     if (*sweep_cmd) return ls::cli::cmd_sweep(sweep_design, sweep_out, sweep_overwrite);
     if (*serve_cmd) return ls::cli::cmd_serve(serve_scenario, serve_host, serve_port);
     if (*cmp_cmd)

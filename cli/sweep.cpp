@@ -3,6 +3,7 @@
 // same seeds), one HDF5 file with the points, the outputs per point and replication and, for a
 // Sobol design, first-order and total indices with bootstrap intervals; a CSV beside it
 // (docs/sweeps.md). Every problem of the design is reported before the first run (exit 2).
+#include "analysis/calibration.hpp"
 #include "analysis/sensitivity.hpp"
 #include "cli/commands.hpp"
 #include "cli/format.hpp"
@@ -15,10 +16,13 @@
 
 #include <toml++/toml.h>
 
+#include <unistd.h>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -394,6 +398,109 @@ int cmd_sweep(const std::string& design_path, const std::string& out_path, bool 
   }
   std::fprintf(stderr, "wrote %s and %s (%zu points x %zu replications)\n", out_path.c_str(),
                csv.c_str(), P, R);
+  return 0;
+}
+
+namespace {
+
+std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> out;
+  std::string cell;
+  std::istringstream in(line);
+  while (std::getline(in, cell, ',')) {
+    while (!cell.empty() && (cell.back() == '\r' || cell.back() == ' ')) cell.pop_back();
+    while (!cell.empty() && cell.front() == ' ') cell.erase(cell.begin());
+    out.push_back(cell);
+  }
+  return out;
+}
+
+}  // namespace
+
+int cmd_moments(const std::string& calibration, const std::string& rows_path,
+                const std::string& out_path) {
+  const analysis::CalibrationSpec spec = analysis::load_calibration(calibration);
+  const std::string name = rows_path == "-" ? std::string("stdin") : rows_path;
+  std::ifstream file;
+  if (rows_path != "-") {
+    file.open(rows_path);
+    if (!file) throw InputError(rows_path + ": no such file (expected a CSV of parameter rows)");
+  }
+  std::istream& in = rows_path == "-" ? std::cin : file;
+  // The header names the calibration's parameters, in any order; every row gives each a value.
+  std::string line;
+  if (!std::getline(in, line)) throw InputError(name + ": empty; expected a header of parameters");
+  const std::vector<std::string> header = split_csv_line(line);
+  std::string keys;
+  for (const auto& p : spec.parameters) keys += (keys.empty() ? "" : ", ") + p.key;
+  std::vector<std::size_t> column(spec.parameters.size(), header.size());
+  for (std::size_t c = 0; c < header.size(); ++c) {
+    bool known = false;
+    for (std::size_t i = 0; i < spec.parameters.size(); ++i) {
+      if (header[c] == spec.parameters[i].key) {
+        column[i] = c;
+        known = true;
+      }
+    }
+    if (!known)
+      throw InputError(name + ":1: column '" + header[c] + "' is not a parameter of " +
+                       calibration + "; its parameters: " + keys);
+  }
+  for (std::size_t i = 0; i < column.size(); ++i)
+    if (column[i] == header.size())
+      throw InputError(name + ":1: no column for " + spec.parameters[i].key);
+  // Every row is read and checked before the first run.
+  const models::Scenario base = models::load_scenario(spec.scenario);
+  std::vector<std::vector<double>> rows;
+  for (std::size_t n = 2; std::getline(in, line); ++n) {
+    if (line.empty() || line == "\r") continue;
+    const std::vector<std::string> cells = split_csv_line(line);
+    if (cells.size() != header.size())
+      throw InputError(name + ":" + std::to_string(n) + ": " + std::to_string(cells.size()) +
+                       " values for " + std::to_string(header.size()) + " columns");
+    std::vector<double> x(spec.parameters.size());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const std::string& t = cells[column[i]];
+      char* end = nullptr;
+      x[i] = std::strtod(t.c_str(), &end);
+      if (t.empty() || end != t.c_str() + t.size() || !std::isfinite(x[i]))
+        throw InputError(name + ":" + std::to_string(n) + ": " + spec.parameters[i].key + " = '" +
+                         t + "' is not a number");
+    }
+    try {
+      (void)analysis::calibration_scenario(spec, base, x);
+    } catch (const InputError& e) {
+      throw InputError(name + ":" + std::to_string(n) + ": " + e.what());
+    }
+    rows.push_back(std::move(x));
+  }
+  std::ostringstream csv;
+  csv << "row";
+  for (const auto& p : spec.parameters) csv << "," << p.key;
+  for (const auto& t : spec.moments) csv << "," << t.id;
+  csv << "\n";
+  char buf[40];
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    if (isatty(fileno(stderr)) != 0)
+      std::fprintf(stderr, "\rmoments: row %zu of %zu", r + 1, rows.size());
+    const std::vector<double> m = analysis::evaluate(spec, base, rows[r]);
+    csv << r + 1;
+    for (double x : rows[r]) {
+      std::snprintf(buf, sizeof buf, "%.17g", x);
+      csv << "," << buf;
+    }
+    for (double x : m) {
+      std::snprintf(buf, sizeof buf, "%.17g", x);
+      csv << "," << buf;
+    }
+    csv << "\n";
+  }
+  if (isatty(fileno(stderr)) != 0) std::fprintf(stderr, "\n");
+  if (out_path.empty() || out_path == "-") {
+    std::fputs(csv.str().c_str(), stdout);
+  } else {
+    std::ofstream(out_path) << csv.str();
+  }
   return 0;
 }
 
