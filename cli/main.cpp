@@ -2,6 +2,7 @@
 #include "analysis/calibration.hpp"
 #include "cli/commands.hpp"
 #include "cli/format.hpp"
+#include "cli/mpi.hpp"
 #include "models/labour_market.hpp"
 #include "models/memory.hpp"
 #include "models/scenario.hpp"
@@ -791,7 +792,7 @@ int run_main(int argc, char** argv) {
   } catch (const ls::sim::InputError& e) {
     // One line per problem (a scenario reports all of its keys' problems at once).
     const std::string what = e.what();
-    std::size_t begin = 0;
+    std::size_t begin = ls::cli::ranks().rank == 0 ? 0 : what.size() + 1;  // rank 0 reports
     while (begin <= what.size()) {
       const std::size_t end = std::min(what.find('\n', begin), what.size());
       std::fprintf(stderr, "labourshift: error: %s\n", what.substr(begin, end - begin).c_str());
@@ -812,9 +813,12 @@ int run_main(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   ls::h5::init_library();
+  ls::cli::mpi_start(&argc, &argv);  // only under mpirun (cli/mpi.hpp)
   // Setting up the command line can throw too (out of memory, a CLI11 construction error).
   try {
-    return run_main(argc, argv);
+    const int rc = run_main(argc, argv);
+    ls::cli::mpi_stop();
+    return rc;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "labourshift: internal error: %s\n", e.what());
   } catch (...) {

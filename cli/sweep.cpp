@@ -7,6 +7,7 @@
 #include "analysis/sensitivity.hpp"
 #include "cli/commands.hpp"
 #include "cli/format.hpp"
+#include "cli/mpi.hpp"
 #include "models/labour_market.hpp"
 #include "models/scenario.hpp"
 #include "sim/calendar.hpp"
@@ -276,8 +277,10 @@ int cmd_sweep(const std::string& design_path, const std::string& out_path, bool 
   const std::size_t P = points.size(), Q = d.outputs.size();
   const auto R = static_cast<std::size_t>(first.run.replications);
   std::vector<double> by_rep(P * R * Q, std::numeric_limits<double>::quiet_NaN()), mean(P * Q, 0);
+  const bool root_rank = ranks().rank == 0;
   for (std::size_t pt = 0; pt < P; ++pt) {
-    std::fprintf(stderr, "\rsweep: point %zu of %zu", pt + 1, P);
+    if (!mine(pt)) continue;  // under mpirun: another rank's point
+    if (root_rank) std::fprintf(stderr, "\rsweep: point %zu of %zu", pt + 1, P);
     const auto model = models::Model::build(scenario_at(points[pt]));
     sim::EnsembleOptions o;
     o.replications = model->scenario.run.replications;
@@ -302,6 +305,9 @@ int cmd_sweep(const std::string& design_path, const std::string& out_path, bool 
       }
     }
   }
+  gather_points(by_rep, R * Q);
+  gather_points(mean, Q);
+  if (!root_rank) return 0;  // rank 0 writes
   std::fprintf(stderr, "\n");
   // The file: written beside the destination, renamed at the end.
   const std::string partial = out_path + ".partial";
@@ -480,10 +486,21 @@ int cmd_moments(const std::string& calibration, const std::string& rows_path,
   for (const auto& t : spec.moments) csv << "," << t.id;
   csv << "\n";
   char buf[40];
+  // Under mpirun each rank evaluates its rows and rank 0 gathers them.
+  const std::size_t M = spec.moments.size();
+  std::vector<double> all(rows.size() * M, 0.0);
+  const bool tty = isatty(fileno(stderr)) != 0 && ranks().rank == 0;
   for (std::size_t r = 0; r < rows.size(); ++r) {
-    if (isatty(fileno(stderr)) != 0)
-      std::fprintf(stderr, "\rmoments: row %zu of %zu", r + 1, rows.size());
+    if (!mine(r)) continue;
+    if (tty) std::fprintf(stderr, "\rmoments: row %zu of %zu", r + 1, rows.size());
     const std::vector<double> m = analysis::evaluate(spec, base, rows[r]);
+    std::copy(m.begin(), m.end(), all.begin() + static_cast<std::ptrdiff_t>(r * M));
+  }
+  gather_points(all, M);
+  if (ranks().rank != 0) return 0;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    const std::vector<double> m(all.begin() + static_cast<std::ptrdiff_t>(r * M),
+                                all.begin() + static_cast<std::ptrdiff_t>((r + 1) * M));
     csv << r + 1;
     for (double x : rows[r]) {
       std::snprintf(buf, sizeof buf, "%.17g", x);
@@ -495,7 +512,7 @@ int cmd_moments(const std::string& calibration, const std::string& rows_path,
     }
     csv << "\n";
   }
-  if (isatty(fileno(stderr)) != 0) std::fprintf(stderr, "\n");
+  if (tty) std::fprintf(stderr, "\n");
   if (out_path.empty() || out_path == "-") {
     std::fputs(csv.str().c_str(), stdout);
   } else {

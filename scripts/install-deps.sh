@@ -10,6 +10,7 @@ packages=(
   python3 python3-h5py python3-numpy python3-matplotlib hdf5-tools
   python3-xarray python3-h5netcdf python3-pandas python3-nbclient python3-nbformat python3-ipykernel
   pybind11-dev python3-dev libcpp-httplib-dev chromium r-base-core r-cran-hdf5r
+  libopenmpi-dev openmpi-bin
 )
 
 missing=()
