@@ -116,7 +116,9 @@ def _band_note(runs) -> str:
     reps = sorted({r.replications for r in runs})
     if max(reps) > 1:
         n = "/".join(str(x) for x in reps)
-        return f" Lines: median of {n} replications; shaded: 5-95% range across replications."
+        few = (" With fewer than 8 replications the band is close to their range, not a confidence "
+               "interval: run with --replications 8 or more to read it as one.") if min(reps) < 8 else ""
+        return f" Lines: median of {n} replications; shaded: 5-95% range across replications." + few
     return " One replication: no ensemble band."
 
 
@@ -660,7 +662,10 @@ def ensemble(runs, outdir) -> FigureResult:
     files, labels = _saved(fig, title, outdir, key)
     cap = ("Each grey line is one replication (same scenario, different random draws). The coloured line is the "
            "median across replications, the dashed lines and shading the 5-95% range: differences between "
-           "scenarios smaller than this band may be noise.")
+           "scenarios smaller than this band may be noise."
+           + (" With fewer than 8 replications the 5-95% range is close to the range of the replications "
+              "drawn: run with --replications 8 or more for a band to read."
+              if min(r.replications for r in multi) < 8 else ""))
     return FigureResult(key, title, cap, files, legend_labels=labels)
 
 
