@@ -20,7 +20,8 @@ namespace labourshift::cli {
 int cmd_sweep(const std::string& design, const std::string& out, bool overwrite);
 /// `labourshift moments CALIBRATION.toml ROWS.csv|- [-o OUT.csv]`: parameters in, the
 /// calibration's moments out, through the calibration's own evaluation (for external drivers).
-int cmd_moments(const std::string& calibration, const std::string& rows, const std::string& out);
+int cmd_moments(const std::string& calibration, const std::string& rows, const std::string& out,
+                bool overwrite);
 /// `labourshift serve [SCENARIO] [--host H] [--port P]`: the classroom page (cli/serve.cpp).
 /// Runs until SIGINT or SIGTERM; port 0 picks a free port. Returns the exit code.
 int cmd_serve(const std::string& scenario, const std::string& host, int port);

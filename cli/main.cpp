@@ -711,6 +711,8 @@ int run_main(int argc, char** argv) {
                    "one row per point (- for stdin)")
       ->required();
   moments_cmd->add_option("-o,--output", moments_out, "CSV to write (default: stdout)");
+  bool moments_overwrite = false;
+  moments_cmd->add_flag("--overwrite", moments_overwrite, "replace an existing -o file");
 
   std::string sweep_design, sweep_out = "out/sweep.h5";
   bool sweep_overwrite = false;
@@ -771,7 +773,9 @@ int run_main(int argc, char** argv) {
     if (*desc_cmd) return cmd_describe(describe_format);
     if (*rep_cmd) return cmd_report(report_inputs, report_dir);
     if (*ins_cmd) return cmd_inspect(inspect_path);
-    if (*moments_cmd) return ls::cli::cmd_moments(moments_calibration, moments_rows, moments_out);
+    if (*moments_cmd)
+      return ls::cli::cmd_moments(moments_calibration, moments_rows, moments_out,
+                                  moments_overwrite);
     if (*sweep_cmd) return ls::cli::cmd_sweep(sweep_design, sweep_out, sweep_overwrite);
     if (*serve_cmd) return ls::cli::cmd_serve(serve_scenario, serve_host, serve_port);
     if (*cmp_cmd)

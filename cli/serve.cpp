@@ -230,6 +230,7 @@ int cmd_serve(const std::string& scenario, const std::string& host, int port) {
   std::map<int, std::unique_ptr<LiveRun>> runs;
   int next_id = 1;
   constexpr std::size_t kMaxRuns = 16;  // finished runs beyond this are forgotten, oldest first
+  constexpr std::size_t kMaxRunning = 8;
 
   server.Get("/api/levers", [&](const httplib::Request&, httplib::Response& res) {
     std::string out = "{\"scenario\":" + json_string(base.run.name) +
@@ -282,6 +283,12 @@ int cmd_serve(const std::string& scenario, const std::string& host, int port) {
     const int id = next_id++;
     runs.emplace(id, std::move(run));
     while (runs.size() > kMaxRuns && runs.begin()->second->finished()) runs.erase(runs.begin());
+    // At most kMaxRunning runs compute at once: a page that starts more stops the oldest.
+    std::size_t running = 0;
+    for (auto it = runs.rbegin(); it != runs.rend(); ++it) {
+      if (it->second->finished()) continue;
+      if (++running > kMaxRunning) it->second->stop();
+    }
     res.set_content("{\"id\":" + std::to_string(id) + "}", "application/json");
   });
   server.Get(R"(/api/runs/(\d+))", [&](const httplib::Request& req, httplib::Response& res) {

@@ -241,6 +241,10 @@ int cmd_sweep(const std::string& design_path, const std::string& out_path, bool 
       points.push_back(p);
     }
   }
+  // An integer parameter runs at its rounded value, and the file says so.
+  for (auto& p : points)
+    for (std::size_t i = 0; i < k; ++i)
+      if (d.parameters[i].integer) p[i] = std::round(p[i]);
   // Everything that can fail on input fails now, before the first run.
   std::vector<sim::Setting> options;
   const sim::Origin origin{design_path, 0};
@@ -272,8 +276,12 @@ int cmd_sweep(const std::string& design_path, const std::string& out_path, bool 
       if (spec.offset == off && spec.us_scale > 0) s = spec.us_scale;
     scales.push_back(s);
   }
-  if (fs::exists(out_path) && !overwrite)
-    throw InputError(out_path + " exists; pass --overwrite to replace it");
+  const std::string csv_path = fs::path(out_path).replace_extension(".csv").string();
+  for (const std::string& p : {out_path, csv_path}) {
+    if (fs::exists(fs::symlink_status(p)) && !overwrite)
+      throw InputError(p + " exists; pass --overwrite to replace it (the sweep writes " + out_path +
+                       " and " + csv_path + ")");
+  }
   const std::size_t P = points.size(), Q = d.outputs.size();
   const auto R = static_cast<std::size_t>(first.run.replications);
   std::vector<double> by_rep(P * R * Q, std::numeric_limits<double>::quiet_NaN()), mean(P * Q, 0);
@@ -383,7 +391,7 @@ int cmd_sweep(const std::string& design_path, const std::string& out_path, bool 
   }
   fs::rename(partial, out_path);
   // The CSV: parameters x outputs, one row per point.
-  const std::string csv = fs::path(out_path).replace_extension(".csv").string();
+  const std::string& csv = csv_path;
   std::ofstream c(csv);
   c << "point";
   for (const auto& p : d.parameters) c << "," << p.key;
@@ -424,7 +432,10 @@ std::vector<std::string> split_csv_line(const std::string& line) {
 }  // namespace
 
 int cmd_moments(const std::string& calibration, const std::string& rows_path,
-                const std::string& out_path) {
+                const std::string& out_path, bool overwrite) {
+  if (!out_path.empty() && out_path != "-" && fs::exists(fs::symlink_status(out_path)) &&
+      !overwrite)
+    throw InputError(out_path + " exists; pass --overwrite to replace it");
   const analysis::CalibrationSpec spec = analysis::load_calibration(calibration);
   const std::string name = rows_path == "-" ? std::string("stdin") : rows_path;
   std::ifstream file;

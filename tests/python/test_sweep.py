@@ -90,6 +90,13 @@ class SweepTest(TempDirCase):
         self.assertIn("parameters.labour.quitrate: no such scenario parameter", r.stderr)
         self.assertRegex(r.stderr, r"design.toml:\d+: parameters.labour.quit_rate = 7.0 is out of range: allowed \[0.0, 1.0\]")
         self.assertFalse(out.exists())
+        # A file of the user's where the CSV would go is never replaced without --overwrite.
+        mine = self.write("bad.csv", "my notes\n")
+        r = run("sweep", self.design("lhs", 3), "-o", out)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("bad.csv exists; pass --overwrite", r.stderr)
+        self.assertEqual(mine.read_text(), "my notes\n")
+        self.assertFalse(out.exists())
         r = run("sweep", self.design("simplex", 4), "-o", out)
         self.assertEqual(r.returncode, 2)
         self.assertIn('method = "simplex" is not allowed', r.stderr)
