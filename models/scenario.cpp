@@ -832,27 +832,34 @@ void validate_policy_windows(const Scenario& s, const std::string& where,
     return where;
   };
   const std::string last = sim::month_label(s.run.start, s.run.months - 1);
+  std::vector<std::string> problems;  // every window's problem at once, one line each
   for (const PolicyLever& lever : policy_levers()) {
     const PolicyParams::Window& w = s.policy.*lever.window;
     const std::string key = std::string("policy.") + lever.name;
     if (!w.start.empty()) {
       const int first = month_index(s, w.start);
       if (first < 1 || first > s.run.months) {
-        throw InputError(origin(key + "_start") + ": " + key + "_start = \"" + w.start +
-                         "\" is outside the run: expected a month from " + s.run.start + " to " +
-                         last + " (or \"\" for the run's start)");
+        problems.push_back(origin(key + "_start") + ": " + key + "_start = \"" + w.start +
+                           "\" is outside the run: expected a month from " + s.run.start + " to " +
+                           last + " (or \"\" for the run's start)");
       }
     }
     if (!w.end.empty() && !w.start.empty() && month_index(s, w.end) < month_index(s, w.start)) {
-      throw InputError(origin(key + "_end") + ": " + key + "_end = \"" + w.end + "\" is before " +
-                       key + "_start = \"" + w.start +
-                       "\": expected the same month or later (or \"\" for the run's end)");
+      problems.push_back(origin(key + "_end") + ": " + key + "_end = \"" + w.end + "\" is before " +
+                         key + "_start = \"" + w.start +
+                         "\": expected the same month or later (or \"\" for the run's end)");
     }
     if (!w.end.empty() && w.start.empty() && month_index(s, w.end) < 1) {
-      throw InputError(origin(key + "_end") + ": " + key + "_end = \"" + w.end +
-                       "\" is before the run's start " + s.run.start + ": expected a month from " +
-                       s.run.start + " on (or \"\" for the run's end)");
+      problems.push_back(origin(key + "_end") + ": " + key + "_end = \"" + w.end +
+                         "\" is before the run's start " + s.run.start +
+                         ": expected a month from " + s.run.start +
+                         " on (or \"\" for the run's end)");
     }
+  }
+  if (!problems.empty()) {
+    std::string all = problems.front();
+    for (std::size_t i = 1; i < problems.size(); ++i) all += "\n" + problems[i];
+    throw InputError(all);
   }
 }
 

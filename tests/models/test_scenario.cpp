@@ -93,6 +93,12 @@ TEST_CASE("policy windows must lie in the run, the end not before the start",
       load_error(write_temp("w5.toml", run), {"policy.hiring_subsidy_end=\"2023-01\""}),
       Catch::Contains("--set policy.hiring_subsidy_end=\"2023-01\": policy.hiring_subsidy_end "
                       "= \"2023-01\" is before the run's start 2024-01"));
+  // Every window's problem at once, one line each.
+  const std::string two = load_error(
+      write_temp("w7.toml", run + "ui_start = \"2030-01\"\ncompute_tax_start = \"2025-01\"\n"
+                                  "compute_tax_end = \"2024-12\"\n"));
+  CHECK_THAT(two, Catch::Contains("w7.toml:5: policy.ui_start = \"2030-01\" is outside the run"));
+  CHECK_THAT(two, Catch::Contains("w7.toml:7: policy.compute_tax_end = \"2024-12\" is before"));
   // A window of one month, the run's last, is fine.
   const std::string ok = run + "ui_start = \"2026-12\"\nui_end = \"2026-12\"\n";
   CHECK_NOTHROW(models::load_scenario(write_temp("w6.toml", ok)));
