@@ -18,6 +18,7 @@
 #include <toml++/toml.h>
 
 #include <unistd.h>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -285,6 +286,16 @@ int cmd_sweep(const std::string& design_path, const std::string& out_path, bool 
   const std::size_t P = points.size(), Q = d.outputs.size();
   const auto R = static_cast<std::size_t>(first.run.replications);
   std::vector<double> by_rep(P * R * Q, std::numeric_limits<double>::quiet_NaN()), mean(P * Q, 0);
+  // Each output's monthly series, mean over replications, per point: [point x month] per series.
+  const auto M = static_cast<std::size_t>(first.run.months);
+  std::vector<std::string> series_names;
+  std::vector<std::size_t> series_of(Q);
+  for (std::size_t q = 0; q < Q; ++q) {
+    const auto it = std::find(series_names.begin(), series_names.end(), d.outputs[q].name);
+    series_of[q] = static_cast<std::size_t>(it - series_names.begin());
+    if (it == series_names.end()) series_names.push_back(d.outputs[q].name);
+  }
+  std::vector<std::vector<double>> series(series_names.size(), std::vector<double>(P * M, 0.0));
   const bool root_rank = ranks().rank == 0;
   for (std::size_t pt = 0; pt < P; ++pt) {
     if (!mine(pt)) continue;  // under mpirun: another rank's point
@@ -299,6 +310,15 @@ int cmd_sweep(const std::string& design_path, const std::string& out_path, bool 
         model->layout, o, nullptr);
     const std::size_t W = model->layout.size();
     for (std::size_t q = 0; q < Q; ++q) {
+      if (std::find(series_of.begin(), series_of.begin() + static_cast<std::ptrdiff_t>(q),
+                    series_of[q]) == series_of.begin() + static_cast<std::ptrdiff_t>(q)) {
+        auto& s = series[series_of[q]];
+        for (std::size_t m = 0; m < M; ++m) {
+          double sum = 0;
+          for (std::size_t r = 0; r < R; ++r) sum += res.values[r][m * W + offsets[q]];
+          s[pt * M + m] = scales[q] * sum / static_cast<double>(R);
+        }
+      }
       for (std::size_t r = 0; r < R; ++r) {
         double sum = 0;
         int n = 0;
@@ -315,6 +335,7 @@ int cmd_sweep(const std::string& design_path, const std::string& out_path, bool 
   }
   gather_points(by_rep, R * Q);
   gather_points(mean, Q);
+  for (auto& s : series) gather_points(s, M);
   if (!root_rank) return 0;  // rank 0 writes
   std::fprintf(stderr, "\n");
   // The file: written beside the destination, renamed at the end.
@@ -348,6 +369,15 @@ int cmd_sweep(const std::string& design_path, const std::string& out_path, bool 
     br.write({0, 0, 0}, {P, R, Q}, by_rep.data());
     br.set_attr("unit", std::string("as /outputs"));
     br.set_attr("description", std::string("[point x replication x output]"));
+    auto sg = root.create_group("point_series");
+    for (std::size_t i = 0; i < series_names.size(); ++i) {
+      auto x = sg.create_dataset(series_names[i], {P, M}, {}, 0.0);
+      x.write({0, 0}, {P, M}, series[i].data());
+      x.set_attr("unit", std::string("as /series/") + series_names[i] + " of a run, at US scale");
+      x.set_attr("description", std::string("each point's monthly series, mean over replications: "
+                                            "[point x month], month 1 = ") +
+                                    first.run.start);
+    }
     if (d.method == "sobol") {
       auto g = root.create_group("sensitivity");
       std::printf(

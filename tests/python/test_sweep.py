@@ -47,6 +47,10 @@ class SweepTest(TempDirCase):
             s1, st = f["sensitivity/first_order"][...], f["sensitivity/total"][...]
             lo, hi = f["sensitivity/total_lo"][...], f["sensitivity/total_hi"][...]
             self.assertEqual(s1.shape, (2, 4))
+            # Each output's monthly series per point; the 2025 output is its mean over 2025.
+            u = f["point_series/unemployment_rate"][...]
+            self.assertEqual(u.shape, (32 * 6, 24))
+            np.testing.assert_allclose(f["outputs"][:, 0], u[:, 12:24].mean(axis=1), rtol=1e-12)
             # The indices sum sensibly: totals non-negative, together at least most of the
             # variance, each first order below its total up to noise; the intervals bracket them.
             self.assertTrue(np.all(st > -0.05))
