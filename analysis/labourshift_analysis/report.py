@@ -167,6 +167,14 @@ def main(argv=None) -> int:
     a = p.parse_args(argv)
     out = Path(a.output) if a.output else Path("report") / Path(a.inputs[0]).stem
     try:
+        from .sensitivity import is_sweep, report as sweep_report
+        if len(a.inputs) == 1 and is_sweep(a.inputs[0]):
+            print(f"wrote {sweep_report(a.inputs[0], out)}")
+            return 0
+    except InputError as e:
+        print(f"labourshift report: error: {e}", file=sys.stderr)
+        return 2
+    try:
         index, results = build_report(a.inputs, out)
     except (InputError, ReportError) as e:
         print(f"labourshift report: error: {e}", file=sys.stderr)

@@ -61,6 +61,13 @@ class SweepTest(TempDirCase):
             u = keys.index("search.hiring_standard"), keys.index("ai.growth_start_per_year")
             self.assertGreater(st[0, u[0]], st[0, u[1]])
         self.assertIn("Sobol indices", r.stdout)
+        # The report draws the indices and the outputs against each parameter.
+        r = run("report", out, "-o", self.tmp / "rep", timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        page = (self.tmp / "rep" / "index.html").read_text()
+        self.assertIn("Sobol indices", page)
+        for png in ("sobol.png", "scatter.png"):
+            self.assertGreater((self.tmp / "rep" / png).stat().st_size, 10000)
         rows = list(csv.reader(open(out.with_suffix(".csv"))))
         self.assertEqual(len(rows), 1 + 32 * 6)
         self.assertEqual(rows[0][-2:], ["unemployment_rate:2025", "layoffs_ai"])
