@@ -287,13 +287,16 @@ int cmd_compare(const std::vector<std::string>& given, const std::string& window
   if (pair) {
     const Run& a = runs.front();
     for (const Run& b : runs) {
-      if (b.seed != a.seed || b.values.front().size() != a.values.front().size()) {
+      if (b.seed != a.seed || b.values.front().size() != a.values.front().size() ||
+          b.workers != a.workers) {
         throw sim::InputError(
             "compare --baseline: " + b.path + " (seed " + std::to_string(b.seed) + ", " +
-            std::to_string(b.values.front().size()) + " replications) and " + a.path + " (seed " +
-            std::to_string(a.seed) + ", " + std::to_string(a.values.front().size()) +
-            ") do not share their random draws; paired differences need the same seed and "
-            "replications (common random numbers)");
+            std::to_string(b.values.front().size()) + " replications, " +
+            std::to_string(b.workers) + " agents) and " + a.path + " (seed " +
+            std::to_string(a.seed) + ", " + std::to_string(a.values.front().size()) + ", " +
+            std::to_string(a.workers) +
+            ") do not share their random draws; paired differences need the same seed, "
+            "replications and agents (common random numbers), even with --normalise");
       }
     }
   }
