@@ -30,13 +30,11 @@ MonthRules::MonthRules(const Model& m, const Environment& env, const OccupationS
   founder_failure = sc.founders.failure_rate;
   founder_creation = sc.founders.firm_creation_rate;
   long_term = sc.labour.long_term_months;
-  ui_months = pol.ui_months;
   months_to_firm = sc.founders.months_to_firm;
   min_reskill_spell = rs.min_spell_months;
   dropout = rs.dropout_rate;
   literacy_gain = rs.literacy_gain;
   knowledge_cap = sc.reliability.knowledge_tenure_cap_months;
-  mandate = pol.retraining_mandate;
   creates_firms = m.founder_class >= 0;
   for (int age = 0; age < 256; ++age) {
     retire_hazard[static_cast<std::size_t>(age)] = rules::retirement_hazard(age, wp);

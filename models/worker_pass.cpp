@@ -140,7 +140,7 @@ inline void Kernel::unemployed(std::size_t i, std::size_t o, double v) {
   } else {
     t.seekers.push_back(static_cast<std::uint32_t>(i));
     if (spell[i] >= r.long_term) ++t.ltu_seekers[o];
-    if (spell[i] > r.ui_months) ++t.ui_expired_seekers[o];
+    if (spell[i] > r.policy.ui_months) ++t.ui_expired_seekers[o];
   }
 }
 
@@ -197,7 +197,8 @@ inline void Kernel::separate(std::size_t i, std::size_t o, std::uint32_t f, Reas
     ++t.cls_layoffs[k * kLayoffReasons + ri];
     std::atomic_ref<std::int32_t>(F.layoffs[f * kLayoffReasons + ri])
         .fetch_add(1, std::memory_order_relaxed);
-    if (r.mandate && is_ai_attributed(reason)) t.mandated.push_back(static_cast<std::uint32_t>(i));
+    if (r.policy.retraining_mandate && is_ai_attributed(reason))
+      t.mandated.push_back(static_cast<std::uint32_t>(i));
   }
   status[i] = static_cast<std::uint8_t>(leaves ? Status::kOutOfLabourForce : Status::kUnemployed);
   why[i] = static_cast<std::uint8_t>(reason);

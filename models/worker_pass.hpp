@@ -34,9 +34,9 @@ struct MonthRules {
   /// Upper bound of the literacy weight x 1/65535 (see stayer_threshold).
   double max_weight = 0;
   double on_the_job_share = 0, reentry = 0, founder_failure = 0, founder_creation = 0;
-  int long_term = 0, ui_months = 0, months_to_firm = 0, min_reskill_spell = 0;
+  int long_term = 0, months_to_firm = 0, min_reskill_spell = 0;
   double dropout = 0, literacy_gain = 0, knowledge_cap = 0;
-  bool mandate = false, creates_firms = false;
+  bool creates_firms = false;
   std::array<double, 256> retire_hazard{};  ///< by age
   std::array<double, 256> age_factor{};     ///< reskilling hazard's age factor, by age
   std::vector<double> reskill_hazard;       ///< by origin occupation, before the age factor

@@ -73,7 +73,7 @@ struct Reference {
       } else {
         t.seekers.push_back(static_cast<std::uint32_t>(i));
         if (W.spell[i] >= r.long_term) ++t.ltu_seekers[o];
-        if (W.spell[i] > r.ui_months) ++t.ui_expired_seekers[o];
+        if (W.spell[i] > r.policy.ui_months) ++t.ui_expired_seekers[o];
       }
     } else if (st == Status::kReskilling) {
       if (u < r.dropout) {
@@ -178,7 +178,7 @@ struct Reference {
       ++t.layoffs[o * kLayoffReasons + layoff_index(reason)];
       ++t.cls_layoffs[k * kLayoffReasons + layoff_index(reason)];
       ++F.layoffs[f * kLayoffReasons + layoff_index(reason)];
-      if (r.mandate && is_ai_attributed(reason))
+      if (r.policy.retraining_mandate && is_ai_attributed(reason))
         t.mandated.push_back(static_cast<std::uint32_t>(i));
     }
     become(i, leaves ? Status::kOutOfLabourForce : Status::kUnemployed);
