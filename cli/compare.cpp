@@ -75,11 +75,11 @@ double quantile(std::vector<double> v, double q) {
   return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
 }
 
-Run read_run(const std::string& path, int first, int last) {
+/// Opens an output and reads what describes it (no values); `file` stays open for read_run.
+Run read_header(const std::string& path, h5::File& file) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
     throw sim::InputError(path + ": no such output file");
-  h5::File file;
   try {
     file = h5::File::open_read(path);
   } catch (const h5::Error&) {
@@ -101,7 +101,13 @@ Run read_run(const std::string& path, int first, int last) {
     run.persons_per_agent = root.attr_double("persons_per_agent");
   run.seed = root.has_attr("seed") ? root.attr_int("seed") : -1;
   run.complete = !root.has_attr("complete") || root.attr_int("complete") == 1;
-  auto series = root.open_group("series");
+  return run;
+}
+
+Run read_run(const std::string& path, int first, int last) {
+  h5::File file;
+  Run run = read_header(path, file);
+  auto series = file.root().open_group("series");
   const int a = std::max(1, first);
   const int b = last > 0 ? last : static_cast<int>(run.months);
   if (b > run.months || a > b) {
@@ -204,12 +210,8 @@ std::string shown_diff(double x, bool percent, bool money) {
   return (x < 0 ? "-" : "+") + n;
 }
 
-std::string raw(double x) {
-  if (!std::isfinite(x)) return "";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.10g", x);
-  return buf;
-}
+/// A number for CSV: as in JSON, empty where it is not finite.
+std::string raw(double x) { return std::isfinite(x) ? json_number(x) : std::string(); }
 
 /// Runs of different size (agents) or length compare only with --normalise; runs that start in
 /// different months never do (month i would be a different calendar month in each).
@@ -274,7 +276,10 @@ int cmd_compare(const std::vector<std::string>& given, const std::string& window
   if (normalise) {
     // Over the months every run has: a window beyond them is refused like one beyond a run.
     std::int64_t common = std::numeric_limits<std::int64_t>::max();
-    for (const auto& f : files) common = std::min(common, read_run(f, 1, 0).months);
+    for (const auto& f : files) {
+      h5::File file;
+      common = std::min(common, read_header(f, file).months);
+    }
     if (last > common) {
       throw sim::InputError("--months " + window + ": the runs have months 1 to " +
                             std::to_string(common) + " in common");
@@ -343,31 +348,24 @@ int cmd_compare(const std::vector<std::string>& given, const std::string& window
     return 0;
   }
   if (format == "json") {
-    auto q = [](const std::string& t) {
-      std::string o = "\"";
-      for (char ch : t) {
-        if (ch == '"' || ch == '\\') o += '\\';
-        o += ch;
-      }
-      return o + "\"";
-    };
-    auto num = [](double x) { return std::isfinite(x) ? raw(x) : std::string("null"); };
     std::string out = "{\"months\":[" + std::to_string(first) + "," + last_text +
-                      "],\"baseline\":" + (pair ? q(runs[0].path) : std::string("null")) +
+                      "],\"baseline\":" + (pair ? json_string(runs[0].path) : std::string("null")) +
                       ",\"indicators\":[";
     for (std::size_t i = 0; i < K; ++i) {
       out += (i ? "," : "");
-      out += "{\"name\":" + q(kIndicators[i].dataset) + ",\"label\":" + q(kIndicators[i].label) +
-             ",\"runs\":[";
+      out += "{\"name\":" + json_string(kIndicators[i].dataset) +
+             ",\"label\":" + json_string(kIndicators[i].label) + ",\"runs\":[";
       for (std::size_t c = 0; c < runs.size(); ++c) {
         const auto st = stats(runs[c], i);
         out += (c ? "," : "");
-        out += "{\"file\":" + q(runs[c].path) + ",\"label\":" + q(runs[c].label) +
-               ",\"mean\":" + num(st[0]) + ",\"p05\":" + num(st[1]) + ",\"p95\":" + num(st[2]);
+        out += "{\"file\":" + json_string(runs[c].path) +
+               ",\"label\":" + json_string(runs[c].label) + ",\"mean\":" + json_number(st[0]) +
+               ",\"p05\":" + json_number(st[1]) + ",\"p95\":" + json_number(st[2]);
         if (pair && c > 0) {
           const Paired d = paired(runs[0].values[i], runs[c].values[i]);
-          out += ",\"difference\":{\"mean\":" + num(d.mean) + ",\"lo95\":" + num(d.lo) +
-                 ",\"hi95\":" + num(d.hi) + ",\"replications\":" + std::to_string(d.n) + "}";
+          out += ",\"difference\":{\"mean\":" + json_number(d.mean) +
+                 ",\"lo95\":" + json_number(d.lo) + ",\"hi95\":" + json_number(d.hi) +
+                 ",\"replications\":" + std::to_string(d.n) + "}";
         }
         out += "}";
       }

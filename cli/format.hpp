@@ -4,6 +4,7 @@
 #include "sim/calendar.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <string>
 
@@ -25,6 +26,32 @@ inline std::string with_commas(double x, int decimals = 0) {
   }
   out += s.substr(whole);
   return out;
+}
+
+/// A JSON string literal: quotes and backslashes escaped, control characters as \\u00XX.
+inline std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+/// A JSON number with ten significant digits; null for NaN and infinities.
+inline std::string json_number(double x) {
+  if (!std::isfinite(x)) return "null";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.10g", x);
+  return buf;
 }
 
 }  // namespace labourshift::cli

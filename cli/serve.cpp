@@ -83,30 +83,6 @@ constexpr const char* kLive[] = {"unemployment_rate", "long_term_unemployment_sh
                                  "founders",          "out_of_labour_force",
                                  "fiscal_net_cost"};
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
-std::string json_number(double x) {
-  if (!std::isfinite(x)) return "null";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.10g", x);
-  return buf;
-}
-
 /// One run started from the page: months arrive from the replications' threads.
 class LiveRun : public sim::ResultSink {
  public:
@@ -115,9 +91,9 @@ class LiveRun : public sim::ResultSink {
     reps_ = sc.run.replications;
     months_ = sc.run.months;
     for (const char* name : kLive) {
-      offsets_.push_back(model_->ids.series(name));
-      const auto& spec = model_->layout.specs()[index_of(name)];
-      scale_.push_back(spec.us_scale > 0 ? spec.us_scale : 1.0);
+      const sim::MetricSpec& spec = *model_->layout.find("series", name);
+      offsets_.push_back(spec.offset);
+      scale_.push_back(spec.us_factor());
     }
     sums_.assign(static_cast<std::size_t>(months_) * offsets_.size(), 0.0);
     count_.assign(static_cast<std::size_t>(months_), 0);
@@ -190,12 +166,6 @@ class LiveRun : public sim::ResultSink {
   }
 
  private:
-  std::size_t index_of(const char* name) const {
-    const auto& specs = model_->layout.specs();
-    for (std::size_t i = 0; i < specs.size(); ++i)
-      if (specs[i].group == "series" && specs[i].name == name) return i;
-    throw std::logic_error(std::string("no series ") + name);
-  }
   std::shared_ptr<const models::Model> model_;
   int reps_ = 1, months_ = 1;
   std::vector<std::size_t> offsets_;

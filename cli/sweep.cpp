@@ -202,11 +202,16 @@ DesignFile read_design(const std::string& path) {
   return d;
 }
 
+/// x with `significant` digits (%g).
+std::string digits(double x, int significant) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.*g", significant, x);
+  return buf;
+}
+
 std::string setting(const Parameter& p, double x) {
   if (p.integer) return p.key + "=" + std::to_string(std::llround(x));
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", x);
-  std::string v = buf;
+  std::string v = digits(x, 17);
   if (v.find_first_of(".eEn") == std::string::npos) v += ".0";  // a TOML float
   return p.key + "=" + v;
 }
@@ -264,18 +269,15 @@ int cmd_sweep(const std::string& design_path, const std::string& out_path, bool 
   std::vector<double> scales;
   const auto [y0, m0] = models::start_year_month(first);
   for (const Output& o : d.outputs) {
-    const std::size_t off = probe->layout.offset_of("series", o.name);
-    if (off == sim::MetricLayout::npos)
+    const sim::MetricSpec* spec = probe->layout.find("series", o.name);
+    if (spec == nullptr)
       throw InputError(design_path + ": output \"" + o.text + "\": no /series/" + o.name);
     const int last_year = y0 + (m0 - 1 + first.run.months - 1) / 12;
     if (o.year != 0 && (o.year < y0 || o.year > last_year))
       throw InputError(design_path + ": output \"" + o.text + "\": the run covers " +
                        std::to_string(y0) + " to " + std::to_string(last_year));
-    offsets.push_back(off);
-    double s = 1;
-    for (const auto& spec : probe->layout.specs())
-      if (spec.offset == off && spec.us_scale > 0) s = spec.us_scale;
-    scales.push_back(s);
+    offsets.push_back(spec->offset);
+    scales.push_back(spec->us_factor());
   }
   const std::string csv_path = fs::path(out_path).replace_extension(".csv").string();
   for (const std::string& p : {out_path, csv_path}) {
@@ -384,11 +386,11 @@ int cmd_sweep(const std::string& design_path, const std::string& out_path, bool 
           "Sobol indices (Saltelli 2010 first order, Jansen total; 95%% bootstrap "
           "intervals), N = %zu, %zu runs of %zu replications\n",
           d.samples, P, R);
-      std::vector<double> s1, s1lo, s1hi, st, stlo, sthi;
+      std::vector<analysis::SobolIndices> indices;  // per output
       for (std::size_t q = 0; q < Q; ++q) {
         std::vector<double> y(P);
         for (std::size_t pt = 0; pt < P; ++pt) y[pt] = mean[pt * Q + q];
-        const auto idx = analysis::sobol_indices(y, d.samples, k, 7);
+        const auto& idx = indices.emplace_back(analysis::sobol_indices(y, d.samples, k, 7));
         std::printf("\n%s\n  %-44s %-24s %-24s\n", d.outputs[q].text.c_str(), "parameter",
                     "first order", "total");
         for (std::size_t i = 0; i < k; ++i) {
@@ -396,26 +398,32 @@ int cmd_sweep(const std::string& design_path, const std::string& out_path, bool 
           const auto& b = idx.total[i];
           std::printf("  %-44s %5.2f [%5.2f, %5.2f]       %5.2f [%5.2f, %5.2f]\n",
                       d.parameters[i].key.c_str(), a.value, a.lo, a.hi, b.value, b.lo, b.hi);
-          s1.push_back(a.value);
-          s1lo.push_back(a.lo);
-          s1hi.push_back(a.hi);
-          st.push_back(b.value);
-          stlo.push_back(b.lo);
-          sthi.push_back(b.hi);
         }
       }
-      auto put = [&](const char* name, const std::vector<double>& v, const char* what) {
+      // One [output x parameter] dataset per kind of index and per field (estimate, bounds).
+      using Kind = std::vector<analysis::SobolIndex> analysis::SobolIndices::*;
+      auto put = [&](const char* name, Kind kind, double analysis::SobolIndex::*field,
+                     const char* what) {
+        std::vector<double> v;
+        for (const auto& idx : indices)
+          for (const auto& x : idx.*kind) v.push_back(x.*field);
         auto x = g.create_dataset(name, {Q, k}, {}, 0.0);
         x.write({0, 0}, {Q, k}, v.data());
         x.set_attr("unit", std::string("share of variance"));
         x.set_attr("description", std::string(what) + ": [output x parameter]");
       };
-      put("first_order", s1, "first-order Sobol index (Saltelli et al. 2010)");
-      put("first_order_lo", s1lo, "2.5% bootstrap quantile of the first-order index");
-      put("first_order_hi", s1hi, "97.5% bootstrap quantile of the first-order index");
-      put("total", st, "total Sobol index (Jansen)");
-      put("total_lo", stlo, "2.5% bootstrap quantile of the total index");
-      put("total_hi", sthi, "97.5% bootstrap quantile of the total index");
+      using analysis::SobolIndex, analysis::SobolIndices;
+      put("first_order", &SobolIndices::first, &SobolIndex::value,
+          "first-order Sobol index (Saltelli et al. 2010)");
+      put("first_order_lo", &SobolIndices::first, &SobolIndex::lo,
+          "2.5% bootstrap quantile of the first-order index");
+      put("first_order_hi", &SobolIndices::first, &SobolIndex::hi,
+          "97.5% bootstrap quantile of the first-order index");
+      put("total", &SobolIndices::total, &SobolIndex::value, "total Sobol index (Jansen)");
+      put("total_lo", &SobolIndices::total, &SobolIndex::lo,
+          "2.5% bootstrap quantile of the total index");
+      put("total_hi", &SobolIndices::total, &SobolIndex::hi,
+          "97.5% bootstrap quantile of the total index");
     }
     f.close();
   }
@@ -427,17 +435,10 @@ int cmd_sweep(const std::string& design_path, const std::string& out_path, bool 
   for (const auto& p : d.parameters) c << "," << p.key;
   for (const auto& o : d.outputs) c << "," << o.text;
   c << "\n";
-  char buf[40];
   for (std::size_t pt = 0; pt < P; ++pt) {
     c << pt;
-    for (double x : points[pt]) {
-      std::snprintf(buf, sizeof buf, "%.10g", x);
-      c << "," << buf;
-    }
-    for (std::size_t q = 0; q < Q; ++q) {
-      std::snprintf(buf, sizeof buf, "%.10g", mean[pt * Q + q]);
-      c << "," << buf;
-    }
+    for (double x : points[pt]) c << "," << digits(x, 10);
+    for (std::size_t q = 0; q < Q; ++q) c << "," << digits(mean[pt * Q + q], 10);
     c << "\n";
   }
   std::fprintf(stderr, "wrote %s and %s (%zu points x %zu replications)\n", out_path.c_str(),
@@ -526,7 +527,6 @@ int cmd_moments(const std::string& calibration, const std::string& rows_path,
   for (const auto& p : spec.parameters) csv << "," << p.key;
   for (const auto& t : spec.moments) csv << "," << t.id;
   csv << "\n";
-  char buf[40];
   // Under mpirun each rank evaluates its rows and rank 0 gathers them.
   const std::size_t M = spec.moments.size();
   std::vector<double> all(rows.size() * M, 0.0);
@@ -540,17 +540,9 @@ int cmd_moments(const std::string& calibration, const std::string& rows_path,
   gather_points(all, M);
   if (ranks().rank != 0) return 0;
   for (std::size_t r = 0; r < rows.size(); ++r) {
-    const std::vector<double> m(all.begin() + static_cast<std::ptrdiff_t>(r * M),
-                                all.begin() + static_cast<std::ptrdiff_t>((r + 1) * M));
     csv << r + 1;
-    for (double x : rows[r]) {
-      std::snprintf(buf, sizeof buf, "%.17g", x);
-      csv << "," << buf;
-    }
-    for (double x : m) {
-      std::snprintf(buf, sizeof buf, "%.17g", x);
-      csv << "," << buf;
-    }
+    for (double x : rows[r]) csv << "," << digits(x, 17);
+    for (std::size_t j = 0; j < M; ++j) csv << "," << digits(all[r * M + j], 17);
     csv << "\n";
   }
   if (tty) std::fprintf(stderr, "\n");

@@ -63,7 +63,7 @@ py::object group_dataset(const ls::models::Model& model, const ls::sim::Ensemble
     if (!spec.scalar) shape.push_back(static_cast<py::ssize_t>(W));
     py::array_t<double> a(shape);
     double* out = a.mutable_data();
-    const double k = spec.us_scale > 0 ? spec.us_scale : 1.0;
+    const double k = spec.us_factor();
     for (std::size_t rep = 0; rep < R; ++rep)
       for (std::size_t m = 0; m < M; ++m)
         for (std::size_t j = 0; j < W; ++j)

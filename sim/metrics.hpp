@@ -39,6 +39,8 @@ struct MetricSpec {
   double us_scale = 0;
   std::string us_unit;
   std::string axis;  ///< the third axis of a vector metric (an Axis name); "" for a scalar
+  /// The factor to US magnitudes: us_scale, or 1 for a metric that does not scale.
+  double us_factor() const { return us_scale > 0 ? us_scale : 1.0; }
 };
 
 /// A per-replication array written once at the end (e.g. a transition matrix).
@@ -97,12 +99,17 @@ class MetricLayout {
   const std::vector<EventSpec>& events() const { return events_; }
   const std::vector<MetricSpec>& specs() const { return specs_; }
   const std::vector<StaticSpec>& statics() const { return statics_; }
+  /// A declared metric by group and name; nullptr if there is none.
+  const MetricSpec* find(const std::string& group, const std::string& name) const {
+    for (const auto& s : specs_) {
+      if (s.group == group && s.name == name) return &s;
+    }
+    return nullptr;
+  }
   /// Position of a declared metric by group and name (for summaries and tests).
   std::size_t offset_of(const std::string& group, const std::string& name) const {
-    for (const auto& s : specs_) {
-      if (s.group == group && s.name == name) return s.offset;
-    }
-    return npos;
+    const MetricSpec* s = find(group, name);
+    return s != nullptr ? s->offset : npos;
   }
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
