@@ -1,5 +1,6 @@
 #include "analysis/calibration.hpp"
 
+#include "models/csv.hpp"
 #include "models/scenario.hpp"
 #include "sim/error.hpp"
 

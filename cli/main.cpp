@@ -282,6 +282,43 @@ void write_tables(ls::sim::OutputWriter& out, const ls::models::Model& model) {
   cls.write_vector("employment_share", share);
   cls.write_vector("ai_seller", seller);
 
+  // The named firms and their announced layoffs (data.named_firms, data.named_firm_events).
+  const auto& named = model.firm_data.named;
+  if (!named.empty()) {
+    auto firms = out.root().create_group("firms");
+    std::vector<std::string> firm_names, classes, as_of, position;
+    std::vector<double> employees, agents, firm_seller;
+    for (const auto& f : named) {
+      firm_names.push_back(f.name);
+      classes.push_back(model.class_names[f.firm_class]);
+      as_of.push_back(f.as_of);
+      position.push_back(f.ai_position);
+      employees.push_back(f.employees);
+      agents.push_back(std::round(f.employees / model.persons_per_agent));
+      firm_seller.push_back(f.ai_seller ? 1 : 0);
+    }
+    firms.write_strings("name", firm_names);
+    firms.write_strings("class", classes);
+    firms.write_vector("employees", employees);
+    firms.write_strings("as_of", as_of);
+    firms.write_vector("agents", agents);
+    firms.write_vector("ai_seller", firm_seller);
+    firms.write_strings("ai_position", position);
+    auto ann = firms.create_group("announced");
+    std::vector<std::string> ann_firm, ann_month, ann_ai;
+    std::vector<double> ann_persons;
+    for (const auto& e : model.firm_data.announced) {
+      ann_firm.push_back(named[e.firm].name);
+      ann_month.push_back(e.month);
+      ann_persons.push_back(e.announced);
+      ann_ai.push_back(e.ai_cited);
+    }
+    ann.write_strings("firm", ann_firm);
+    ann.write_strings("month", ann_month);
+    ann.write_vector("persons", ann_persons);
+    ann.write_strings("ai_cited", ann_ai);
+  }
+
   // Every dataset says what it is, and is labelled by its axis (docs/outputs.md).
   struct Doc {
     const char* group;
@@ -310,8 +347,25 @@ void write_tables(ls::sim::OutputWriter& out, const ls::models::Model& model) {
       {"firm_classes", "name", "", "firm class name"},
       {"firm_classes", "employment_share", "share", "share of initial employment in the class"},
       {"firm_classes", "ai_seller", "0/1", "the class sells AI services"},
+      {"firms", "name", "", "named firm (data.named_firms)"},
+      {"firms", "class", "", "the named firm's class"},
+      {"firms", "employees", "persons", "headcount placed at the start (worldwide, as reported)"},
+      {"firms", "as_of", "", "date of the headcount"},
+      {"firms", "agents", "agents",
+       "agents the firm starts with: employees / persons per agent, rounded (0: not modelled "
+       "apart at this scale)"},
+      {"firms", "ai_seller", "0/1", "the firm sells AI services"},
+      {"firms", "ai_position", "", "the firm's position in AI"},
   };
   for (const Doc& d : docs) {
+    if (std::string(d.group) == "firms" && named.empty()) continue;
+    if (std::string(d.group) == "firms") {
+      auto ds = out.root().open_group(d.group).open_dataset(d.name);
+      ds.set_attr("unit", std::string(d.unit));
+      ds.set_attr("description", std::string(d.description));
+      out.label_axes(ds, d.group, {"firm"});
+      continue;
+    }
     auto ds = out.root().open_group(d.group).open_dataset(d.name);
     ds.set_attr("unit", std::string(d.unit));
     ds.set_attr("description", std::string(d.description));
@@ -319,6 +373,19 @@ void write_tables(ls::sim::OutputWriter& out, const ls::models::Model& model) {
                    {std::string(d.group) == "occupations" ? "occupation" : "firm_class"});
   }
   out.label_axes(mob, "occupations", {"origin", "destination"});
+  if (!named.empty()) {
+    const Doc announced[] = {
+        {"firms/announced", "firm", "", "named firm (as /firms/name)"},
+        {"firms/announced", "month", "", "month of the announcement, YYYY-MM"},
+        {"firms/announced", "persons", "persons",
+         "layoffs announced (global, as reported; Layoffs.fyi)"},
+        {"firms/announced", "ai_cited", "", "yes: the announcement names AI; no; unknown"}};
+    for (const Doc& d : announced) {
+      auto ds = out.root().open_group("firms").open_group("announced").open_dataset(d.name);
+      ds.set_attr("unit", std::string(d.unit));
+      ds.set_attr("description", std::string(d.description));
+    }
+  }
   auto scenario = out.root().open_dataset("scenario");
   scenario.set_attr("unit", std::string(""));
   scenario.set_attr("description",

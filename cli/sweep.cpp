@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/format.hpp"
 #include "cli/mpi.hpp"
+#include "models/csv.hpp"
 #include "models/labour_market.hpp"
 #include "models/scenario.hpp"
 #include "sim/calendar.hpp"

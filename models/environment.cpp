@@ -34,7 +34,7 @@ void update_environment(const Model& m, int month, const FirmTable& F, const Occ
   // a serial sum in firm order keeps it deterministic.
   env.share_denominator = 0;
   for (std::size_t f = 0; f < F.size(); ++f) {
-    if (F.active[f] != 0 && sc.firms[F.firm_class[f]].value.ai_seller) {
+    if (F.active[f] != 0 && F.ai_seller[f] != 0) {
       env.share_denominator += F.ai_attraction[f] * std::pow(F.capacity[f], ai.share_elasticity);
     }
   }

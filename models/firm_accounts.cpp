@@ -58,7 +58,7 @@ void account_firms(const Model& m, DrawKey key, const Environment& env, const Oc
       return;
     }
     // Incidents hit AI services: firms that sell AI and had knowledge staff to run it.
-    if (c.ai_seller && F.knowledge_capacity[f] > 0 && F.ai_revenue[f] > 0) {
+    if (F.ai_seller[f] != 0 && F.knowledge_capacity[f] > 0 && F.ai_revenue[f] > 0) {
       const double operable = F.knowledge[f] * F.knowledge_capacity[f] * env.operability;
       const double load = operable > 0
                               ? std::min(F.compute_used[f] / operable, rules::kMaxLoadRatio)
@@ -81,9 +81,15 @@ void account_firms(const Model& m, DrawKey key, const Environment& env, const Oc
       const std::int32_t* lay = F.layoffs.data() + f * kLayoffReasons;
       const double ai_layoffs = lay[kLayoffAutomation] + lay[kLayoffCapexFunding];
       const double mean_wage = staff > 0 ? F.wage_bill[f] / staff : 0.0;
+      // The mandate's payment is in dollars, whatever the staff left (a firm that lays off its
+      // last workers still pays it); the disclosure cost is in months of the mean wage.
+      const double mandate =
+          env.policy.retraining_mandate ? env.policy.retraining_mandate_cost_usd : 0.0;
+      const double disclosure =
+          env.policy.disclosure_rule ? env.policy.disclosure_cost_months * mean_wage : 0.0;
       F.layoff_costs[f] =
           env.policy.severance_months * mean_wage * (lay[kLayoffDemand] + ai_layoffs) +
-          rules::ai_layoff_cost_months(env.policy, mean_wage) * mean_wage * ai_layoffs;
+          (mandate + disclosure) * ai_layoffs;
     }
     const double change = cash_flow(F, f);
     F.cash_change[f] = change;
@@ -116,6 +122,9 @@ void account_firms(const Model& m, DrawKey key, const Environment& env, const Oc
     const double hazard = F.exit_hazard[f];
     const std::size_t g = add_firm(m, env, occ, F.firm_class[f], base, 0.0, F);
     F.exit_hazard[g] = hazard;
+    F.real_firms[g] = F.real_firms[f];
+    F.sites[g] = F.sites[f];
+    F.ai_seller[g] = F.ai_seller[f];
     flows.new_firm_funding += F.cash[g];
     ++flows.firm_entries;
   }

@@ -106,8 +106,7 @@ void advance_capacity(FirmTable& F, std::size_t f, const Slots& ring) {
 
 /// 2. Revenue: core demand D(t) exp(z_f) with an AR(1) firm shock; AI demand shared by K^phi.
 /// Returns the core workload scale D(t) exp(z_f).
-double firm_revenue(const PlanContext& x, FirmTable& F, std::size_t f, const FirmClassParams& c,
-                    sim::Stream& rng) {
+double firm_revenue(const PlanContext& x, FirmTable& F, std::size_t f, sim::Stream& rng) {
   const Environment& env = x.env;
   const double rho_z = x.sc.macro.firm_shock_persistence;
   const double sd_z = x.sc.macro.firm_shock_sd;
@@ -117,7 +116,7 @@ double firm_revenue(const PlanContext& x, FirmTable& F, std::size_t f, const Fir
   const double scale = env.demand * std::exp(z);
   F.core_revenue[f] = F.core_revenue0[f] * scale;
   double demand_ai = 0;
-  if (c.ai_seller && env.share_denominator > 0) {
+  if (F.ai_seller[f] != 0 && env.share_denominator > 0) {
     demand_ai = env.market * F.ai_attraction[f] *
                 std::pow(F.capacity[f], x.sc.ai.share_elasticity) / env.share_denominator;
   }
@@ -403,6 +402,7 @@ void set_layoff_odds(const PlanContext& x, FirmTable& F, std::size_t f, const Fi
 void plan_firm(const PlanContext& x, FirmTable& F, std::size_t f) {
   const auto& c = x.sc.firms[F.firm_class[f]].value;
   for (std::size_t r = 0; r < kLayoffReasons; ++r) F.layoffs[f * kLayoffReasons + r] = 0;
+  F.discharges[f] = 0;
   F.arrivals[f] = F.retirements[f] = F.capex_orders[f] = F.capex_payment[f] = F.opex[f] = 0;
   F.core_revenue[f] = F.ai_demand[f] = F.ai_revenue[f] = F.other_costs[f] = 0;
   const double used_last_month = F.compute_used[f];
@@ -426,7 +426,7 @@ void plan_firm(const PlanContext& x, FirmTable& F, std::size_t f) {
   advance_capacity(F, f, ring);
   sim::Stream rng(x.key.seed, x.key.replication, static_cast<std::uint32_t>(x.env.month),
                   stream::kFirmPlan, static_cast<std::uint32_t>(f));
-  const double scale = firm_revenue(x, F, f, c, rng);
+  const double scale = firm_revenue(x, F, f, rng);
   const double auto_compute = plan_requirements(x, F, f, c, scale, used_last_month);
   serve_and_order(x, F, f, c, ring, auto_compute);
   std::array<float, 256> capex_cut;  // by occupation; only live cells are read

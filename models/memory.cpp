@@ -1,5 +1,6 @@
 #include "models/memory.hpp"
 
+#include "models/phases.hpp"
 #include "sim/error.hpp"
 
 #include <sys/resource.h>
@@ -18,9 +19,9 @@ namespace {
 // months and 1 to 2,000 replications (docs/performance.md, "Memory").
 constexpr double kMiB = 1 << 20;
 constexpr double kBaseBytes = 24.0 * kMiB;            ///< program, libraries, data tables
-constexpr double kBytesPerWorker = 87.5;              ///< worker table, firm cells, month scratch
-constexpr double kBytesPerWorkerMonth = 0.55;         ///< WARN rows kept for the file, new firms
-constexpr double kBytesPerReplication = 40.0 * 1024;  ///< summary rows, statics, file records
+constexpr double kBytesPerWorker = 50.0;              ///< worker table, month scratch
+constexpr double kBytesPerWorkerMonth = 0.3;          ///< WARN rows kept for the file, new firms
+constexpr double kBytesPerReplication = 48.0 * 1024;  ///< summary rows, statics, file records
 constexpr double kWriteBufferBytes = 8.0 * kMiB;      ///< the writer's month buffers, at most
 constexpr double kFileBytesPerMonth = 0.25 * kMiB;    ///< the file's chunk indexes and caches,
 constexpr double kFileFullFrom = 50;                  ///< ... reached from 50 replications on
@@ -65,7 +66,16 @@ MemoryEstimate estimate_peak_memory(const Model& m, int threads, bool checkpoint
   // With checkpoints every replication is live at once (they advance together).
   e.concurrent =
       checkpointing ? run.replications : std::max(1, std::min(threads, run.replications));
-  e.per_replication = workers * (kBytesPerWorker + kBytesPerWorkerMonth * months);
+  // The firm table from the firms set-up creates (its columns, cells and rings, exactly).
+  std::size_t rings = 0;
+  for (const auto& c : m.scenario.firms) {
+    rings = std::max<std::size_t>(
+        rings, static_cast<std::size_t>(c.value.capacity_life_months + c.value.capex_lag_months +
+                                        c.value.payment_months + 3));
+  }
+  const double firms = static_cast<double>(initial_firm_count(m));
+  e.per_replication = workers * (kBytesPerWorker + kBytesPerWorkerMonth * months) +
+                      firms * FirmTable::bytes_per_firm(m.data.size(), rings);
   const double month_values = static_cast<double>(m.layout.size()) * sizeof(double);
   // When more replications than threads run one after another, the allocator keeps what a
   // finished replication freed and the next one's blocks, of other sizes, fragment around it.

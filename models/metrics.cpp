@@ -53,6 +53,25 @@ MetricDef by_class(const char* name, const char* unit, const char* description,
                    double (*fn)(View, std::size_t)) {
   return MetricDef{Shape::kClass, name, unit, description, nullptr, fn};
 }
+MetricDef by_firm(const char* name, const char* unit, const char* description,
+                  double (*fn)(View, std::size_t)) {
+  return MetricDef{Shape::kFirm, name, unit, description, nullptr, fn};
+}
+
+/// Named firm j's row, or kNoRow when it is not modelled (below one agent) or has closed.
+std::size_t named_row(View v, std::size_t j) {
+  const std::uint32_t f = v.w.firms.named_rows[j];
+  if (f == FirmTable::kNoRow || v.w.firms.active[f] == 0) return FirmTable::kNoRow;
+  return f;
+}
+double named_layoffs(View v, std::size_t j, bool ai_only) {
+  const std::size_t f = named_row(v, j);
+  if (f == FirmTable::kNoRow) return 0;
+  double x = 0;
+  for (std::size_t r = 0; r < kLayoffReasons; ++r)
+    if (!ai_only || is_ai_attributed(r)) x += v.w.firms.layoffs[f * kLayoffReasons + r];
+  return x;
+}
 
 template <class V>
 double sum(const V& v) {
@@ -137,13 +156,13 @@ namespace {
 
 /// FirmTotals' fields by kind, so that sizing and joining cannot miss one.
 using Column = std::vector<double> FirmTotals::*;
-constexpr std::array<Column, 11> kClassColumns = {
+constexpr std::array<Column, 12> kClassColumns = {
     &FirmTotals::headcount,         &FirmTotals::capex,
     &FirmTotals::capacity,          &FirmTotals::ai_revenue,
     &FirmTotals::core_revenue,      &FirmTotals::wage_bill,
     &FirmTotals::incidents,         &FirmTotals::cash,
     &FirmTotals::adoption_weighted, &FirmTotals::ai_role_headcount,
-    &FirmTotals::exposed_headcount};
+    &FirmTotals::exposed_headcount, &FirmTotals::real_firms};
 constexpr std::array<Column, 2> kOccupationColumns = {&FirmTotals::occ_adoption_weighted,
                                                       &FirmTotals::occ_headcount};
 constexpr std::array<double FirmTotals::*, 21> kTotals = {
@@ -200,7 +219,8 @@ void FirmTotals::add_firm(const Model& m, const FirmTable& F, std::size_t f) {
   incident_count += static_cast<double>(F.incident[f]);
   incident_cost += F.incident_cost[f];
   active += F.active[f];
-  if (m.scenario.firms[k].value.ai_seller && F.active[f] != 0) {
+  if (F.active[f] != 0) real_firms[k] += F.real_firms[f];
+  if (F.ai_seller[f] != 0 && F.active[f] != 0) {
     knowledge += F.knowledge[f];
     load_weighted += F.load_ratio[f] * F.compute_used[f];
     load_weight += F.compute_used[f];
@@ -459,10 +479,15 @@ const std::vector<MetricDef>& metric_table() {
           series("incident_cost", kRealUsdMonth, "AI revenue lost to incidents",
                  [](View v) { return v.firms.incident_cost; }),
           series("warn_notices", "notices/month",
-                 "firm-months with layoffs of workers.warn_threshold_persons or more (scaled)",
-                 [](View v) {
-                   return static_cast<double>(v.w.warn_rows.size()) / kWarnColumns;
-                 }),  // whole rows
+                 "WARN notices: sites that lose workers.warn_threshold_persons persons or more "
+                 "this month (US count: the model's persons laid off allocated to real firms and "
+                 "their sites)",
+                 [](View v) { return v.w.warn.notices; }),
+          series("warn_persons", "persons/month", "persons in this month's WARN notices",
+                 [](View v) { return v.w.warn.persons; }),
+          series("warn_median_persons", "persons/notice",
+                 "median persons per WARN notice this month (NaN: no notice)",
+                 [](View v) { return v.w.warn.median_persons; }),
           series("mean_adoption", "share", "employment-weighted automation adoption theta",
                  [](View v) { return ratio(v.adoption_weighted, v.employed); }),
           series("ai_capability", "share", "AI capability a(t)",
@@ -693,6 +718,34 @@ const std::vector<MetricDef>& metric_table() {
                         [](View v, std::size_t o) { return v.flow(kRetireO, o); }),
 
           // --- /by_class: one value per firm class and month ---------------------------------
+          by_class("real_firms", "firms",
+                   "US employer firms the class's operating model firms stand for (a model firm "
+                   "is one real firm or a group of one size band)",
+                   [](View v, std::size_t k) { return v.firms.real_firms[k]; }),
+          by_firm("employment", "agents", "employees of the named firm (0 once it has closed)",
+                  [](View v, std::size_t j) {
+                    const std::size_t f = named_row(v, j);
+                    if (f == FirmTable::kNoRow) return 0.0;
+                    const FirmTable& F = v.w.firms;
+                    double h = 0;
+                    for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li)
+                      h += F.headcount[F.cell(f, F.live_occ[li])];
+                    return h;
+                  }),
+          by_firm("layoffs", "agents/month", "the named firm's layoffs, all reasons",
+                  [](View v, std::size_t j) { return named_layoffs(v, j, false); }),
+          by_firm("layoff_events", "agents/month",
+                  "the named firm's layoffs in layoff events: all reasons less idiosyncratic "
+                  "discharges (what an announcement counts)",
+                  [](View v, std::size_t j) {
+                    const std::size_t f = named_row(v, j);
+                    return f == FirmTable::kNoRow
+                               ? 0.0
+                               : named_layoffs(v, j, false) - v.w.firms.discharges[f];
+                  }),
+          by_firm("layoffs_ai", "agents/month",
+                  "the named firm's AI-attributed layoffs (automation, capex_funding)",
+                  [](View v, std::size_t j) { return named_layoffs(v, j, true); }),
           by_class("headcount", "agents", "employees of firms of the class",
                    [](View v, std::size_t k) { return v.firms.headcount[k]; }),
           by_class("vacancies", "jobs", "vacancies open for matching",
@@ -801,6 +854,9 @@ void declare_outputs(const Model& m, sim::MetricLayout& layout) {
   layout.add_axis(destination);
   layout.add_axis(
       {"firm_class", "firm class, in the order of /firm_classes/name", m.class_names, {}, {}});
+  sim::Axis firm{"firm", "named firm, in the order of /firms/name", {}, {}, {}};
+  for (const NamedFirm& n : m.firm_data.named) firm.labels.push_back(n.name);
+  if (!firm.labels.empty()) layout.add_axis(firm);
   sim::Axis spell{"months_unemployed",
                   "months unemployed at the hire (the last bin: that many or "
                   "more)",
@@ -822,6 +878,11 @@ void declare_outputs(const Model& m, sim::MetricLayout& layout) {
       case Shape::kClass:
         layout.vector("by_class", d.name, d.unit, d.description, "firm_class", scale(d.unit),
                       us_unit(d.unit));
+        break;
+      case Shape::kFirm:
+        if (!m.firm_data.named.empty())
+          layout.vector("by_firm", d.name, d.unit, d.description, "firm", scale(d.unit),
+                        us_unit(d.unit));
         break;
     }
   }
@@ -845,28 +906,34 @@ void declare_outputs(const Model& m, sim::MetricLayout& layout) {
     layout.add_static(
         {d.group, d.name, d.unit, d.description, shape, scale(d.unit), us_unit(d.unit), axes});
   }
-  layout.add_events({"events",
-                     "warn",
-                     {"replication", "month", "firm", "class", "layoffs", "persons", "reason"},
-                     "WARN notices: firm-months whose layoffs (agents; persons = agents x persons "
-                     "per agent) reach "
-                     "workers.warn_threshold_persons; reason 0 demand, 1 automation, 2 "
-                     "capex_funding, 3 firm_exit "
-                     "(the firm-month's largest)"});
+  layout.add_events(
+      {"events",
+       "warn",
+       {"replication", "month", "firm", "class", "notices", "persons", "laid_off", "reason"},
+       "WARN notices by firm-month: notices = sites of the firm's real firms that "
+       "lose workers.warn_threshold_persons or more, persons = persons in those "
+       "notices, laid_off = persons the firm laid off this month in layoff events "
+       "(agents x persons per agent; idiosyncratic discharges excluded); reason 0 demand, 1 "
+       "automation, 2 capex_funding, 3 firm_exit "
+       "(the firm-month's largest)"});
 }
 
 void record(const Model& m, const World& w, double* out) {
   const MonthView view(m, w);
   const auto& specs = m.layout.specs();
   const auto& table = metric_table();
-  for (std::size_t i = 0; i < table.size(); ++i) {
-    const MetricDef& d = table[i];
+  // The declared metrics in table order: /by_firm's only when the run has named firms.
+  const bool named = !m.firm_data.named.empty();
+  std::size_t i = 0;
+  for (const MetricDef& d : table) {
+    if (d.shape == Shape::kFirm && !named) continue;
     double* at = out + specs[i].offset;
     if (d.shape == Shape::kScalar) {
       *at = d.scalar(view);
     } else {
       for (std::size_t e = 0; e < specs[i].width; ++e) at[e] = d.entry(view, e);
     }
+    ++i;
   }
 }
 

@@ -17,7 +17,7 @@ namespace labourshift::models {
 struct FirmTotals {
   // Per class.
   std::vector<double> headcount, capex, capacity, ai_revenue, core_revenue, wage_bill, incidents,
-      cash, adoption_weighted, ai_role_headcount, exposed_headcount;
+      cash, adoption_weighted, ai_role_headcount, exposed_headcount, real_firms;
   // Per occupation.
   std::vector<double> occ_adoption_weighted, occ_headcount;
   // Over all firms.
@@ -61,10 +61,10 @@ struct MonthView {
   }
 };
 
-enum class Shape { kScalar, kOccupation, kClass };
+enum class Shape { kScalar, kOccupation, kClass, kFirm };
 
-/// A monthly metric: /series/NAME [replication x month], /by_occupation/NAME or /by_class/NAME
-/// [replication x month x entry].
+/// A monthly metric: /series/NAME [replication x month], /by_occupation/NAME, /by_class/NAME or
+/// /by_firm/NAME (the named firms) [replication x month x entry].
 struct MetricDef {
   Shape shape;
   const char* name;
@@ -95,6 +95,6 @@ void declare_outputs(const Model& m, sim::MetricLayout& layout);
 void record(const Model& m, const World& w, double* out);
 
 /// WARN table columns (one row per notice).
-inline constexpr std::size_t kWarnColumns = 7;
+inline constexpr std::size_t kWarnColumns = 8;
 
 }  // namespace labourshift::models

@@ -75,6 +75,7 @@ std::shared_ptr<const Model> Model::build(const Scenario& scenario) {
     m->class_names.push_back(c.name);
     m->class_premium.push_back(static_cast<float>(c.value.wage_premium));
   }
+  m->firm_data = load_firm_data(scenario, m->class_names);
   for (std::size_t k = 0; k < scenario.firms.size(); ++k) {
     if (scenario.firms[k].name == scenario.founders.firm_class)
       m->founder_class = static_cast<int>(k);

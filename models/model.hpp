@@ -3,6 +3,7 @@
 // Immutable after build(); one Model feeds many LabourMarket replications.
 #pragma once
 
+#include "models/firm_data.hpp"
 #include "models/occupations.hpp"
 #include "models/scenario.hpp"
 #include "sim/metrics.hpp"
@@ -42,6 +43,7 @@ class MetricIndex {
 struct Model {
   Scenario scenario;
   OccupationData data;
+  FirmData firm_data;  ///< named firms, their announced layoffs, the US firm-size bands
   Eigen::MatrixXd similarity;
   std::vector<std::string> class_names;
   /// x_o = e_o [r_o + (1 - r_o)(kappa_o + (1 - kappa_o)(1 - omega_a))]

@@ -35,7 +35,4 @@ struct OccupationData {
 OccupationData load_occupation_data(const std::string& occupations_csv,
                                     const std::string& mobility_csv);
 
-/// Split one CSV line (RFC 4180 quotes). Exposed for tests.
-std::vector<std::string> split_csv_line(const std::string& line);
-
 }  // namespace labourshift::models

@@ -72,9 +72,24 @@ void worker_pass_reference(const Model& m, DrawKey key, const Environment& env,
 /// Internal moves for those due to be laid off, else the layoff.
 void redeploy(const Model& m, const Environment& env, const OccupationState& occ, FirmTable& firms,
               WorkerTable& workers, MonthFlows& flows, MonthLists& lists);
-/// WARN notices of the month, from the firms' layoffs by reason.
+/// How many firms set-up creates (the memory estimate's count).
+std::size_t initial_firm_count(const Model& m);
+/// H_n = 1 + 1/2 + ... + 1/n (n >= 1; 0 below).
+double harmonic(double n);
+/// The WARN notices of one real firm of `staff` persons and `sites` sites (sizes falling as 1/j)
+/// that lays off `laid_off` persons pro rata over its sites this month.
+struct WarnSites {
+  double notices = 0;         ///< sites that file
+  double persons = 0;         ///< persons in those notices
+  double largest = 0;         ///< the largest site's notice, persons (site j's: largest / j)
+  double smallest = 0;        ///< the smallest notice filed
+  double harmonic_sites = 0;  ///< H_S
+};
+WarnSites warn_sites(double staff, double laid_off, double sites, const WorkerParams& rules);
+/// WARN notices of the month, from the firms' layoffs by reason: the rows of /events/warn and
+/// the month's count, persons and median notice.
 void file_warn_notices(const Model& m, DrawKey key, int month, const FirmTable& firms,
-                       std::vector<std::int64_t>& rows);
+                       std::vector<std::int64_t>& warn_rows, WarnMonth& summary);
 /// The retraining mandate enrols this month's AI-attributed layoffs in a funded programme.
 void enrol_mandated(const Model& m, const Environment& env, const OccupationState& occ,
                     WorkerTable& workers, MonthFlows& flows, MonthLists& lists);

@@ -58,28 +58,89 @@ void redeploy(const Model& m, const Environment& env, const OccupationState& occ
   }
 }
 
+double harmonic(double n) {
+  // H_n = sum_{j<=n} 1/j: exact to 64 terms, then the asymptotic series (error below 1e-10).
+  if (n < 1) return 0;
+  if (n <= 64) {
+    double h = 0;
+    for (int j = static_cast<int>(n); j >= 1; --j) h += 1.0 / j;
+    return h;
+  }
+  constexpr double kEulerGamma = 0.5772156649015329;
+  return std::log(n) + kEulerGamma + 1.0 / (2 * n) - 1.0 / (12 * n * n);
+}
+
+WarnSites warn_sites(double staff, double laid_off, double sites, const WorkerParams& rules) {
+  WarnSites out;
+  if (laid_off <= 0 || staff < rules.warn_min_employer_persons || staff <= 0) return out;
+  const double S = std::max(1.0, std::round(sites));
+  const double hs = harmonic(S);
+  const double share = std::min(1.0, laid_off / staff);
+  // Site j (1 = largest) holds staff / (j H_S) and loses the share `share` of it: laid_off /
+  // (j H_S). It files when that loss reaches the threshold (and, under the one-third rule, when the
+  // loss is 500 or more, or the share a third or more).
+  double least = rules.warn_threshold_persons;
+  if (rules.warn_one_third_rule && share < 1.0 / 3.0) least = std::max(least, 500.0);
+  const double n = std::min(S, std::floor(laid_off / (least * hs) * (1 + 1e-12)));
+  if (n < 1) return out;
+  out.notices = n;
+  out.persons = laid_off * harmonic(n) / hs;
+  out.largest = laid_off / hs;
+  out.smallest = laid_off / (n * hs);
+  out.harmonic_sites = hs;
+  return out;
+}
+
 void file_warn_notices(const Model& m, DrawKey key, int month, const FirmTable& F,
-                       std::vector<std::int64_t>& warn_rows) {
-  // WARN notices (federal WARN Act: 50 or more at once), in firm order.
+                       std::vector<std::int64_t>& warn_rows, WarnMonth& summary) {
+  // WARN notices site by site (docs/model.md): a firm's layoffs of the month, in persons, spread
+  // over each of its real firms and, within each, pro rata over its sites, whose sizes fall as
+  // 1/j; a site files when its loss reaches the threshold. In firm order.
   warn_rows.clear();
-  const double threshold = m.scenario.workers.warn_threshold_persons / m.persons_per_agent;
+  summary = WarnMonth{};
+  const double ppa = m.persons_per_agent;
+  const WorkerParams& rules = m.scenario.workers;
+  std::vector<std::pair<double, double>> sizes;  // (persons of a notice, how many such notices)
   for (std::size_t f = 0; f < F.size(); ++f) {
     std::int64_t total = 0, top = 0;
     std::size_t top_reason = 0;
     for (std::size_t r = 0; r < kLayoffReasons; ++r) {
-      const std::int64_t x = F.layoffs[f * kLayoffReasons + r];
-      total += x;
+      const std::int64_t x =
+          F.layoffs[f * kLayoffReasons + r] - (r == kLayoffDemand ? F.discharges[f] : 0);
+      total += F.layoffs[f * kLayoffReasons + r];
       if (x > top) {
         top = x;
         top_reason = r;
       }
     }
-    if (total > 0 && static_cast<double>(total) >= threshold) {
-      warn_rows.insert(warn_rows.end(),
-                       {static_cast<std::int64_t>(key.replication), month,
-                        static_cast<std::int64_t>(f), static_cast<std::int64_t>(F.firm_class[f]),
-                        total, std::llround(static_cast<double>(total) * m.persons_per_agent),
-                        static_cast<std::int64_t>(top_reason)});
+    // Individual discharges are not a layoff event: the rest of the month's layoffs are.
+    const std::int64_t event = total - F.discharges[f];
+    if (event <= 0) continue;
+    std::int64_t staff = total;  // before this month's layoffs
+    for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li)
+      staff += F.headcount[F.cell(f, F.live_occ[li])];
+    const double g = std::max(1.0, F.real_firms[f]);
+    const double laid_off = static_cast<double>(event) * ppa;
+    const WarnSites one =
+        warn_sites(static_cast<double>(staff) * ppa / g, laid_off / g, F.sites[f], rules);
+    if (one.notices <= 0) continue;
+    for (double j = 1; j <= one.notices; ++j) sizes.emplace_back(one.largest / j, g);
+    summary.notices += one.notices * g;
+    summary.persons += one.persons * g;
+    warn_rows.insert(warn_rows.end(),
+                     {static_cast<std::int64_t>(key.replication), month,
+                      static_cast<std::int64_t>(f), static_cast<std::int64_t>(F.firm_class[f]),
+                      std::llround(one.notices * g), std::llround(one.persons * g),
+                      std::llround(laid_off), static_cast<std::int64_t>(top_reason)});
+  }
+  // The median notice: the notice at half the count, sizes in ascending order.
+  std::sort(sizes.begin(), sizes.end());
+  double seen = 0;
+  for (const auto& [persons, count] : sizes) {
+    seen += count;
+    if (seen >= summary.notices / 2) {
+      summary.median_persons = persons;
+      break;
     }
   }
 }

@@ -56,18 +56,29 @@ std::shared_ptr<const Schema<FirmClassParams>> firm_class_schema() {
   auto s = std::make_shared<Schema<FirmClassParams>>();
   (*s).real(
           "employment_share", [](auto& c) -> auto& { return c.employment_share; }, 0.0, "share", 0,
-          1, "share of initial employment held by firms of this class (classes sum to 1)")
+          1,
+          "share of the initial employment outside the named firms held by the class's other "
+          "firms (classes sum to 1)")
       .integer(
           "count", [](auto& c) -> auto& { return c.count; }, 0, "firms", 0, 100000000,
-          "number of firms; 0 = derive from mean_size")
+          "number of firms besides the named ones; 0 = derive from mean_size (must be 0 with "
+          "size_distribution = susb)")
       .real(
           "mean_size", [](auto& c) -> auto& { return c.mean_size; }, 50.0, "agents", 1, 1e9,
-          "mean firm size when count = 0",
+          "mean firm size when count = 0 (not used with size_distribution = susb)",
           "US Census SUSB 2021: ~21 employees per employer firm; larger here because "
           "non-employer units are absent")
       .choice(
           "size_distribution", [](auto& c) -> auto& { return c.size_distribution; }, "pareto",
-          {"pareto", "lognormal", "equal"}, "distribution of firm sizes within the class")
+          {"pareto", "lognormal", "equal", "susb"},
+          "distribution of firm sizes within the class; susb = the US size bands of "
+          "data.firm_sizes, in persons, with small firms grouped (group_agents)")
+      .real(
+          "group_agents", [](auto& c) -> auto& { return c.group_agents; }, 50.0, "agents", 1, 1e9,
+          "size_distribution = susb: a model firm is one real firm when that firm has at least "
+          "this many agents' worth of persons, otherwise a group of real firms of one size band "
+          "with this many agents between them",
+          "set 1 at one agent per person for one model firm per real firm")
       .real(
           "pareto_alpha", [](auto& c) -> auto& { return c.pareto_alpha; }, 1.1, "", 1.01, 10,
           "Pareto tail index of firm size (heavy tail as alpha -> 1)",
@@ -187,18 +198,20 @@ FirmClassParams make_class(const Schema<FirmClassParams>& schema, double share, 
 std::unique_ptr<Schema<Scenario>> build_schema() {
   auto s = std::make_unique<Schema<Scenario>>();
   auto firm = firm_class_schema();
-  // Default classes: shares of US employment (~160 M) held by each class, 2025. hyperscaler:
-  // Amazon corporate/AWS, Microsoft, Alphabet, Meta (~0.65 M tech and corporate staff); big_tech
-  // ~1 M (Apple, Oracle, IBM, Salesforce, Nvidia, Intel, Cisco ...); mid_tech ~1.6 M; ai_native
-  // ~0.08 M; enterprise: every other employer (a non-tech employer of tech talent). Margins: 2025
-  // operating margins (Microsoft ~45%, Alphabet ~32%, Meta ~40%, Amazon ~11%). The named giants
-  // do not close for idiosyncratic reasons (BDS: firms of 10,000+ employees almost never exit);
-  // they can still close when their cash runs out.
+  // Default classes. employment_share is the share of the employment outside the named firms
+  // (data/firms/named_firms.csv, placed at their headcount in their classes: Microsoft, Amazon's
+  // corporate staff, Alphabet and Meta are the hyperscalers, which have no unnamed firms; Apple
+  // and Intel are named big_tech firms that sell no AI; Amazon's operations are one enterprise
+  // firm). big_tech's unnamed firms: Oracle, IBM, Salesforce, Cisco, Nvidia, Dell ... (~0.7 M);
+  // mid_tech ~1.6 M; ai_native ~0.08 M; enterprise: every other employer, sized by the US size
+  // bands (Census SUSB). Margins: 2025 operating margins (Microsoft ~45%, Alphabet ~32%, Meta
+  // ~40%, Amazon ~11%). The tech giants do not close for idiosyncratic reasons (BDS: firms of
+  // 10,000+ employees almost never exit); they can still close when their cash runs out.
   auto cls = [&](double share, int count, double mean_size, const char* mix, double tilt,
                  double alpha, double premium) {
     return make_class(*firm, share, count, mean_size, mix, tilt, alpha, premium);
   };
-  FirmClassParams hyper = cls(0.004, 4, 1, "tech", 3.0, 1.5, 1.3);
+  FirmClassParams hyper = cls(0.0, 0, 1, "tech", 3.0, 1.5, 1.3);
   hyper.ai_seller = true;
   hyper.adoption_speed = 0.08;
   hyper.adoption_hurdle = 1.0;
@@ -207,7 +220,7 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
   hyper.labour_share = 0.15;
   hyper.initial_cash_months = 6;
   hyper.exit_rate_per_year = 0.0;
-  FirmClassParams big = cls(0.006, 20, 1, "tech", 1.5, 1.5, 1.2);
+  FirmClassParams big = cls(0.0042, 18, 1, "tech", 1.5, 1.5, 1.2);
   big.ai_seller = true;
   big.adoption_speed = 0.06;
   big.adoption_hurdle = 1.3;
@@ -230,7 +243,8 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
   native.target_margin = -0.60;
   native.labour_share = 0.50;
   native.initial_cash_months = 36;
-  FirmClassParams enterprise = cls(0.9795, 0, 50, "economy", 1.0, 1.1, 1.0);
+  FirmClassParams enterprise = cls(0.9853, 0, 50, "economy", 1.0, 1.1, 1.0);
+  enterprise.size_distribution = "susb";
   std::vector<Named<FirmClassParams>> classes = {{"hyperscaler", hyper},
                                                  {"big_tech", big},
                                                  {"mid_tech", mid},
@@ -282,6 +296,25 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
       .text(
           "data.mobility", [](auto& x) -> auto& { return x.data.mobility; }, "", "path",
           "mobility matrix CSV (\"\" = the project's data/mobility.csv)")
+      .text(
+          "data.firm_sizes", [](auto& x) -> auto& { return x.data.firm_sizes; }, "", "path",
+          "US firm-size bands CSV: firms, employment and persons per site by size "
+          "(\"\" = the project's data/firms/firm_sizes.csv)",
+          {}, "US Census SUSB 2019 (firms, employment); SUSB 2002 (establishments)")
+      .boolean(
+          "data.use_named_firms", [](auto& x) -> auto& { return x.data.use_named_firms; }, true,
+          "place the firms of data.named_firms by name, at their headcount, in their classes")
+      .text(
+          "data.named_firms", [](auto& x) -> auto& { return x.data.named_firms; }, "", "path",
+          "named firms CSV: name, class, employees, AI position (\"\" = the project's "
+          "data/firms/named_firms.csv)",
+          {}, "company filings (10-K headcounts), 2023-2025")
+      .text(
+          "data.named_firm_events", [](auto& x) -> auto& { return x.data.named_firm_events; }, "",
+          "path",
+          "the named firms' announced layoffs, compared with the model's in the report (\"\" = "
+          "the project's data/firms/named_firm_events_2025.csv)",
+          {}, "Layoffs.fyi, 2025")
       .choice(
           "macro.path", [](auto& x) -> auto& { return x.macro.path; }, "steady",
           {"steady", "cycle", "recession"}, "path of core (non-AI) demand")
@@ -523,7 +556,19 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
       .real(
           "workers.warn_threshold_persons",
           [](auto& x) -> auto& { return x.workers.warn_threshold_persons; }, 50.0, "persons", 1,
-          1e9, "layoffs in a firm-month that require a WARN notice", "federal WARN Act: 50 or more")
+          1e9, "persons laid off at one site within a month (30 days) that require a WARN notice",
+          "federal WARN Act, 29 U.S.C. 2101: 50 or more at a single site of employment")
+      .real(
+          "workers.warn_min_employer_persons",
+          [](auto& x) -> auto& { return x.workers.warn_min_employer_persons; }, 100.0, "persons", 0,
+          1e9, "employers with fewer employees file no WARN notice",
+          "federal WARN Act: employers of 100 or more")
+      .boolean(
+          "workers.warn_one_third_rule",
+          [](auto& x) -> auto& { return x.workers.warn_one_third_rule; }, false,
+          "apply the federal mass-layoff test: below 500 at a site, a notice only when the loss "
+          "is a third or more of the site's staff (false: 50 at a site suffice, as in "
+          "California's and New York's laws and the national counts of state filings)")
       .real(
           "workers.ai_wage_premium", [](auto& x) -> auto& { return x.workers.ai_wage_premium; },
           0.25, "share", 0, 2,
@@ -883,6 +928,12 @@ void validate(const Scenario& s, const std::vector<sim::Setting>* settings) {
                      sim::format_number(total) + ":" + list);
   }
   for (const auto& c : s.firms) {
+    if (c.value.size_distribution == "susb" && c.value.count > 0) {
+      throw InputError(where + ": firms." + c.name + ".count = " + std::to_string(c.value.count) +
+                       " with size_distribution = \"susb\": the US size bands set the number of "
+                       "firms; allowed: count = 0, or size_distribution = \"pareto\", "
+                       "\"lognormal\" or \"equal\" for a set count");
+    }
     if (c.value.employment_share > 0 && c.value.count == 0 && c.value.mean_size <= 0) {
       throw InputError(where + ": firms." + c.name + " needs count > 0 or mean_size > 0");
     }

@@ -29,6 +29,10 @@ struct PopulationParams {
 struct DataParams {
   std::string occupations;  ///< path; relative paths resolve against the scenario's folder
   std::string mobility;
+  std::string firm_sizes;         ///< US firm-size bands (SUSB); "" = data/firms/firm_sizes.csv
+  std::string named_firms;        ///< "" = data/firms/named_firms.csv
+  std::string named_firm_events;  ///< "" = data/firms/named_firm_events_2025.csv
+  bool use_named_firms = true;
 };
 
 /// Core (non-AI) demand: trend growth, an optional cycle or recession, firm-level shocks.
@@ -118,6 +122,8 @@ struct WorkerParams {
   double literacy_learning_rate = 0;
   double layoff_literacy_weight = 0;
   double warn_threshold_persons = 0;
+  double warn_min_employer_persons = 0;  ///< employers smaller than this file no notice
+  bool warn_one_third_rule = false;      ///< federal mass-layoff test: 33% of the site or 500
   double ai_wage_premium = 0;  ///< wage premium at full literacy in a fully complemented job
   double initial_out_of_labour_force_rate = 0;
   int discouraged_after_months = 0;
@@ -197,7 +203,8 @@ struct FirmClassParams {
   double employment_share = 0;
   int count = 0;
   double mean_size = 0;
-  std::string size_distribution;  ///< pareto | lognormal | equal
+  std::string size_distribution;  ///< pareto | lognormal | equal | susb
+  double group_agents = 0;        ///< susb: least agents a model firm holds (else a group)
   double pareto_alpha = 0;
   double lognormal_sigma = 0;
   std::string occupation_mix;  ///< tech | economy

@@ -3,13 +3,16 @@
 #include "models/ai_environment.hpp"
 #include "models/phases.hpp"
 #include "models/rules.hpp"
+#include "sim/error.hpp"
 #include "sim/parallel.hpp"
+#include "sim/params.hpp"
 #include "sim/random.hpp"
 
 #include <boost/random/binomial_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numeric>
 
@@ -66,13 +69,16 @@ std::vector<double> adoption_targets(const Model& m, const OccupationState& occ,
 
 namespace {
 
-/// Idiosyncratic exit hazards h_f = c_k L0_f^-beta (L0_f: the firm's base headcount), with c_k
-/// set so that the mean monthly hazard over class k's firms is 1 - (1 - r_k)^(1/12).
+/// Idiosyncratic exit hazards h_f = c_k s_f^-beta, s_f the persons of each real firm the model
+/// firm stands for (base headcount x persons per agent / real firms: exit rates fall with the
+/// size of the real firm, not of the group), with c_k set so that the mean monthly hazard over
+/// class k's firms is 1 - (1 - r_k)^(1/12).
 void set_exit_hazards(const Model& m, FirmTable& F) {
   const std::size_t K = m.class_names.size(), O = m.data.size();
   std::vector<double> weight_sum(K, 0.0), count(K, 0.0), size(F.size(), 0.0);
   for (std::size_t f = 0; f < F.size(); ++f) {
     for (std::size_t o = 0; o < O; ++o) size[f] += F.base_requirement[F.cell(f, o)];
+    size[f] *= m.persons_per_agent / std::max(1.0, F.real_firms[f]);
     const auto& c = m.scenario.firms[F.firm_class[f]].value;
     weight_sum[F.firm_class[f]] += std::pow(std::max(1.0, size[f]), -c.exit_size_elasticity);
     count[F.firm_class[f]] += 1;
@@ -88,40 +94,155 @@ void set_exit_hazards(const Model& m, FirmTable& F) {
 
 }  // namespace
 
-void set_up_firms(const Model& m, DrawKey key, FirmTable& F) {
+namespace {
+
+/// The firms of one class as set-up builds them, before the table exists.
+struct FirmPlan {
+  std::vector<std::int64_t> sizes;  ///< agents
+  std::vector<std::uint8_t> classes;
+  std::vector<std::uint16_t> named;  ///< 1 + row of data.named_firms, 0 = unnamed
+  std::vector<std::uint8_t> ai_seller;
+  std::vector<double> real_firms, sites;  ///< sites per real firm
+};
+
+/// Sites of a real firm of `persons` employees: its size band's persons per site.
+double sites_of(const FirmData& data, double persons) {
+  return std::max(1.0, std::round(persons / data.persons_per_site(persons)));
+}
+
+/// A class sized by the US size bands: `persons` split over the bands in proportion to their
+/// employment, each band's real firms (firms x persons / US employment) at the band's mean size,
+/// except the open top band, whose sizes lie at the Pareto quantiles (i - 1/2)/N with the tail
+/// index that gives the band's mean. A real firm of at least `least` persons is one model firm;
+/// smaller ones are grouped, in size order within their band, until a group holds `least`.
+/// Appends (persons, real firms, sites per real firm) per model firm.
+void plan_susb(const FirmData& data, double persons, double least,
+               std::vector<std::array<double, 3>>& out) {
+  double us = 0;
+  for (const SizeBand& b : data.bands) us += b.employment;
+  const double scale = persons / us;
+  for (const SizeBand& b : data.bands) {
+    const double mean = b.employment / b.firms;
+    const double band_persons = b.employment * scale;
+    const auto n_real = std::max<std::int64_t>(1, std::llround(b.firms * scale));
+    const double sites = sites_of(data, mean);
+    if (b.max_persons > 0 || mean <= b.min_persons) {
+      // A bounded band: real firms of equal size, g of them to a model firm.
+      const auto g = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(least / mean)));
+      const std::int64_t n_model = std::max<std::int64_t>(1, n_real / g);
+      const std::vector<std::int64_t> real =
+          apportion(n_real, std::vector<double>(static_cast<std::size_t>(n_model), 1.0));
+      for (const std::int64_t r : real) {
+        out.push_back({band_persons * static_cast<double>(r) / static_cast<double>(n_real),
+                       static_cast<double>(r), sites});
+      }
+      continue;
+    }
+    // The open band: Pareto quantiles, largest first, with mean `mean` above min_persons.
+    const double alpha = mean / (mean - b.min_persons);
+    std::vector<double> size(static_cast<std::size_t>(n_real));
+    double total = 0;
+    for (std::size_t i = 0; i < size.size(); ++i) {
+      const double q = (static_cast<double>(i) + 0.5) / static_cast<double>(size.size());
+      size[i] = b.min_persons * std::pow(q, -1.0 / alpha);
+      total += size[i];
+    }
+    for (double& x : size) x *= band_persons / total;  // the band's persons exactly
+    double group = 0, group_n = 0;
+    for (const double x : size) {
+      if (x >= least) {
+        out.push_back({x, 1.0, sites_of(data, x)});
+        continue;
+      }
+      group += x;
+      ++group_n;
+      if (group >= least) {
+        out.push_back({group, group_n, sites_of(data, group / group_n)});
+        group = group_n = 0;
+      }
+    }
+    if (group_n > 0) {  // the remainder joins the last group, or stands alone
+      if (!out.empty() && out.back()[1] > 1) {
+        auto& last = out.back();
+        last[0] += group;
+        last[1] += group_n;
+        last[2] = sites_of(data, last[0] / last[1]);
+      } else {
+        out.push_back({group, group_n, sites_of(data, group / group_n)});
+      }
+    }
+  }
+}
+
+/// Firm sizes in agents, class by class: the named firms first, at their headcount, then the
+/// class's other firms, which share its part of the remaining employment.
+FirmPlan plan_firms(const Model& m, DrawKey key, FirmTable& F) {
   const Scenario& sc = m.scenario;
-  const auto& data = m.data;
-  const std::size_t O = data.size(), K = m.class_names.size();
-  const std::uint64_t seed = key.seed;
-  const auto n_workers = sc.population.workers;
-  const auto employed = static_cast<std::int64_t>(std::llround(
-      static_cast<double>(n_workers) * (1.0 - sc.population.initial_unemployment_rate)));
+  const std::size_t K = m.class_names.size();
+  const double ppa = m.persons_per_agent;
+  const auto employed =
+      static_cast<std::int64_t>(std::llround(static_cast<double>(sc.population.workers) *
+                                             (1.0 - sc.population.initial_unemployment_rate)));
+  const auto& named = m.firm_data.named;
+  std::vector<std::int64_t> named_agents(named.size());
+  std::int64_t named_total = 0;
+  for (std::size_t j = 0; j < named.size(); ++j) {
+    named_agents[j] = std::llround(named[j].employees / ppa);
+    named_total += named_agents[j];
+  }
+  if (named_total > employed) {
+    throw sim::InputError("the named firms (data.named_firms) hold " + std::to_string(named_total) +
+                          " agents at " + sim::format_number(ppa) +
+                          " persons per agent, more than the " + std::to_string(employed) +
+                          " employed: raise population.workers or set data.use_named_firms = "
+                          "false");
+  }
   std::vector<double> shares;
   for (const auto& c : sc.firms) shares.push_back(c.value.employment_share);
-  const std::vector<std::int64_t> class_employment = apportion(employed, shares);
+  const std::vector<std::int64_t> class_employment = apportion(employed - named_total, shares);
 
-  F.occupations = O;
-  std::vector<std::uint8_t> classes;  // of each firm, in firm order
-  std::size_t max_life = 1, max_lag = 1, max_pay = 1;
-  for (const auto& c : sc.firms) {
-    max_life =
-        std::max<std::size_t>(max_life, static_cast<std::size_t>(c.value.capacity_life_months));
-    max_lag = std::max<std::size_t>(max_lag, static_cast<std::size_t>(c.value.capex_lag_months));
-    max_pay = std::max<std::size_t>(max_pay, static_cast<std::size_t>(c.value.payment_months));
-  }
-  std::vector<std::int64_t> sizes;
+  FirmPlan plan;
+  F.named_rows.assign(named.size(), FirmTable::kNoRow);
+  auto push = [&](std::int64_t agents, std::size_t k, std::uint16_t name, bool seller, double real,
+                  double sites) {
+    plan.sizes.push_back(agents);
+    plan.classes.push_back(static_cast<std::uint8_t>(k));
+    plan.named.push_back(name);
+    plan.ai_seller.push_back(seller ? 1 : 0);
+    plan.real_firms.push_back(real);
+    plan.sites.push_back(sites);
+  };
   for (std::size_t k = 0; k < K; ++k) {
     const auto& c = sc.firms[k].value;
+    for (std::size_t j = 0; j < named.size(); ++j) {
+      if (named[j].firm_class != k || named_agents[j] == 0) continue;
+      F.named_rows[j] = static_cast<std::uint32_t>(plan.sizes.size());
+      push(named_agents[j], k, static_cast<std::uint16_t>(j + 1), named[j].ai_seller, 1.0,
+           sites_of(m.firm_data, named[j].employees));
+    }
     const std::int64_t e = class_employment[k];
     if (e <= 0) continue;
+    if (c.size_distribution == "susb") {
+      std::vector<std::array<double, 3>> firms;
+      plan_susb(m.firm_data, static_cast<double>(e) * ppa, c.group_agents * ppa, firms);
+      const auto n = std::min<std::int64_t>(static_cast<std::int64_t>(firms.size()), e);
+      firms.resize(static_cast<std::size_t>(n));
+      // Every firm has at least one agent; the rest goes in proportion to the persons above one.
+      std::vector<double> above;
+      for (const auto& f : firms) above.push_back(std::max(0.0, f[0] - ppa));
+      const std::vector<std::int64_t> extra = apportion(e - n, above);
+      for (std::size_t i = 0; i < firms.size(); ++i)
+        push(1 + extra[i], k, 0, c.ai_seller, firms[i][1], firms[i][2]);
+      continue;
+    }
     std::int64_t n =
         c.count > 0 ? c.count
                     : std::max<std::int64_t>(1, std::llround(static_cast<double>(e) / c.mean_size));
     n = std::min(n, e);
     std::vector<double> raw(static_cast<std::size_t>(n));
-    const std::size_t first = classes.size();
+    const std::size_t first = plan.sizes.size();
     for (std::size_t i = 0; i < raw.size(); ++i) {
-      sim::Stream rng(seed, key.replication, 0, stream::kInitFirms,
+      sim::Stream rng(key.seed, key.replication, 0, stream::kInitFirms,
                       static_cast<std::uint32_t>(first + i));
       if (c.size_distribution == "pareto") {
         raw[i] = std::pow(rng.uniform(), -1.0 / c.pareto_alpha);
@@ -132,19 +253,51 @@ void set_up_firms(const Model& m, DrawKey key, FirmTable& F) {
         raw[i] = 1.0;
       }
     }
-    // Every firm has at least one worker; the rest is shared in proportion to the draws.
+    // Every firm has at least one worker; the rest is shared in proportion to the draws. Each is
+    // one real firm.
     const std::vector<std::int64_t> extra = apportion(e - n, raw);
     for (std::size_t i = 0; i < raw.size(); ++i) {
-      sizes.push_back(1 + extra[i]);
-      classes.push_back(static_cast<std::uint8_t>(k));
+      const double persons = static_cast<double>(1 + extra[i]) * ppa;
+      push(1 + extra[i], k, 0, c.ai_seller, 1.0, sites_of(m.firm_data, persons));
     }
   }
+  return plan;
+}
+
+}  // namespace
+
+std::size_t initial_firm_count(const Model& m) {
+  FirmTable scratch;
+  return plan_firms(m, DrawKey{static_cast<std::uint64_t>(m.scenario.run.seed), 0}, scratch)
+      .sizes.size();
+}
+
+void set_up_firms(const Model& m, DrawKey key, FirmTable& F) {
+  const Scenario& sc = m.scenario;
+  const auto& data = m.data;
+  const std::size_t O = data.size();
+  const std::uint64_t seed = key.seed;
+  F.occupations = O;
+  std::size_t max_life = 1, max_lag = 1, max_pay = 1;
+  for (const auto& c : sc.firms) {
+    max_life =
+        std::max<std::size_t>(max_life, static_cast<std::size_t>(c.value.capacity_life_months));
+    max_lag = std::max<std::size_t>(max_lag, static_cast<std::size_t>(c.value.capex_lag_months));
+    max_pay = std::max<std::size_t>(max_pay, static_cast<std::size_t>(c.value.payment_months));
+  }
+  const FirmPlan plan = plan_firms(m, key, F);
+  const std::vector<std::int64_t>& sizes = plan.sizes;
+  const std::vector<std::uint8_t>& classes = plan.classes;
   const std::size_t n_firms = classes.size();
   F.vintages.reset(max_life + 1, n_firms);
   F.pipeline.reset(max_lag + 1, n_firms);
   F.payments.reset(max_pay + 1, n_firms);
   F.resize(n_firms);
   std::copy(classes.begin(), classes.end(), F.firm_class.begin());
+  std::copy(plan.named.begin(), plan.named.end(), F.named.begin());
+  std::copy(plan.ai_seller.begin(), plan.ai_seller.end(), F.ai_seller.begin());
+  std::copy(plan.real_firms.begin(), plan.real_firms.end(), F.real_firms.begin());
+  std::copy(plan.sites.begin(), plan.sites.end(), F.sites.begin());
   std::fill(F.active.begin(), F.active.end(), std::uint8_t{1});
   std::vector<std::vector<double>> mixes;
   for (const auto& c : sc.firms) mixes.push_back(class_mix(data, c.value));
@@ -202,7 +355,7 @@ void set_up_firm_finance(const Model& m, const OccupationState& occ, FirmTable& 
   for (std::size_t f = 0; f < F.size(); ++f) {
     const auto& c = sc.firms[F.firm_class[f]].value;
     F.core_revenue0[f] = F.wage_bill[f] / c.labour_share;
-    if (c.ai_seller) seller_core += F.core_revenue0[f];
+    if (F.ai_seller[f] != 0) seller_core += F.core_revenue0[f];
   }
   env.market0 = a0 > 0 ? ai.market_share_of_revenue_start * seller_core : 0.0;
   env.market = env.market0;
@@ -233,14 +386,14 @@ void set_up_firm_finance(const Model& m, const OccupationState& occ, FirmTable& 
   // the first months show no artificial ordering spike.
   double denom = 0;
   for (std::size_t f = 0; f < F.size(); ++f) {
-    if (sc.firms[F.firm_class[f]].value.ai_seller) denom += F.core_revenue0[f];
+    if (F.ai_seller[f] != 0) denom += F.core_revenue0[f];
   }
   for (std::size_t f = 0; f < F.size(); ++f) {
     const auto& c = sc.firms[F.firm_class[f]].value;
     const auto lag = static_cast<double>(std::max(1, c.capex_lag_months));
     const double g = F.growth_expectation[f];
     double demand = 0;
-    if (c.ai_seller && denom > 0) demand = env.market0 * F.core_revenue0[f] / denom;
+    if (F.ai_seller[f] != 0 && denom > 0) demand = env.market0 * F.core_revenue0[f] / denom;
     F.ai_demand_prev[f] = demand;
     const double auto_compute = F.compute_used[f];
     F.compute_used[f] = auto_compute + demand / ai.revenue_per_gpu_month;
@@ -309,6 +462,9 @@ std::size_t add_firm(const Model& m, const Environment& env, const OccupationSta
   F.firm_class[f] = static_cast<std::uint8_t>(k);
   F.active[f] = 1;
   const auto& c = sc.firms[k].value;
+  F.ai_seller[f] = c.ai_seller ? 1 : 0;
+  F.real_firms[f] = 1;  // a founder's firm; a replacement takes the closed firm's (close_firms)
+  F.sites[f] = 1;
   const auto& occs = m.data.occupations;
   double wages = 0, nonmgr = 0;
   for (std::size_t o = 0; o < O; ++o) {

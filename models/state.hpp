@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace labourshift::models {
@@ -162,6 +163,13 @@ struct FirmSums {
 };
 using ThreadFirmSums = tbb::enumerable_thread_specific<FirmSums>;
 
+/// The month's WARN notices over all firms (file_warn_notices).
+struct WarnMonth {
+  double notices = 0;                                                ///< notices filed
+  double persons = 0;                                                ///< persons in them
+  double median_persons = std::numeric_limits<double>::quiet_NaN();  ///< NaN: no notice
+};
+
 /// Everything one replication changes.
 struct World {
   WorkerTable workers;
@@ -173,6 +181,7 @@ struct World {
   Stocks stocks;
   RunTotals totals;
   std::vector<std::int64_t> warn_rows;  ///< this month's WARN notices, row-major
+  WarnMonth warn;                       ///< and their totals
   ThreadFirmSums firm_sums;             ///< per-thread, all zero between passes
 
   std::size_t occupations() const { return firms.occupations; }

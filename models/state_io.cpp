@@ -29,6 +29,7 @@ void for_each_field(W& w, Fn&& fn) {
       F, [&](auto& column, auto) { fn("firms.cell_column" + std::to_string(i++), column); });
   fn("firms.live_begin", F.live_begin);
   fn("firms.live_occ", F.live_occ);
+  fn("firms.named_rows", F.named_rows);
   for (auto [name, ring] : {std::pair{"vintages", &F.vintages}, std::pair{"pipeline", &F.pipeline},
                             std::pair{"payments", &F.payments}}) {
     FirmRing::fields(*ring, [&, name = std::string(name)](const char* field, auto& value) {
@@ -128,6 +129,9 @@ void for_each_field(W& w, Fn&& fn) {
   fn("totals.initial_olf", t.initial_olf);
 
   fn("warn_rows", w.warn_rows);
+  fn("warn.notices", w.warn.notices);
+  fn("warn.persons", w.warn.persons);
+  fn("warn.median_persons", w.warn.median_persons);
   // firm_sums is scratch: every thread's sums are zero between passes and grow on first use.
 }
 

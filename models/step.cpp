@@ -59,7 +59,8 @@ struct MonthSteps {
     redeploy(*lm.model_, w.env, w.occ, w.firms, w.workers, w.flows, w.lists);
   }
   static void warn(LabourMarket& lm, int month, double*) {
-    file_warn_notices(*lm.model_, lm.key_, month, lm.world_.firms, lm.world_.warn_rows);
+    file_warn_notices(*lm.model_, lm.key_, month, lm.world_.firms, lm.world_.warn_rows,
+                      lm.world_.warn);
   }
   static void mandate(LabourMarket& lm, int, double*) {
     World& w = lm.world_;

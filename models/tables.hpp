@@ -188,8 +188,13 @@ struct FirmTable {
   // Per firm.
   std::vector<std::uint8_t> firm_class;
   std::vector<std::uint8_t> active;
-  std::vector<std::uint8_t> exiting;     ///< lays off all staff this month, then closes
-  std::vector<std::uint8_t> founded;     ///< 1: created by a founder (not replaced when it closes)
+  std::vector<std::uint8_t> exiting;    ///< lays off all staff this month, then closes
+  std::vector<std::uint8_t> founded;    ///< 1: created by a founder (not replaced when it closes)
+  std::vector<std::uint8_t> ai_seller;  ///< sells AI services (its class's, or its named row's)
+  std::vector<std::uint16_t> named;     ///< 1 + its row of data.named_firms; 0 = unnamed
+  /// The real firms the model firm stands for (1, or a group of one size band) and the sites
+  /// (establishments) of each, fixed at set-up: WARN notices are counted site by site.
+  std::vector<double> real_firms, sites;
   std::vector<float> log_demand_shock;   ///< z_f, AR(1)
   std::vector<double> core_revenue0;     ///< R0_f, USD/month
   std::vector<double> other_cost_share;  ///< non-labour, non-compute costs / core revenue
@@ -212,6 +217,9 @@ struct FirmTable {
   std::vector<double> load_ratio;           ///< rho_f: used compute / compute Q_f can operate
   std::vector<double> exit_hazard;          ///< idiosyncratic monthly exit probability
   std::vector<std::int32_t> layoffs;        ///< this month, by reason [f * kLayoffReasons + r]
+  /// Of this month's demand layoffs, the idiosyncratic ones (one match ending: a discharge, not a
+  /// layoff event; no WARN notice counts them).
+  std::vector<std::int32_t> discharges;
   // This month's accounts, per firm (outputs and the cash identity).
   std::vector<double> core_revenue, ai_demand, ai_revenue, incident_cost, capex_payment,
       capex_orders, opex, other_costs, arrivals, retirements, compute_used, cash_change,
@@ -238,6 +246,11 @@ struct FirmTable {
   std::vector<std::uint32_t> live_begin;
   std::vector<std::uint8_t> live_occ;
 
+  /// Row of each named firm (data.named_firms order); kNoRow for one below one agent at this
+  /// scale (its persons stay with its class's other firms).
+  static constexpr std::uint32_t kNoRow = 0xffffffffU;
+  std::vector<std::uint32_t> named_rows;
+
   // Rings.
   FirmRing vintages;  ///< capacity arrived in a month (longer than the longest capacity life)
   FirmRing pipeline;  ///< orders arriving in a month (longer than the longest capex lag)
@@ -250,11 +263,14 @@ struct FirmTable {
     fn(t.active, std::uint8_t{0}, 1);
     fn(t.exiting, std::uint8_t{0}, 1);
     fn(t.founded, std::uint8_t{0}, 1);
+    fn(t.ai_seller, std::uint8_t{0}, 1);
+    fn(t.named, std::uint16_t{0}, 1);
     fn(t.log_demand_shock, 0.0F, 1);
     fn(t.negative_cash_months, std::uint16_t{0}, 1);
     fn(t.literacy_sum, std::int64_t{0}, 1);
     fn(t.mean_literacy, 0.0F, 1);
     fn(t.layoffs, std::int32_t{0}, kLayoffReasons);
+    fn(t.discharges, std::int32_t{0}, 1);
     fn(t.incident, std::uint8_t{0}, 1);
     for (auto* column : {&t.core_revenue0,
                          &t.other_cost_share,
@@ -273,6 +289,8 @@ struct FirmTable {
                          &t.ai_attraction,
                          &t.load_ratio,
                          &t.exit_hazard,
+                         &t.real_firms,
+                         &t.sites,
                          &t.core_revenue,
                          &t.ai_demand,
                          &t.ai_revenue,
@@ -320,6 +338,20 @@ struct FirmTable {
 
   std::size_t size() const { return firm_class.size(); }
   std::size_t cell(std::size_t firm, std::size_t occ) const { return firm * occupations + occ; }
+
+  /// Bytes one firm takes in the table: its columns, `occupations` cells and the three rings of
+  /// `ring_months` months between them (for the memory estimate).
+  static double bytes_per_firm(std::size_t occupations, std::size_t ring_months) {
+    FirmTable t;
+    double bytes = 0;
+    firm_columns(t, [&](auto& column, auto, std::size_t width) {
+      bytes += static_cast<double>(sizeof(column[0]) * width);
+    });
+    cell_columns(t, [&](auto& column, auto) {
+      bytes += static_cast<double>(sizeof(column[0]) * occupations);
+    });
+    return bytes + static_cast<double>(ring_months * sizeof(double));
+  }
 };
 
 }  // namespace labourshift::models

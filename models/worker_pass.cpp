@@ -197,6 +197,8 @@ inline void Kernel::separate(std::size_t i, std::size_t o, std::uint32_t f, Reas
     ++t.cls_layoffs[k * kLayoffReasons + ri];
     std::atomic_ref<std::int32_t>(F.layoffs[f * kLayoffReasons + ri])
         .fetch_add(1, std::memory_order_relaxed);
+    if (!firm_reason && reason == Reason::kDemand)
+      std::atomic_ref<std::int32_t>(F.discharges[f]).fetch_add(1, std::memory_order_relaxed);
     if (r.policy.retraining_mandate && is_ai_attributed(reason))
       t.mandated.push_back(static_cast<std::uint32_t>(i));
   }

@@ -178,6 +178,7 @@ struct Reference {
       ++t.layoffs[o * kLayoffReasons + layoff_index(reason)];
       ++t.cls_layoffs[k * kLayoffReasons + layoff_index(reason)];
       ++F.layoffs[f * kLayoffReasons + layoff_index(reason)];
+      if (!firm_reason && reason == Reason::kDemand) ++F.discharges[f];
       if (r.policy.retraining_mandate && is_ai_attributed(reason))
         t.mandated.push_back(static_cast<std::uint32_t>(i));
     }

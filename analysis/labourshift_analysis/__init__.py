@@ -9,9 +9,10 @@ Uses h5py, numpy and matplotlib (Agg backend), and xarray, h5netcdf and pandas f
 `to_dataframe(...)` a tidy pandas DataFrame (module `dataset`).
 
 Modules: `read` (an output file as a `Run`), `figures` (one function per figure), `report`
-(DIR/index.html), `style` (colours, line styles, date axes).
+(DIR/index.html), `style` (colours, line styles, date axes), `firms` (the named firms' year
+against their announcements, and the year's WARN notices).
 """
 
 from .dataset import open_run, to_dataframe  # noqa: E402
 
-__all__ = ["read", "figures", "report", "style", "dataset", "open_run", "to_dataframe"]
+__all__ = ["read", "figures", "report", "style", "dataset", "firms", "open_run", "to_dataframe"]

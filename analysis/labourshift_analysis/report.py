@@ -108,6 +108,45 @@ def _meta_table(runs) -> str:
     return f"<table class='meta'><thead>{head}</thead><tbody>{body}</tbody></table>"
 
 
+def _firms_tables(runs, year: int = 2025) -> list:
+    """The named firms' layoffs of `year` against their announcements, and the year's WARN
+    notices, for each run that has them (HTML parts)."""
+    from .firms import named_firms_year, warn_year
+    parts = []
+    for r in runs:
+        rows = named_firms_year(r.path, year)
+        if rows:
+            head = ("<tr><th>firm</th><th>class</th><th>headcount (persons)</th>"
+                    f"<th>modelled layoff events {year}</th><th>of them AI-attributed</th>"
+                    f"<th>announced {year}</th><th>announced citing AI</th></tr>")
+            body = "".join(
+                f"<tr><td>{_e(x['firm'])}</td><td>{_e(x['firm_class'])}</td>"
+                f"<td>{x['headcount']:,.0f}</td><td>{x['modelled']:,.0f}</td>"
+                f"<td>{x['modelled_ai']:,.0f}</td><td>{x['announced']:,.0f}</td>"
+                f"<td>{x['announced_ai']:,.0f}</td></tr>" for x in rows)
+            parts.append(f"<h3>{_e(r.label)}: named firms, {year}</h3>")
+            parts.append(f"<table class='firms'><thead>{head}</thead><tbody>{body}</tbody></table>")
+            parts.append("<p class='meta'>Persons over the year, mean over replications. Modelled: "
+                         "layoff events (layoffs less idiosyncratic discharges) x persons per agent. "
+                         "Announced: Layoffs.fyi, global counts (data/firms/named_firm_events_2025.csv)."
+                         "</p>")
+        warn = warn_year(r.path, year)
+        if warn:
+            split = ", ".join(f"{k} {v:.0%}" for k, v in warn["class_share"].items() if v > 0)
+            parts.append(f"<h3>{_e(r.label)}: WARN notices, {year}</h3>")
+            parts.append(
+                "<table class='warn'><tbody>"
+                f"<tr><td>notices a month</td><td>{warn['notices_per_month']:,.0f}</td></tr>"
+                f"<tr><td>persons in notices a month</td><td>{warn['persons_per_month']:,.0f}</td></tr>"
+                f"<tr><td>median notice (persons)</td><td>{warn['median_persons']:,.0f}</td></tr>"
+                f"<tr><td>notices by class</td><td>{_e(split)}</td></tr></tbody></table>")
+            parts.append("<p class='meta'>National counts: about 40,000 persons a month in WARN notices "
+                         "in May and October 2025 (Federal Reserve Bank of Cleveland, via Bloomberg Law); "
+                         "429 notices of 73 persons on average in July 2017 (WARN Firehose). See "
+                         "docs/validation.md.</p>")
+    return parts
+
+
 def write_html(runs, results, out: Path) -> Path:
     labels = ", ".join(r.label for r in runs)
     title = f"labourshift report: {labels}"
@@ -128,6 +167,10 @@ def write_html(runs, results, out: Path) -> Path:
     parts.append("<h2 id='headline'>Headline numbers</h2>")
     parts.append(_headline_table(runs))
     parts.append(_meta_table(runs))
+    firms = _firms_tables(runs)
+    if firms:
+        parts.append("<h2 id='firms'>Named firms and WARN notices</h2>")
+        parts.extend(firms)
     for res in results:
         parts.append(f"<h2 id='{_e(res.key)}'>{_e(res.title)}</h2>")
         if res.skipped:

@@ -12,7 +12,7 @@
 // matrix with entries in [0, 1] whose rows sum to 1.
 #include "fuzz_support.hpp"
 
-#include "models/occupations.hpp"
+#include "models/csv.hpp"
 
 #include <cmath>
 #include <cstddef>

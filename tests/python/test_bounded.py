@@ -32,11 +32,15 @@ CASES = {
                                     + every_class("order_speed", 1.0) + every_class("capacity_headroom", 5.0)
                                     + every_class("adoption_speed", 1.0) + every_class("target_margin", 0.95)
                                     + every_class("max_budget_cut_share", 1.0)
-                                    + every_class("expectation_weight", 0.0) + every_class("mean_size", 1.0)),
+                                    + every_class("expectation_weight", 0.0) + every_class("mean_size", 1.0)
+                                    + ["firms.enterprise.group_agents=1.0"]),
     # Small firms hiring slowly: with vacancies re-posted as round(hiring_speed x gap) a
     # one-worker shortfall was never refilled and unemployment reached 40%; openings are now a
     # stock with random rounding.
-    "small_firms_slow_hiring": every_class("hiring_speed", 0.1) + every_class("mean_size", 2.0),
+    # (The enterprise class is sized by the US size bands: its smallest model firms are groups of
+    # group_agents agents.)
+    "small_firms_slow_hiring": (every_class("hiring_speed", 0.1) + every_class("mean_size", 2.0)
+                                + ["firms.enterprise.group_agents=2.0"]),
 }
 # Cases whose labour market must also stay normal (the firm-parameter extremes include a 95%
 # target margin with unlimited budget cuts, which empties firms by design: bounded, not normal).
