@@ -47,7 +47,7 @@ void enter_labour_force(const Model& m, DrawKey key, const Environment& env,
     const auto o = std::min(
         static_cast<std::size_t>(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin()), O - 1);
     W.status[row] = static_cast<std::uint8_t>(Status::kUnemployed);
-    W.occupation[row] = static_cast<std::uint8_t>(o);
+    W.occupation[row] = static_cast<OccupationId>(o);
     W.age[row] = static_cast<std::uint8_t>(wp.entrant_age);
     W.literacy[row] = static_cast<float>(wp.entrant_literacy);
     W.wage[row] = static_cast<float>(occ.wage[o] / env.productivity);

@@ -266,7 +266,7 @@ void serve_and_order(const PlanContext& x, FirmTable& F, std::size_t f, const Fi
 /// 6. Budget constraint: when the projected cash margin falls below target, cut the most exposed
 /// headcount (exposure x wage) to fund compute; AI roles are kept. capex_cut[o]: the cut.
 void budget_cuts(const PlanContext& x, FirmTable& F, std::size_t f, const FirmClassParams& c,
-                 sim::Stream& rng, std::array<float, 256>& capex_cut) {
+                 sim::Stream& rng, std::vector<float>& capex_cut) {
   const auto& occs = x.m.data.occupations;
   const Model& m = x.m;
   const OccupationState& occ = x.occ;
@@ -287,7 +287,10 @@ void budget_cuts(const PlanContext& x, FirmTable& F, std::size_t f, const FirmCl
       std::size_t o;
       bool operator<(const Ranked& r) const { return key < r.key || (key == r.key && o < r.o); }
     };
-    std::array<Ranked, 256> order_cells;  // left uninitialised: no heap, no 4 KB clear per firm
+    // The thread's scratch, grown once to the most live cells a firm has: no heap per firm.
+    thread_local std::vector<Ranked> order_cells;
+    order_cells.resize(
+        std::max<std::size_t>(order_cells.size(), F.live_begin[f + 1] - F.live_begin[f]));
     std::size_t n_cells = 0;
     for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) {
       const std::size_t o = F.live_occ[li];
@@ -362,7 +365,7 @@ void open_cell(const PlanContext& x, FirmTable& F, const FirmClassParams& c, std
 /// excess is H - L*, or H + V - L* when labour.layoffs_count_openings (del Rio-Chanona et al.
 /// 2021).
 void set_layoff_odds(const PlanContext& x, FirmTable& F, std::size_t f, const FirmClassParams& c,
-                     const std::array<float, 256>& capex_cut) {
+                     const std::vector<float>& capex_cut) {
   const std::size_t O = x.O;
   const bool count_open = x.sc.labour.layoffs_count_openings;
   for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li) {
@@ -429,7 +432,9 @@ void plan_firm(const PlanContext& x, FirmTable& F, std::size_t f) {
   const double scale = firm_revenue(x, F, f, rng);
   const double auto_compute = plan_requirements(x, F, f, c, scale, used_last_month);
   serve_and_order(x, F, f, c, ring, auto_compute);
-  std::array<float, 256> capex_cut;  // by occupation; only live cells are read
+  // By occupation, the thread's scratch; only live cells are written and read.
+  thread_local std::vector<float> capex_cut;
+  capex_cut.resize(std::max(capex_cut.size(), F.occupations));
   budget_cuts(x, F, f, c, rng, capex_cut);
   set_layoff_odds(x, F, f, c, capex_cut);
 }

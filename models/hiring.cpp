@@ -26,7 +26,7 @@ constexpr std::size_t kHireBlock = 2048;
 /// ranges (the same book for any thread count). slot_occ: the occupation of each slot. The fill
 /// pass then adds the month's new openings to each cell's stock, after its slots are written.
 VacancyBook post_vacancies(const Model& m, const OccupationState& occ, FirmTable& F,
-                           MonthFlows& flows, std::vector<std::uint8_t>& slot_occ) {
+                           MonthFlows& flows, std::vector<OccupationId>& slot_occ) {
   const std::size_t O = m.data.size(), K = m.class_names.size();
   VacancyBook book;
   book.occ_begin.assign(O + 1, 0);
@@ -93,7 +93,7 @@ VacancyBook post_vacancies(const Model& m, const OccupationState& occ, FirmTable
           const std::uint32_t slot = fill[o]++;
           book.slot_firm[slot] = static_cast<std::uint32_t>(f);
           book.slot_wage[slot] = static_cast<float>(occ.wage[o]) * premium;
-          slot_occ[slot] = static_cast<std::uint8_t>(o);
+          slot_occ[slot] = static_cast<OccupationId>(o);
         }
         // The month's new openings join the stock now that the book is built: they are not in
         // it, so they are filled from next month on. Hires subtract from the same count later
@@ -209,7 +209,7 @@ struct HireTally {
 /// order, and no cache line passes back and forth between threads on every hire.
 void apply_hires(const Model& m, const Environment& env, const std::vector<Hire>& hires,
                  const std::vector<Seeker>& seekers, std::size_t n_unemployed,
-                 const VacancyBook& book, const std::vector<std::uint8_t>& slot_occ, FirmTable& F,
+                 const VacancyBook& book, const std::vector<OccupationId>& slot_occ, FirmTable& F,
                  WorkerTable& W, MonthFlows& flows, RunTotals& totals) {
   const Scenario& sc = m.scenario;
   const double wage_level = env.productivity;
@@ -285,7 +285,7 @@ void apply_hires(const Model& m, const Environment& env, const std::vector<Hire>
         ++t.transitions[from * O + to];
       }
       W.employer[id] = f;
-      W.occupation[id] = static_cast<std::uint8_t>(to);
+      W.occupation[id] = static_cast<OccupationId>(to);
       W.wage[id] = wage;
       W.tenure[id] = 0;
     }
@@ -303,7 +303,7 @@ void apply_hires(const Model& m, const Environment& env, const std::vector<Hire>
 void post_and_match(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ,
                     const MonthLists& lists, FirmTable& F, WorkerTable& W, MonthFlows& flows,
                     RunTotals& totals) {
-  std::vector<std::uint8_t> slot_occ;
+  std::vector<OccupationId> slot_occ;
   const VacancyBook book = post_vacancies(m, occ, F, flows, slot_occ);
   const std::vector<Seeker> seekers = gather_seekers(m, env, W, lists, flows);
   const auto& sp = m.scenario.search;

@@ -37,7 +37,7 @@ struct Application {
 struct DestinationTable {
   std::size_t occupations = 0;
   std::vector<std::uint32_t> keep;  ///< [o * O + j]: keep column j if the low bits are below this
-  std::vector<std::uint8_t> alias;  ///< [o * O + j]: the destination taken otherwise
+  std::vector<OccupationId> alias;  ///< [o * O + j]: the destination taken otherwise
   std::vector<std::uint8_t> any;    ///< [o]: 1 if some reachable occupation has vacancies
 
   std::size_t draw(std::size_t origin, std::uint32_t u) const {
@@ -74,7 +74,7 @@ DestinationTable destination_table(const VacancyBook& book, const Eigen::MatrixX
       (scaled[d] < 1.0 ? small : large).push_back(d);
     }
     std::uint32_t* keep = t.keep.data() + o * n_occ;
-    std::uint8_t* alias = t.alias.data() + o * n_occ;
+    OccupationId* alias = t.alias.data() + o * n_occ;
     auto threshold = [](double p) {
       return p >= 1.0 ? std::numeric_limits<std::uint32_t>::max()
                       : static_cast<std::uint32_t>(std::min(p * 0x1p32, 4294967295.0));
@@ -84,7 +84,7 @@ DestinationTable destination_table(const VacancyBook& book, const Eigen::MatrixX
       small.pop_back();
       const std::size_t l = large.back();
       keep[s] = threshold(scaled[s]);
-      alias[s] = static_cast<std::uint8_t>(l);
+      alias[s] = static_cast<OccupationId>(l);
       scaled[l] -= 1.0 - scaled[s];
       if (scaled[l] < 1.0) {
         large.pop_back();
@@ -94,11 +94,11 @@ DestinationTable destination_table(const VacancyBook& book, const Eigen::MatrixX
     // What is left has weight 1 up to rounding: always kept.
     for (const std::size_t d : large) {
       keep[d] = std::numeric_limits<std::uint32_t>::max();
-      alias[d] = static_cast<std::uint8_t>(d);
+      alias[d] = static_cast<OccupationId>(d);
     }
     for (const std::size_t d : small) {
       keep[d] = std::numeric_limits<std::uint32_t>::max();
-      alias[d] = static_cast<std::uint8_t>(d);
+      alias[d] = static_cast<OccupationId>(d);
     }
   }
   return t;

@@ -15,6 +15,8 @@
 // (seed, replication, month, worker id).
 #pragma once
 
+#include "models/tables.hpp"
+
 #include <Eigen/Dense>
 
 #include <cstdint>
@@ -35,7 +37,7 @@ struct MatchParams {
 
 struct Seeker {
   std::uint32_t worker = 0;  ///< the worker's stable id (keys the random stream)
-  std::uint8_t occupation = 0;
+  OccupationId occupation = 0;
   std::uint16_t spell = 0;  ///< months unemployed (0 for on-the-job seekers)
   float literacy = 0;       ///< AI literacy: raises the score for AI-complemented jobs
   float reservation = 0;    ///< lowest wage the seeker accepts, USD/month

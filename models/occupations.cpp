@@ -1,6 +1,7 @@
 #include "models/occupations.hpp"
 
 #include "models/csv.hpp"
+#include "models/tables.hpp"
 
 #include "sim/error.hpp"
 
@@ -54,8 +55,9 @@ OccupationData load_occupation_data(const std::string& occupations_csv,
     data.occupations.push_back(std::move(o));
   }
   const std::size_t n = data.occupations.size();
-  if (n == 0 || n > 255) {
-    throw InputError(occ.path + ": found " + std::to_string(n) + " occupations; allowed 1 to 255");
+  if (n == 0 || n > kMaxOccupations) {
+    throw InputError(occ.path + ": found " + std::to_string(n) +
+                     " occupations; allowed 1 to 65,535");
   }
   double total = 0;
   for (const auto& o : data.occupations) total += o.employment;

@@ -37,7 +37,7 @@ void redeploy(const Model& m, const Environment& env, const OccupationState& occ
       --F.headcount[F.cell(f, o)];
       ++F.headcount[F.cell(f, best)];
       --F.vacancies[F.cell(f, best)];  // the move fills one of the firm's open openings
-      w.occupation[i] = static_cast<std::uint8_t>(best);
+      w.occupation[i] = static_cast<OccupationId>(best);
       w.wage[i] = static_cast<float>(occ.wage[best] / env.productivity) * m.class_premium[k];
       w.reason[i] = static_cast<std::uint8_t>(Reason::kNone);
       ++flows.redeployed_out[o];
@@ -160,7 +160,7 @@ void enrol_mandated(const Model& m, const Environment& env, const OccupationStat
     const auto t = static_cast<std::size_t>(target);
     const double sim = m.similarity(static_cast<Eigen::Index>(o), static_cast<Eigen::Index>(t));
     w.status[i] = static_cast<std::uint8_t>(Status::kReskilling);
-    w.reskill_target[i] = static_cast<std::uint8_t>(t);
+    w.reskill_target[i] = static_cast<OccupationId>(t);
     w.reskill_months_left[i] = rules::programme_months(sc.reskilling, env.policy, sim);
     ++flows.transitions[kReskillStart * O + o];
     ++flows.mandated_enrolled;

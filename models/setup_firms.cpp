@@ -334,7 +334,7 @@ void set_up_firms(const Model& m, DrawKey key, FirmTable& F) {
   F.live_occ.clear();
   for (std::size_t f = 0; f < n_firms; ++f) {
     for (std::size_t o = 0; o < O; ++o) {
-      if (F.base_requirement[F.cell(f, o)] > 0) F.live_occ.push_back(static_cast<std::uint8_t>(o));
+      if (F.base_requirement[F.cell(f, o)] > 0) F.live_occ.push_back(static_cast<OccupationId>(o));
     }
     F.live_begin[f + 1] = static_cast<std::uint32_t>(F.live_occ.size());
   }
@@ -469,7 +469,7 @@ std::size_t add_firm(const Model& m, const Environment& env, const OccupationSta
   double wages = 0, nonmgr = 0;
   for (std::size_t o = 0; o < O; ++o) {
     if (base[o] <= 0) continue;
-    F.live_occ.push_back(static_cast<std::uint8_t>(o));
+    F.live_occ.push_back(static_cast<OccupationId>(o));
     F.base_requirement[F.cell(f, o)] = base[o];
     wages += base[o] * occ.wage[o] * c.wage_premium;
     if (!occs[o].manager) nonmgr += base[o];

@@ -45,7 +45,7 @@ void set_up_workers(const Model& m, DrawKey key, const FirmTable& F, const Occup
         sim::Stream rng(seed, key.replication, 0, stream::kInitWorkers,
                         static_cast<std::uint32_t>(row));
         W.status[row] = static_cast<std::uint8_t>(Status::kEmployed);
-        W.occupation[row] = static_cast<std::uint8_t>(o);
+        W.occupation[row] = static_cast<OccupationId>(o);
         W.employer[row] = static_cast<std::uint32_t>(f);
         W.wage[row] = static_cast<float>(occ.wage[o]) * premium;
         W.age[row] = static_cast<std::uint8_t>(18 + rng.below(47));
@@ -82,7 +82,7 @@ void set_up_workers(const Model& m, DrawKey key, const FirmTable& F, const Occup
                     static_cast<std::uint32_t>(row));
     const std::size_t oc = draw_occupation(rng);
     W.status[row] = static_cast<std::uint8_t>(Status::kUnemployed);
-    W.occupation[row] = static_cast<std::uint8_t>(oc);
+    W.occupation[row] = static_cast<OccupationId>(oc);
     W.reason[row] = static_cast<std::uint8_t>(Reason::kDemand);
     W.wage[row] = static_cast<float>(occ.wage[oc]);
     W.age[row] = static_cast<std::uint8_t>(18 + rng.below(47));
@@ -97,7 +97,7 @@ void set_up_workers(const Model& m, DrawKey key, const FirmTable& F, const Occup
                     static_cast<std::uint32_t>(row));
     const std::size_t oc = draw_occupation(rng);
     W.status[row] = static_cast<std::uint8_t>(Status::kOutOfLabourForce);
-    W.occupation[row] = static_cast<std::uint8_t>(oc);
+    W.occupation[row] = static_cast<OccupationId>(oc);
     W.wage[row] = static_cast<float>(occ.wage[oc]);
     W.age[row] = static_cast<std::uint8_t>(18 + rng.below(47));
     totals.initial_olf[oc] += 1;

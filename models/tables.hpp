@@ -39,11 +39,15 @@ enum class Reason : std::uint8_t {
 
 inline constexpr std::uint32_t kNoEmployer = std::numeric_limits<std::uint32_t>::max();
 
-/// Workers as a struct of arrays: 26 bytes per worker.
+/// An occupation's index: up to 65,535 occupations (the 539 detailed ones of data/detailed/).
+using OccupationId = std::uint16_t;
+inline constexpr std::size_t kMaxOccupations = std::numeric_limits<OccupationId>::max();
+
+/// Workers as a struct of arrays: 28 bytes per worker.
 struct WorkerTable {
   std::vector<std::uint32_t> id;         ///< stable identity: 0, 1, ... in order of creation
   std::vector<std::uint8_t> status;      ///< Status
-  std::vector<std::uint8_t> occupation;  ///< current or last occupation
+  std::vector<OccupationId> occupation;  ///< current or last occupation
   std::vector<std::uint8_t> reason;      ///< Reason of the last separation
   std::vector<std::uint8_t> age;         ///< years
   std::vector<std::uint32_t> employer;   ///< firm row, kNoEmployer when not employed
@@ -51,7 +55,7 @@ struct WorkerTable {
   std::vector<float> literacy;           ///< AI literacy l in [0, 1]
   std::vector<std::uint16_t> tenure;     ///< months with the current employer
   std::vector<std::uint16_t> spell;      ///< months of the current unemployment spell
-  std::vector<std::uint8_t> reskill_target;
+  std::vector<OccupationId> reskill_target;
   std::vector<std::uint8_t> reskill_months_left;
 
   /// The column list: fn(column, value of a new row) for every column, in declaration order.
@@ -59,7 +63,7 @@ struct WorkerTable {
   static void columns(Table& t, Fn&& fn) {
     fn(t.id, std::uint32_t{0});
     fn(t.status, std::uint8_t{0});
-    fn(t.occupation, std::uint8_t{0});
+    fn(t.occupation, OccupationId{0});
     fn(t.reason, std::uint8_t{0});
     fn(t.age, std::uint8_t{0});
     fn(t.employer, kNoEmployer);
@@ -67,7 +71,7 @@ struct WorkerTable {
     fn(t.literacy, 0.0F);
     fn(t.tenure, std::uint16_t{0});
     fn(t.spell, std::uint16_t{0});
-    fn(t.reskill_target, std::uint8_t{0});
+    fn(t.reskill_target, OccupationId{0});
     fn(t.reskill_months_left, std::uint8_t{0});
   }
 
@@ -244,7 +248,7 @@ struct FirmTable {
   // Live cells: occupations with a positive base requirement, [live_begin[f], live_begin[f+1]).
   // Other cells never hold staff (no requirement, so no vacancy), so loops skip them.
   std::vector<std::uint32_t> live_begin;
-  std::vector<std::uint8_t> live_occ;
+  std::vector<OccupationId> live_occ;
 
   /// Row of each named firm (data.named_firms order); kNoRow for one below one agent at this
   /// scale (its persons stay with its class's other firms).

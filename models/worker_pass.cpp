@@ -40,7 +40,7 @@ struct Kernel {
   double wage_level;
   const std::uint32_t* __restrict ids;
   std::uint8_t* __restrict status;
-  std::uint8_t* __restrict occupation;
+  OccupationId* __restrict occupation;
   std::uint8_t* __restrict why;
   std::uint8_t* __restrict age;
   std::uint32_t* __restrict employer;
@@ -48,7 +48,7 @@ struct Kernel {
   float* __restrict literacy;
   std::uint16_t* __restrict tenure;
   std::uint16_t* __restrict spell;
-  std::uint8_t* __restrict reskill_target;
+  OccupationId* __restrict reskill_target;
   std::uint8_t* __restrict reskill_months_left;
   const CellOdds* __restrict cell_odds;
   const float* __restrict firm_literacy;
@@ -129,7 +129,7 @@ inline void Kernel::unemployed(std::size_t i, std::size_t o, double v) {
     const auto to = static_cast<std::size_t>(target);
     const double sim = m.similarity(static_cast<Eigen::Index>(o), static_cast<Eigen::Index>(to));
     status[i] = static_cast<std::uint8_t>(Status::kReskilling);
-    reskill_target[i] = static_cast<std::uint8_t>(to);
+    reskill_target[i] = static_cast<OccupationId>(to);
     reskill_months_left[i] = rules::programme_months(m.scenario.reskilling, r.policy, sim);
     spell[i] = 0;
   } else if (v < p_exit + p_reskill + p_found) {
@@ -153,9 +153,9 @@ inline void Kernel::reskilling(std::size_t i, std::size_t o, double v) {
     const std::size_t to = reskill_target[i];
     count(kReskillComplete, o);
     count(kReskillCompleteInto, to);
-    t.completions.emplace_back(static_cast<std::uint8_t>(o), static_cast<std::uint8_t>(to));
+    t.completions.emplace_back(static_cast<OccupationId>(o), static_cast<OccupationId>(to));
     status[i] = static_cast<std::uint8_t>(Status::kUnemployed);
-    occupation[i] = static_cast<std::uint8_t>(to);
+    occupation[i] = static_cast<OccupationId>(to);
     pay[i] = static_cast<float>(occ.wage[to] / wage_level);
     literacy[i] += static_cast<float>(r.literacy_gain) * (1.0F - literacy[i]);
   }

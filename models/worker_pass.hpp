@@ -89,7 +89,7 @@ struct BlockTally {
   /// complemented occupations.
   double wages = 0, literacy = 0, fluent_wage = 0, fluent_n = 0, other_wage = 0, other_n = 0;
   std::vector<std::uint32_t> seekers, candidates, founders, job_searchers, mandated;
-  std::vector<std::pair<std::uint8_t, std::uint8_t>> completions;  ///< (origin, target)
+  std::vector<std::pair<OccupationId, OccupationId>> completions;  ///< (origin, target)
 
   BlockTally(std::size_t O, std::size_t K);
   /// Adds one block into the month's state (the first block after reset_month()).

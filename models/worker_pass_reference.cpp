@@ -60,7 +60,7 @@ struct Reference {
       } else if (u < p_exit + p_reskill) {
         count(kReskillStart, o);
         become(i, Status::kReskilling);
-        W.reskill_target[i] = static_cast<std::uint8_t>(target);
+        W.reskill_target[i] = static_cast<OccupationId>(target);
         W.reskill_months_left[i] = rules::programme_months(
             sc.reskilling, r.policy,
             m.similarity(static_cast<Eigen::Index>(o), static_cast<Eigen::Index>(target)));
@@ -86,9 +86,9 @@ struct Reference {
       const std::size_t to = W.reskill_target[i];
       count(kReskillComplete, o);
       count(kReskillCompleteInto, to);
-      t.completions.emplace_back(static_cast<std::uint8_t>(o), static_cast<std::uint8_t>(to));
+      t.completions.emplace_back(static_cast<OccupationId>(o), static_cast<OccupationId>(to));
       become(i, Status::kUnemployed);
-      W.occupation[i] = static_cast<std::uint8_t>(to);
+      W.occupation[i] = static_cast<OccupationId>(to);
       W.wage[i] = static_cast<float>(occ.wage[to] / wage_level);
       W.literacy[i] += static_cast<float>(r.literacy_gain) * (1.0F - W.literacy[i]);
     } else if (st == Status::kFounder) {

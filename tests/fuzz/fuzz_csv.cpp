@@ -7,7 +7,7 @@
 // A finding: a crash or sanitizer report, an exception other than sim::InputError, a hang or
 // runaway memory, a line split_csv_line() splits wrongly (without quotes the cells joined by ','
 // must give back the line less its '\r's; with quotes no cell may be longer than the line), or
-// accepted data that break what the loader promises: 1 to 255 occupations with unique, non-empty
+// accepted data that break what the loader promises: 1 to 65,535 occupations with unique, non-empty
 // ids, positive total employment, values within their documented ranges, and an O x O mobility
 // matrix with entries in [0, 1] whose rows sum to 1.
 #include "fuzz_support.hpp"
@@ -60,7 +60,7 @@ bool within(double x, double lo, double hi) { return std::isfinite(x) && x >= lo
 
 void check_data(const ls::models::OccupationData& d) {
   const std::size_t n = d.size();
-  ls::fuzz::expect(n >= 1 && n <= 255, "accepted " + std::to_string(n) + " occupations");
+  ls::fuzz::expect(n >= 1 && n <= 65535, "accepted " + std::to_string(n) + " occupations");
   std::set<std::string> ids;
   double employment = 0;
   for (const auto& o : d.occupations) {
