@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -492,11 +493,54 @@ OutputLock lock_output(const std::string& out_path) {
   return OutputLock((parent / name).string());
 }
 
+/// Columns of each event table (rows are stored flat).
+std::vector<std::size_t> event_columns(const ls::sim::MetricLayout& layout) {
+  std::vector<std::size_t> columns;
+  for (const auto& e : layout.events()) columns.push_back(e.columns.size());
+  return columns;
+}
+
+/// Under mpirun: rank 0 writes every replication, in replication order, as one process running
+/// them all would have (months, statics, then each event table), and the summary's rows (month 1
+/// and the last) replace the kept months.
+void write_gathered(ls::sim::OutputWriter& writer, const ls::sim::MetricLayout& layout,
+                    ls::sim::EnsembleResult& result) {
+  const std::size_t width = layout.size();
+  for (std::size_t r = 0; r < result.values.size(); ++r) {
+    const auto rep = static_cast<std::uint32_t>(r);
+    for (int month = 1; month <= result.months_done[r]; ++month)
+      writer.write_month(rep, month,
+                         result.values[r].data() + static_cast<std::size_t>(month - 1) * width);
+    for (std::size_t s = 0; s < result.statics[r].size(); ++s)
+      writer.write_static(rep, s, result.statics[r][s]);
+    std::vector<double> rows(2 * width, 0.0);
+    const int last = result.months_done[r];
+    if (last > 0) {
+      std::copy_n(result.values[r].begin(), width, rows.begin());
+      std::copy_n(result.values[r].begin() + static_cast<std::ptrdiff_t>((last - 1) * width), width,
+                  rows.begin() + static_cast<std::ptrdiff_t>(width));
+    }
+    result.values[r] = std::move(rows);
+  }
+  for (std::size_t e = 0; e < result.events.size(); ++e) {
+    if (!result.events[e].empty()) writer.write_events(e, result.events[e]);
+  }
+}
+
 int cmd_run(const RunArgs& a) {
   const int threads = threads_of(a);
   const ls::models::Scenario sc = ls::models::load_scenario(a.scenario, a.sets, options_of(a));
   const std::string out_path = a.output.empty() ? "out/" + sc.run.name + ".h5" : a.output;
   check_output(out_path, a.overwrite);
+  // Under mpirun the replications are spread over the ranks and rank 0 writes the file.
+  const ls::cli::Ranks& mpi = ls::cli::ranks();
+  const bool spread = mpi.active && mpi.size > 1;
+  const bool root = mpi.rank == 0;
+  if (spread && (checkpoint_every_of(a) > 0 || !a.resume.empty())) {
+    throw ls::sim::InputError(
+        "--checkpoint-every and --resume work on one process: under mpirun each rank runs its own "
+        "replications; run without mpirun to checkpoint");
+  }
   const int every = checkpoint_every_of(a);
   const std::string checkpoint_path =
       a.checkpoint.empty() ? out_path + ".checkpoint" : a.checkpoint;
@@ -506,6 +550,25 @@ int cmd_run(const RunArgs& a) {
   const bool lockstep = every > 0 || !a.resume.empty();
   const ls::models::MemoryEstimate memory =
       ls::models::check_memory(*model, threads, a.scenario, lockstep);
+  if (spread && !root) {
+    // A rank other than 0 runs its replications, hands them to rank 0 and writes nothing. A
+    // signal stops it at a month boundary, like rank 0, so the file holds what both reached.
+    const SignalGuard signals;
+    tbb::global_control control(tbb::global_control::max_allowed_parallelism,
+                                static_cast<std::size_t>(threads));
+    ls::sim::EnsembleOptions opts;
+    opts.replications = sc.run.replications;
+    opts.months = sc.run.months;
+    opts.stop = &g_stop;
+    opts.stride = static_cast<std::uint32_t>(mpi.size);
+    opts.offset = static_cast<std::uint32_t>(mpi.rank);
+    auto make = [&](std::uint32_t rep) -> std::unique_ptr<ls::sim::Replication> {
+      return std::make_unique<ls::models::LabourMarket>(model, rep);
+    };
+    ls::sim::EnsembleResult result = ls::sim::run_ensemble(make, model->layout, opts, nullptr);
+    ls::cli::gather_replications(result, event_columns(model->layout));
+    return 0;
+  }
   tbb::global_control control(tbb::global_control::max_allowed_parallelism,
                               static_cast<std::size_t>(threads));
   auto make = [&](std::uint32_t rep) -> std::unique_ptr<ls::sim::Replication> {
@@ -574,10 +637,24 @@ int cmd_run(const RunArgs& a) {
   opts.checkpoint_path = checkpoint_path;
   opts.checkpoint_header = checkpoint_header;
   opts.resume = resume ? &*resume : nullptr;
+  if (spread) {  // rank 0: its own replications, kept whole, then everyone's to the file
+    opts.stride = static_cast<std::uint32_t>(mpi.size);
+    opts.keep_months = true;
+    opts.keep_events = true;
+  }
   const int resumed_month = resume ? static_cast<int>(resume->header.month) : 0;
   ls::sim::EnsembleResult result;
   try {
-    result = ls::sim::run_ensemble(make, model->layout, opts, &writer);
+    const auto started = std::chrono::steady_clock::now();
+    result = ls::sim::run_ensemble(make, model->layout, opts, spread ? nullptr : &writer);
+    if (spread) {
+      ls::cli::gather_replications(result, event_columns(model->layout));
+      write_gathered(writer, model->layout, result);
+      result.complete = std::all_of(result.months_done.begin(), result.months_done.end(),
+                                    [&](int m) { return m == sc.run.months; });
+      result.wall_seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    }
     writer.finish(result.complete, result.wall_seconds);
   } catch (const ls::h5::Error& e) {
     // The storage failed (a full disk, a size limit): stop now, leave no partial file, keep any

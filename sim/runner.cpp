@@ -70,7 +70,9 @@ EnsembleResult run_ensemble(const ReplicationFactory& make, const MetricLayout& 
   // same for any thread count.
   using Blocks = std::vector<std::vector<std::int64_t>>;
   std::vector<std::vector<Blocks>> events(layout.events().size(), std::vector<Blocks>(reps));
-  Progress progress(options.progress, static_cast<std::int64_t>(reps) * options.months);
+  std::int64_t own = 0;  // replications this process runs
+  for (std::size_t r = 0; r < reps; ++r) own += r % options.stride == options.offset ? 1 : 0;
+  Progress progress(options.progress, own * options.months);
   const std::size_t kept = options.keep_months ? static_cast<std::size_t>(options.months) : 2;
   // The row of the result month m goes to: every month, or month 1 and the last one.
   auto row_of = [&](int month) {
@@ -103,6 +105,7 @@ EnsembleResult run_ensemble(const ReplicationFactory& make, const MetricLayout& 
 
   if (options.checkpoint_every <= 0 && options.resume == nullptr) {
     tbb::parallel_for(std::size_t{0}, reps, [&](std::size_t r) {
+      if (r % options.stride != options.offset) return;  // another rank's
       // Isolated: a thread waiting inside this replication's parallel loops only helps with them
       // and never starts another replication, so at most `threads` replications (and their
       // memory) are live at once.
@@ -191,7 +194,10 @@ EnsembleResult run_ensemble(const ReplicationFactory& make, const MetricLayout& 
       }
     }
   }
-  for (int m : result.months_done) result.complete = result.complete && m == options.months;
+  for (std::size_t r = 0; r < reps; ++r) {
+    if (r % options.stride == options.offset)
+      result.complete = result.complete && result.months_done[r] == options.months;
+  }
   result.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;

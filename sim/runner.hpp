@@ -53,6 +53,10 @@ struct EnsembleOptions {
   bool keep_months = true;
   /// Keep the event tables in the result; when false they only go to the sink.
   bool keep_events = true;
+  /// Run only the replications r with r % stride == offset (MPI ranks: offset = rank, stride =
+  /// ranks); the others stay at month 0 with no values. Each runs exactly as it would among all.
+  std::uint32_t stride = 1;
+  std::uint32_t offset = 0;
   /// Write a checkpoint every this many months (0: never) to checkpoint_path, with this header
   /// (its month is filled in). Replications then advance together, `checkpoint_every` months at
   /// a time, so all of them are in memory at once.

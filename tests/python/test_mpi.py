@@ -1,5 +1,5 @@
-"""Under `mpirun -np 2 --oversubscribe` a sweep and the moments of a calibration spread their points
-over two ranks and give output bit-identical to the run without MPI."""
+"""Under `mpirun -np 2 --oversubscribe` a run's replications, a sweep's points and the moments of a
+calibration spread over two ranks and give output bit-identical to the run without MPI."""
 import os
 import re
 import shutil
@@ -46,6 +46,35 @@ class MpiTest(TempDirCase):
                     else:
                         np.testing.assert_array_equal(x, y)
         self.assertEqual((self.tmp / "serial.csv").read_text(), (self.tmp / "mpi.csv").read_text())
+
+    def test_a_run_with_replications_is_bit_identical_on_two_ranks(self):
+        # Three replications on two ranks: rank 0 runs 0 and 2, rank 1 runs 1, and rank 0 writes
+        # them all in replication order (the WARN table included).
+        args = [ROOT / "scenarios" / "classroom.toml", "--replications", 3, "--months", 24, "--quiet",
+                "--set", "population.workers=6000"]
+        r = run("run", *args, "-o", self.tmp / "serial.h5")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = mpirun("run", *args, "-o", self.tmp / "mpi.h5")
+        self.assertEqual(r.returncode, 0, r.stderr + r.stdout)
+        self.assertEqual(len(r.stdout.strip().splitlines()), 1, r.stdout)  # rank 0 reports, once
+        with h5py.File(self.tmp / "serial.h5") as a, h5py.File(self.tmp / "mpi.h5") as b:
+            self.assertEqual(b.attrs["complete"], 1)
+            names = []
+            a.visititems(lambda n, o: names.append(n) if isinstance(o, h5py.Dataset) else None)
+            self.assertIn("events/warn", names)
+            self.assertGreater(len(a["events/warn"]), 0)
+            for n in names:
+                with self.subTest(n):
+                    x, y = a[n][...], b[n][...]
+                    if x.dtype.kind == "O":  # strings: compare the texts, not the pointers
+                        self.assertEqual(x.tolist(), y.tolist())
+                    else:
+                        self.assertEqual(x.tobytes(), y.tobytes())
+        # Checkpoints belong to one process.
+        r = mpirun("run", *args, "-o", self.tmp / "ck.h5", "--checkpoint-every", 6)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("work on one process", r.stderr)
+        self.assertFalse((self.tmp / "ck.h5").exists())
 
     def test_moments_are_bit_identical_on_two_ranks(self):
         text = (ROOT / "calibration" / "baseline_2025.toml").read_text()
