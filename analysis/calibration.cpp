@@ -348,21 +348,47 @@ std::vector<double> simulated_moments(const models::Model& model, const sim::Ens
 }
 
 std::vector<double> evaluate(const CalibrationSpec& spec, const models::Scenario& base,
-                             const std::vector<double>& x) {
+                             const std::vector<double>& x, const EvaluationRanks* ranks) {
   const auto model = models::Model::build(calibration_scenario(spec, base, x));
   sim::EnsembleOptions o;
   o.replications = spec.replications;
   o.months = spec.months;
+  const bool spread = ranks != nullptr && ranks->size > 1;
+  if (spread) {
+    o.stride = ranks->size;
+    o.offset = ranks->rank;
+  }
   const auto result = sim::run_ensemble(
       [&](std::uint32_t r) { return std::make_unique<models::LabourMarket>(model, r); },
       model->layout, o, nullptr);
-  return simulated_moments(*model, result, spec.moments);
+  if (!spread) return simulated_moments(*model, result, spec.moments);
+  // Each replication's statistics, from the process that ran it; then the mean in replication
+  // order, as simulated_moments takes it.
+  const std::size_t K = spec.moments.size(), R = result.values.size();
+  std::vector<double> stats(R * K, 0.0);
+  for (std::size_t r = ranks->rank; r < R; r += ranks->size) {
+    for (std::size_t k = 0; k < K; ++k) {
+      const Target& t = spec.moments[k];
+      const std::size_t off = indicator_offset(*model, t.indicator);
+      const std::size_t den = t.statistic == "ratio" ? indicator_offset(*model, t.denominator) : 0;
+      stats[r * K + k] = statistic(t, result.values[r], model->layout.size(), off, den);
+    }
+  }
+  ranks->sum_all(stats);
+  std::vector<double> out;
+  for (std::size_t k = 0; k < K; ++k) {
+    double sum = 0;
+    for (std::size_t r = 0; r < R; ++r) sum += stats[r * K + k];
+    out.push_back(sum / static_cast<double>(R));
+  }
+  return out;
 }
 
-CalibrationResult calibrate(const CalibrationSpec& spec, bool quiet) {
+CalibrationResult calibrate(const CalibrationSpec& spec, bool quiet, const EvaluationRanks* ranks) {
   // Progress is redrawn in place on a terminal; in a log (stderr not a terminal) there is
-  // nothing but the final table on stdout.
-  quiet = quiet || ::isatty(::fileno(stderr)) == 0;
+  // nothing but the final table on stdout. Under MPI only rank 0 reports and writes.
+  const bool root = ranks == nullptr || ranks->rank == 0;
+  quiet = quiet || ::isatty(::fileno(stderr)) == 0 || !root;
   const auto started = std::chrono::steady_clock::now();
   const models::Scenario base = models::load_scenario(spec.scenario);
   const std::size_t n = spec.parameters.size();
@@ -386,7 +412,7 @@ CalibrationResult calibrate(const CalibrationSpec& spec, bool quiet) {
   };
   auto objective = [&](const std::vector<double>& u) {
     const std::vector<double> x = to_params(u);
-    const std::vector<double> m = evaluate(spec, base, x);
+    const std::vector<double> m = evaluate(spec, base, x, ranks);
     double j = 0;
     for (std::size_t k = 0; k < m.size(); ++k) {
       const double z = (m[k] - spec.moments[k].value) / spec.moments[k].se;
@@ -468,6 +494,7 @@ CalibrationResult calibrate(const CalibrationSpec& spec, bool quiet) {
   }
   best.evaluations = evaluations;
   best.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (!root) return best;
 
   // The fit table.
   std::ostringstream fit;

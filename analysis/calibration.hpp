@@ -12,6 +12,7 @@
 
 #include "models/labour_market.hpp"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -68,9 +69,19 @@ std::vector<double> simulated_moments(const models::Model& model, const sim::Ens
 models::Scenario calibration_scenario(const CalibrationSpec& spec, const models::Scenario& base,
                                       const std::vector<double>& x);
 
+/// Processes that share each evaluation's replications (MPI ranks): rank r runs replications
+/// r, r + size, ...; `sum_all` adds a vector element-wise over the processes, in place, on every
+/// one (MPI_Allreduce). Each replication's statistics come from exactly one process (zeros from the
+/// others), so the sums are exact and every process sees the serial run's moments bit for bit.
+struct EvaluationRanks {
+  std::uint32_t rank = 0;
+  std::uint32_t size = 1;
+  std::function<void(std::vector<double>&)> sum_all;
+};
+
 /// Simulated moments of `scenario` with parameter values `x` (one per spec.parameters).
 std::vector<double> evaluate(const CalibrationSpec& spec, const models::Scenario& base,
-                             const std::vector<double>& x);
+                             const std::vector<double>& x, const EvaluationRanks* ranks = nullptr);
 
 struct CalibrationResult {
   std::vector<double> best;
@@ -81,7 +92,9 @@ struct CalibrationResult {
 };
 
 /// Run the calibration; writes spec.output/{calibrated.toml, evaluations.csv, fit.csv} when
-/// spec.output is not empty, and prints the fit table.
-CalibrationResult calibrate(const CalibrationSpec& spec, bool quiet = false);
+/// spec.output is not empty, and prints the fit table. With `ranks`, every process runs the
+/// same optimisation on the shared evaluations and only rank 0 prints and writes.
+CalibrationResult calibrate(const CalibrationSpec& spec, bool quiet = false,
+                            const EvaluationRanks* ranks = nullptr);
 
 }  // namespace labourshift::analysis

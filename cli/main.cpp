@@ -934,7 +934,13 @@ int run_main(int argc, char** argv) {
         throw ls::sim::InputError(spec.output +
                                   "/calibrated.toml exists; choose another -o or pass --overwrite");
       }
-      (void)ls::analysis::calibrate(spec, calibration_quiet);
+      // Under mpirun every rank follows the same optimisation and runs its share of each
+      // evaluation's replications; rank 0 reports and writes (bit-identical to one process).
+      ls::analysis::EvaluationRanks ranks;
+      ranks.rank = static_cast<std::uint32_t>(ls::cli::ranks().rank);
+      ranks.size = static_cast<std::uint32_t>(ls::cli::ranks().size);
+      ranks.sum_all = ls::cli::sum_over_ranks;
+      (void)ls::analysis::calibrate(spec, calibration_quiet, &ranks);
       return 0;
     }
   } catch (const ls::sim::InputError& e) {

@@ -113,6 +113,17 @@ std::vector<T> receive_vector(int from) {
 }  // namespace detail
 #endif
 
+/// Element-wise sum of `v` over the ranks, on every rank (MPI_Allreduce); a no-op without MPI.
+inline void sum_over_ranks(std::vector<double>& v) {
+#ifdef LABOURSHIFT_MPI
+  if (!ranks().active || ranks().size == 1) return;
+  MPI_Allreduce(MPI_IN_PLACE, v.data(), static_cast<int>(v.size()), MPI_DOUBLE, MPI_SUM,
+                MPI_COMM_WORLD);
+#else
+  (void)v;
+#endif
+}
+
 /// Rank 0 collects the replications every rank ran (run_ensemble with stride = ranks, offset =
 /// rank, keep_months and keep_events): their months done, every month's values, statics and
 /// event rows. After the call rank 0's result holds all replications, each table's rows in
