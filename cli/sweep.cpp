@@ -299,10 +299,11 @@ int cmd_sweep(const std::string& design_path, const std::string& out_path, bool 
     if (it == series_names.end()) series_names.push_back(d.outputs[q].name);
   }
   std::vector<std::vector<double>> series(series_names.size(), std::vector<double>(P * M, 0.0));
-  const bool root_rank = ranks().rank == 0;
+  // Progress on a terminal only (a log gets no carriage-return lines), from rank 0.
+  const bool progress = ranks().rank == 0 && isatty(fileno(stderr)) != 0;
   for (std::size_t pt = 0; pt < P; ++pt) {
     if (!mine(pt)) continue;  // under mpirun: another rank's point
-    if (root_rank) std::fprintf(stderr, "\rsweep: point %zu of %zu", pt + 1, P);
+    if (progress) std::fprintf(stderr, "\rsweep: point %zu of %zu", pt + 1, P);
     const auto model = models::Model::build(scenario_at(points[pt]));
     sim::EnsembleOptions o;
     o.replications = model->scenario.run.replications;
@@ -339,8 +340,8 @@ int cmd_sweep(const std::string& design_path, const std::string& out_path, bool 
   gather_points(by_rep, R * Q);
   gather_points(mean, Q);
   for (auto& s : series) gather_points(s, M);
-  if (!root_rank) return 0;  // rank 0 writes
-  std::fprintf(stderr, "\n");
+  if (ranks().rank != 0) return 0;  // rank 0 writes
+  if (progress) std::fprintf(stderr, "\n");
   // The file: written beside the destination, renamed at the end.
   const std::string partial = out_path + ".partial";
   {
