@@ -6,6 +6,8 @@
 
 #include <toml++/toml.h>
 #include <unistd.h>
+#include <Eigen/Dense>
+#include <boost/math/special_functions/gamma.hpp>
 #include <nlopt.hpp>
 
 #include <algorithm>
@@ -127,6 +129,8 @@ models::Scenario calibration_scenario(const CalibrationSpec& spec, const models:
 namespace {
 
 std::string format(double x) {
+  if (std::isnan(x)) return "nan";
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.10g", x);
   std::string s = buf;
@@ -384,6 +388,57 @@ std::vector<double> evaluate(const CalibrationSpec& spec, const models::Scenario
   return out;
 }
 
+Inference infer(const CalibrationSpec& spec, const std::vector<double>& best,
+                const std::vector<double>& m,
+                const std::function<std::vector<double>(const std::vector<double>&)>& evaluate_at) {
+  const std::size_t P = spec.parameters.size(), K = spec.moments.size();
+  const double noise = 1.0 + 1.0 / static_cast<double>(std::max(1, spec.replications));
+  Inference out;
+  double j = 0;
+  for (std::size_t k = 0; k < K; ++k) {
+    const double z = (m[k] - spec.moments[k].value) / spec.moments[k].se;
+    j += z * z;
+  }
+  out.j = j / noise;
+  out.df = static_cast<int>(K) - static_cast<int>(P);
+  out.p = out.df > 0 && std::isfinite(out.j) ? boost::math::gamma_q(0.5 * out.df, 0.5 * out.j)
+                                             : std::numeric_limits<double>::quiet_NaN();
+  out.jacobian.assign(K * P, 0.0);
+  out.at_bound.assign(P, false);
+  for (std::size_t p = 0; p < P; ++p) {
+    const FreeParameter& fp = spec.parameters[p];
+    const double range = fp.upper - fp.lower;
+    out.at_bound[p] = best[p] - fp.lower < 0.01 * range || fp.upper - best[p] < 0.01 * range;
+    const double h = 0.05 * range;
+    std::vector<double> lo = best, hi = best;
+    hi[p] = std::min(fp.upper, best[p] + h);
+    lo[p] = std::max(fp.lower, best[p] - h);
+    const std::vector<double> mh = evaluate_at(hi), ml = evaluate_at(lo);
+    for (std::size_t k = 0; k < K; ++k) out.jacobian[k * P + p] = (mh[k] - ml[k]) / (hi[p] - lo[p]);
+  }
+  // W^1/2 D: each moment's row scaled by 1 / (se_k sqrt(1 + 1/S)).
+  Eigen::MatrixXd D(static_cast<Eigen::Index>(K), static_cast<Eigen::Index>(P));
+  for (std::size_t k = 0; k < K; ++k) {
+    for (std::size_t p = 0; p < P; ++p) {
+      D(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(p)) =
+          out.jacobian[k * P + p] / (spec.moments[k].se * std::sqrt(noise));
+    }
+  }
+  out.se.assign(P, std::numeric_limits<double>::quiet_NaN());
+  if (P == 0 || !D.allFinite()) return out;
+  const Eigen::JacobiSVD<Eigen::MatrixXd> svd(D);
+  const auto& sv = svd.singularValues();
+  const double top = sv.size() > 0 ? sv(0) : 0.0;
+  for (Eigen::Index i = 0; i < sv.size(); ++i) out.rank += sv(i) > 1e-8 * top ? 1 : 0;
+  out.condition = sv.size() > 0 && sv(sv.size() - 1) > 0 ? top / sv(sv.size() - 1)
+                                                         : std::numeric_limits<double>::infinity();
+  if (out.rank < static_cast<int>(P)) return out;  // not identified locally: no standard errors
+  const Eigen::MatrixXd cov = (D.transpose() * D).inverse();
+  for (std::size_t p = 0; p < P; ++p)
+    out.se[p] = std::sqrt(cov(static_cast<Eigen::Index>(p), static_cast<Eigen::Index>(p)));
+  return out;
+}
+
 CalibrationResult calibrate(const CalibrationSpec& spec, bool quiet, const EvaluationRanks* ranks) {
   // Progress is redrawn in place on a terminal; in a log (stderr not a terminal) there is
   // nothing but the final table on stdout. Under MPI only rank 0 reports and writes.
@@ -492,6 +547,17 @@ CalibrationResult calibrate(const CalibrationSpec& spec, bool quiet, const Evalu
         "at all " +
         std::to_string(evaluations) + " points tried");
   }
+  // Inference at the estimate: 2P more evaluations for the Jacobian, logged as stage "jacobian".
+  stage = "jacobian";
+  best.inference = infer(spec, best.best, best.moments, [&](const std::vector<double>& x) {
+    const std::vector<double> m = evaluate(spec, base, x, ranks);
+    ++evaluations;
+    log << evaluations << "," << stage;
+    for (double v : x) log << "," << format(v);
+    for (double v : m) log << "," << format(v);
+    log << ",\n";
+    return m;
+  });
   best.evaluations = evaluations;
   best.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!root) return best;
@@ -509,16 +575,51 @@ CalibrationResult calibrate(const CalibrationSpec& spec, bool quiet, const Evalu
         << "," << format(z) << "," << (std::fabs(z) <= 2 ? "yes" : "no") << ",\"" << t.source
         << "\"\n";
   }
+  const Inference& inf = best.inference;
   std::printf("objective J = %.4g after %d evaluations in %.1f s\n", best.objective,
               best.evaluations, best.seconds);
-  for (std::size_t i = 0; i < n; ++i)
-    std::printf("  %s = %.6g\n", spec.parameters[i].key.c_str(), best.best[i]);
+  if (inf.df > 0) {
+    std::printf("J test: J / (1 + 1/S) = %.4g with %d degrees of freedom (S = %d), p = %.3g\n",
+                inf.j, inf.df, spec.replications, inf.p);
+  } else {
+    std::printf("J test: none (%zu moments for %zu parameters: %s)\n", spec.moments.size(), n,
+                inf.df == 0 ? "just identified" : "under-identified");
+  }
+  std::printf("Jacobian of the moments: rank %d of %zu, condition number %.3g\n", inf.rank, n,
+              inf.condition);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::printf("  %s = %.6g (se %.3g)%s\n", spec.parameters[i].key.c_str(), best.best[i],
+                inf.se[i], inf.at_bound[i] ? "  at a bound" : "");
+  }
 
   if (!spec.output.empty()) {
     const fs::path dir(spec.output);
     fs::create_directories(dir);
     std::ofstream(dir / "evaluations.csv") << log.str();
     std::ofstream(dir / "fit.csv") << fit.str();
+    std::ofstream est(dir / "inference.csv");
+    est << "parameter,estimate,se,lower,upper,at_bound\n";
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& p = spec.parameters[i];
+      est << p.key << "," << format(best.best[i]) << "," << format(inf.se[i]) << ","
+          << format(p.lower) << "," << format(p.upper) << "," << (inf.at_bound[i] ? "yes" : "no")
+          << "\n";
+    }
+    est << "# J (corrected by 1 + 1/S) = " << format(inf.j) << ", df = " << inf.df
+        << ", p = " << format(inf.p) << "; Jacobian rank " << inf.rank << " of " << n
+        << ", condition number " << format(inf.condition) << "\n";
+    // Each moment's local sensitivity: dm_k / dtheta_p, and in standard errors of the moment
+    // per 10% of the parameter's range.
+    std::ofstream id(dir / "identification.csv");
+    id << "moment,parameter,derivative,se_per_tenth_of_range\n";
+    for (std::size_t k = 0; k < spec.moments.size(); ++k) {
+      for (std::size_t i = 0; i < n; ++i) {
+        const double d = inf.jacobian[k * n + i];
+        const auto& p = spec.parameters[i];
+        id << spec.moments[k].id << "," << p.key << "," << format(d) << ","
+           << format(d * 0.1 * (p.upper - p.lower) / spec.moments[k].se) << "\n";
+      }
+    }
     // The calibrated scenario extends the uncalibrated one and sets the fitted parameters.
     std::map<std::string, std::vector<std::string>> tables;
     for (std::size_t i = 0; i < n; ++i) {

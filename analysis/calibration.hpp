@@ -83,16 +83,40 @@ struct EvaluationRanks {
 std::vector<double> evaluate(const CalibrationSpec& spec, const models::Scenario& base,
                              const std::vector<double>& x, const EvaluationRanks* ranks = nullptr);
 
+/// Inference at the estimate (docs/calibration.md, "Inference"): the weighting is the inverse of
+/// the moments' covariance, diag(se_k^2) (1 + 1/S) with S replications (the simulated mean's own
+/// noise), D the numerical Jacobian dm/dtheta (central differences, 2P evaluations).
+struct Inference {
+  double j = 0;                  ///< J at the estimate with the (1 + 1/S) correction
+  int df = 0;                    ///< moments - parameters
+  double p = 0;                  ///< P(chi2_df > j); NaN when df <= 0 (just identified: no test)
+  std::vector<double> se;        ///< sqrt(diag((D' W D)^-1)); NaN where D' W D is singular
+  std::vector<bool> at_bound;    ///< within 1% of the range from a bound
+  std::vector<double> jacobian;  ///< [k * P + p]: dm_k / dtheta_p
+  int rank = 0;                  ///< rank of W^1/2 D (singular values above 1e-8 of the largest)
+  double condition = 0;          ///< largest / smallest singular value of W^1/2 D
+};
+
 struct CalibrationResult {
   std::vector<double> best;
   std::vector<double> moments;
   double objective = 0;
   int evaluations = 0;
   double seconds = 0;
+  Inference inference;
 };
 
-/// Run the calibration; writes spec.output/{calibrated.toml, evaluations.csv, fit.csv} when
-/// spec.output is not empty, and prints the fit table. With `ranks`, every process runs the
+/// Inference at `best` (moments `m` there): the Jacobian by central differences of `evaluate`
+/// (step 5% of each parameter's range, one-sided at a bound: with common random numbers the moments
+/// are piecewise constant in the parameters at small steps), the J test and the standard errors.
+/// `evaluate_at(x)` gives the moments at x (the calibration's evaluation, logged by the caller).
+Inference infer(const CalibrationSpec& spec, const std::vector<double>& best,
+                const std::vector<double>& m,
+                const std::function<std::vector<double>(const std::vector<double>&)>& evaluate_at);
+
+/// Run the calibration; writes spec.output/{calibrated.toml, evaluations.csv, fit.csv,
+/// inference.csv, identification.csv} when spec.output is not empty, and prints the fit table,
+/// the J test and the estimates with their standard errors. With `ranks`, every process runs the
 /// same optimisation on the shared evaluations and only rank 0 prints and writes.
 CalibrationResult calibrate(const CalibrationSpec& spec, bool quiet = false,
                             const EvaluationRanks* ranks = nullptr);

@@ -57,3 +57,62 @@ TEST_CASE("baseline_2025 hits each 2025 target within two standard errors", "[ca
     CHECK(std::fabs(m[k] - t.value) <= 2 * t.se);
   }
 }
+
+TEST_CASE("inference at the estimate: the closed form of a linear model",
+          "[calibration][inference]") {
+  // Moments linear in the parameters, m = A theta + b: the central-difference Jacobian is A, the
+  // standard errors sqrt(diag((A' W A)^-1)) with W = diag(1 / (se^2 (1 + 1/S))), and J / (1 + 1/S)
+  // is chi-square with K - P degrees of freedom.
+  analysis::CalibrationSpec spec;
+  spec.replications = 4;
+  spec.parameters = {{"a", 0.0, 1.0, 0.5}, {"b", 0.0, 2.0, 1.0}};
+  const double A[3][2] = {{1.0, 0.5}, {-2.0, 1.0}, {0.3, 3.0}};
+  const double se[3] = {0.1, 0.2, 0.4};
+  for (int k = 0; k < 3; ++k) {
+    analysis::Target t;
+    t.id = "m" + std::to_string(k);
+    t.value = 1.0;
+    t.se = se[k];
+    spec.moments.push_back(t);
+  }
+  auto linear = [&](const std::vector<double>& x) {
+    std::vector<double> m(3);
+    for (int k = 0; k < 3; ++k) m[k] = A[k][0] * x[0] + A[k][1] * x[1] + 0.7;
+    return m;
+  };
+  const std::vector<double> best = {0.4, 1.99};  // b within 1% of its range from the top: flagged
+  const std::vector<double> m = linear(best);
+  const analysis::Inference inf = analysis::infer(spec, best, m, linear);
+  for (int k = 0; k < 3; ++k)
+    for (int p = 0; p < 2; ++p) CHECK(inf.jacobian[k * 2 + p] == Approx(A[k][p]).epsilon(1e-9));
+  const double noise = 1.25;
+  double j = 0;
+  for (int k = 0; k < 3; ++k) j += std::pow((m[k] - 1.0) / se[k], 2);
+  CHECK(inf.j == Approx(j / noise));
+  CHECK(inf.df == 1);
+  CHECK(inf.p == Approx(std::erfc(std::sqrt(inf.j / 2))).epsilon(1e-9));  // chi2 with 1 df
+  // (A' W A), 2 x 2, inverted by hand.
+  double a = 0, b = 0, c = 0;
+  for (int k = 0; k < 3; ++k) {
+    const double w = 1.0 / (se[k] * se[k] * noise);
+    a += w * A[k][0] * A[k][0];
+    b += w * A[k][0] * A[k][1];
+    c += w * A[k][1] * A[k][1];
+  }
+  const double det = a * c - b * b;
+  CHECK(inf.se[0] == Approx(std::sqrt(c / det)).epsilon(1e-9));
+  CHECK(inf.se[1] == Approx(std::sqrt(a / det)).epsilon(1e-9));
+  CHECK(inf.rank == 2);
+  CHECK(std::isfinite(inf.condition));
+  CHECK_FALSE(inf.at_bound[0]);
+  CHECK(inf.at_bound[1]);
+  // A parameter no moment depends on is not identified: rank 1, no standard errors.
+  auto flat = [&](const std::vector<double>& x) {
+    std::vector<double> out(3);
+    for (int k = 0; k < 3; ++k) out[k] = A[k][0] * x[0];
+    return out;
+  };
+  const analysis::Inference none = analysis::infer(spec, best, flat(best), flat);
+  CHECK(none.rank == 1);
+  CHECK(std::isnan(none.se[0]));
+}

@@ -76,7 +76,14 @@ class CalibrationFilesTest(TempDirCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("objective J", r.stdout)
         rows = list(csv.DictReader(open(out / "evaluations.csv")))
-        self.assertEqual(len(rows), 6)
+        # The budget's 6, then 2 per parameter for the Jacobian at the estimate.
+        self.assertEqual(len(rows), 8)
+        self.assertEqual([r["stage"] for r in rows[-2:]], ["jacobian", "jacobian"])
+        inference = list(csv.DictReader(line for line in open(out / "inference.csv") if not line.startswith("#")))
+        self.assertEqual([r["parameter"] for r in inference], ["labour.quit_rate"])
+        self.assertIn("J test", r.stdout)
+        ident = list(csv.DictReader(open(out / "identification.csv")))
+        self.assertEqual(len(ident), 6)  # 6 moments x 1 parameter
         fit = list(csv.DictReader(open(out / "fit.csv")))
         self.assertEqual(len(fit), 6)
         text = (out / "calibrated.toml").read_text()
