@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <random>
 #include <sstream>
 
 namespace labourshift::analysis {
@@ -232,9 +233,9 @@ CalibrationSpec load_calibration(const std::string& path) {
   CalibrationSpec spec;
   spec.file = path;
   const fs::path folder = fs::path(path).parent_path();
-  const std::vector<std::string> keys = {"scenario", "targets",   "replications",    "months",
-                                         "workers",  "seed",      "max_evaluations", "global_share",
-                                         "output",   "parameters"};
+  const std::vector<std::string> keys = {"scenario", "targets", "replications",    "months",
+                                         "workers",  "seed",    "max_evaluations", "global_share",
+                                         "starts",   "output",  "parameters"};
   for (const auto& [k, node] : table) {
     const std::string key(k.str());
     if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
@@ -256,6 +257,7 @@ CalibrationSpec load_calibration(const std::string& path) {
       spec.seed = integer(path, key, node, 0, std::numeric_limits<std::int64_t>::max());
     if (key == "max_evaluations")
       spec.max_evaluations = static_cast<int>(integer(path, key, node, 2, 1000000));
+    if (key == "starts") spec.starts = static_cast<int>(integer(path, key, node, 1, 1000));
     if (key == "global_share") {
       spec.global_share = number(path, key, node);
       if (spec.global_share < 0 || spec.global_share > 1) {
@@ -456,6 +458,8 @@ CalibrationResult calibrate(const CalibrationSpec& spec, bool quiet, const Evalu
   best.objective = std::numeric_limits<double>::infinity();
   std::string stage = "global";
   int evaluations = 0;
+  double start_j = std::numeric_limits<double>::infinity();  // the current local search's best
+  std::vector<double> start_x;
   // The optimiser works on [0, 1]^n; parameters are mapped linearly onto their bounds.
   auto to_params = [&](const std::vector<double>& u) {
     std::vector<double> x(n);
@@ -481,6 +485,10 @@ CalibrationResult calibrate(const CalibrationSpec& spec, bool quiet, const Evalu
     // A moment the model could not compute (NaN or infinite) makes the point unusable, never
     // "best".
     if (!std::isfinite(j)) j = std::numeric_limits<double>::infinity();
+    if (j < start_j) {
+      start_j = j;
+      start_x = x;
+    }
     if (j < best.objective) {
       best.objective = j;
       best.best = x;
@@ -527,17 +535,34 @@ CalibrationResult calibrate(const CalibrationSpec& spec, bool quiet, const Evalu
     }
   }
   const int local_budget = spec.max_evaluations - evaluations;
-  if (local_budget > 0) {
+  const int starts = std::max(1, spec.starts);
+  // Starting points 2.. are uniform in [0, 1]^n from the calibration's seed: the same on every
+  // rank and in every rerun.
+  std::mt19937_64 draw(static_cast<std::uint64_t>(spec.seed) ^ 0x5eedf00dULL);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  for (int s = 0; s < starts && local_budget > 0; ++s) {
+    stage = starts == 1 ? "local" : "local" + std::to_string(s + 1);
+    std::vector<double> from = u;
+    if (s > 0)
+      for (auto& v : from) v = unit(draw);
+    start_j = std::numeric_limits<double>::infinity();
+    start_x.clear();
+    const int budget = local_budget / starts + (s < local_budget % starts ? 1 : 0);
+    if (budget <= 0) continue;
     nlopt::opt local(nlopt::LN_BOBYQA, static_cast<unsigned>(n));
     local.set_lower_bounds(std::vector<double>(n, 0.0));
     local.set_upper_bounds(std::vector<double>(n, 1.0));
     local.set_min_objective(trampoline, &objective);
-    local.set_maxeval(local_budget);
+    local.set_maxeval(budget);
     local.set_xtol_rel(1e-4);
     local.set_initial_step(0.05);
     try {
-      (void)local.optimize(u, value);
+      (void)local.optimize(from, value);
     } catch (const std::exception&) {
+    }
+    if (!start_x.empty()) {
+      best.start_objective.push_back(start_j);
+      best.start_best.push_back(start_x);
     }
   }
   if (!quiet) std::fprintf(stderr, "\n");
@@ -591,12 +616,38 @@ CalibrationResult calibrate(const CalibrationSpec& spec, bool quiet, const Evalu
     std::printf("  %s = %.6g (se %.3g)%s\n", spec.parameters[i].key.c_str(), best.best[i],
                 inf.se[i], inf.at_bound[i] ? "  at a bound" : "");
   }
+  const std::size_t S = best.start_best.size();
+  if (S > 1) {
+    const auto [jlo, jhi] =
+        std::minmax_element(best.start_objective.begin(), best.start_objective.end());
+    std::printf(
+        "%zu local searches: their optima have J from %.4g to %.4g; each parameter's range "
+        "over them:\n",
+        S, *jlo, *jhi);
+    for (std::size_t i = 0; i < n; ++i) {
+      double lo = best.start_best[0][i], hi = lo;
+      for (const auto& x : best.start_best) {
+        lo = std::min(lo, x[i]);
+        hi = std::max(hi, x[i]);
+      }
+      std::printf("  %s: %.6g to %.6g\n", spec.parameters[i].key.c_str(), lo, hi);
+    }
+  }
 
   if (!spec.output.empty()) {
     const fs::path dir(spec.output);
     fs::create_directories(dir);
     std::ofstream(dir / "evaluations.csv") << log.str();
     std::ofstream(dir / "fit.csv") << fit.str();
+    std::ofstream starts_csv(dir / "starts.csv");
+    starts_csv << "start,objective";
+    for (const auto& p : spec.parameters) starts_csv << "," << p.key;
+    starts_csv << "\n";
+    for (std::size_t s = 0; s < S; ++s) {
+      starts_csv << s + 1 << "," << format(best.start_objective[s]);
+      for (double v : best.start_best[s]) starts_csv << "," << format(v);
+      starts_csv << "\n";
+    }
     std::ofstream est(dir / "inference.csv");
     est << "parameter,estimate,se,lower,upper,at_bound\n";
     for (std::size_t i = 0; i < n; ++i) {

@@ -49,7 +49,10 @@ struct CalibrationSpec {
   std::int64_t seed = 1;
   int max_evaluations = 200;
   double global_share = 0.5;  ///< share of the budget for the global stage
-  std::string output;         ///< folder for calibrated.toml, evaluations.csv, fit.csv
+  /// Local searches: the first from the global stage's best point, the others from points drawn
+  /// uniformly in the bounds (seeded); each gets an equal share of the local budget.
+  int starts = 1;
+  std::string output;  ///< folder for calibrated.toml, evaluations.csv, fit.csv
 };
 
 /// Read and validate a calibration file and its targets; throws sim::InputError (file:line, key,
@@ -104,6 +107,9 @@ struct CalibrationResult {
   int evaluations = 0;
   double seconds = 0;
   Inference inference;
+  /// Each local search's optimum: J and the parameters, in start order.
+  std::vector<double> start_objective;
+  std::vector<std::vector<double>> start_best;
 };
 
 /// Inference at `best` (moments `m` there): the Jacobian by central differences of `evaluate`

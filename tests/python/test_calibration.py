@@ -1,5 +1,6 @@
 """labourshift calibrate: bad calibration files are clear errors (exit 2); a tiny run writes its outputs."""
 import csv
+import re
 
 from common import ROOT, TempDirCase, run
 
@@ -68,6 +69,19 @@ class CalibrationFilesTest(TempDirCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertNotIn("\r", r.stderr)
         self.assertIn("objective J", r.stdout)
+
+    def test_several_starts_each_report_an_optimum(self):
+        p = self.spec('[parameters."labour.quit_rate"]\nlower = 0.0\nupper = 0.006\n', extra="starts = 3\nglobal_share = 0.0\n")
+        out = self.tmp / "out"
+        r = run("calibrate", p, "-o", out, "--quiet")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("3 local searches", r.stdout)
+        starts = list(csv.DictReader(open(out / "starts.csv")))
+        self.assertEqual([s["start"] for s in starts], ["1", "2", "3"])
+        fit_j = float(re.search(r"objective J = ([0-9.e+-]+)", r.stdout).group(1))
+        self.assertAlmostEqual(min(float(s["objective"]) for s in starts), fit_j, delta=1e-3 * max(1, fit_j))
+        stages = {row["stage"] for row in csv.DictReader(open(out / "evaluations.csv"))}
+        self.assertTrue({"local1", "local2", "local3", "jacobian"} <= stages, stages)
 
     def test_small_calibration_writes_its_outputs(self):
         p = self.spec('[parameters."labour.quit_rate"]\nlower = 0.0\nupper = 0.006\n')
