@@ -58,51 +58,91 @@ std::string text(const std::string& file, const std::string& key, const toml::no
   return s->get();
 }
 
-/// Per-replication value of a statistic over months [a, b] (1-based) of one flat metric.
+/// An indicator: the offsets of the entries it sums (one or more terms joined by '+').
+using Offsets = std::vector<std::size_t>;
+
+/// Per-replication value of a statistic over months [a, b] (1-based): the indicator is the sum
+/// of its entries; `scale` (persons per agent) turns a total_us into US persons and dollars.
 double statistic(const Target& t, const std::vector<double>& v, std::size_t stride,
-                 std::size_t offset, std::size_t denominator_offset) {
-  auto at = [&](int month, std::size_t off) {
-    return v[static_cast<std::size_t>(month - 1) * stride + off];
+                 const Offsets& num, const Offsets& den, double scale) {
+  auto at = [&](int month, const Offsets& offs) {
+    double x = 0;
+    for (const std::size_t off : offs) x += v[static_cast<std::size_t>(month - 1) * stride + off];
+    return x;
   };
-  auto window_sum = [&](int a, int b, std::size_t off) {
+  auto window_sum = [&](int a, int b, const Offsets& offs) {
     double s = 0;
-    for (int m = a; m <= b; ++m) s += at(m, off);
+    for (int m = a; m <= b; ++m) s += at(m, offs);
     return s;
   };
   const int a = t.from_month, b = t.to_month, n = b - a + 1;
-  if (t.statistic == "mean") return window_sum(a, b, offset) / n;
+  if (t.statistic == "mean") return window_sum(a, b, num) / n;
+  if (t.statistic == "total_us") return window_sum(a, b, num) * scale;
+  if (t.statistic == "change") return at(b, num) - at(a, num);
   if (t.statistic == "ratio") {
-    const double den = window_sum(a, b, denominator_offset);
-    return den != 0 ? window_sum(a, b, offset) / den : 0.0;
+    const double d = window_sum(a, b, den);
+    return d != 0 ? window_sum(a, b, num) / d : 0.0;
   }
   if (t.statistic == "growth") {
-    const double before = window_sum(a - n, a - 1, offset);
-    return before != 0 ? window_sum(a, b, offset) / before - 1.0 : 0.0;
+    const double before = window_sum(a - n, a - 1, num);
+    return before != 0 ? window_sum(a, b, num) / before - 1.0 : 0.0;
   }
   // end_growth
-  const double first = at(a, offset);
-  return first != 0 ? at(b, offset) / first - 1.0 : 0.0;
+  const double first = at(a, num);
+  return first != 0 ? at(b, num) / first - 1.0 : 0.0;
 }
 
-/// Offset of an indicator in the monthly vector, or npos.
-std::size_t indicator_offset(const models::Model& m, const std::string& indicator) {
-  const auto slash = indicator.find('/');
+/// Offset of one term: series/NAME, or GROUP/NAME/ENTRY for by_class (a class), by_occupation
+/// (an occupation id) and by_firm (a named firm); npos when there is no such output.
+std::size_t term_offset(const models::Model& m, const std::string& term) {
+  const auto slash = term.find('/');
   if (slash == std::string::npos) return sim::MetricLayout::npos;
-  const std::string group = indicator.substr(0, slash);
-  std::string name = indicator.substr(slash + 1);
+  const std::string group = term.substr(0, slash);
+  std::string name = term.substr(slash + 1);
   if (group == "series") return m.layout.offset_of("series", name);
-  if (group == "by_class") {
-    const auto second = name.find('/');
-    if (second == std::string::npos) return sim::MetricLayout::npos;
-    const std::string cls = name.substr(second + 1);
-    name = name.substr(0, second);
-    const std::size_t base = m.layout.offset_of("by_class", name);
-    const auto it = std::find(m.class_names.begin(), m.class_names.end(), cls);
-    if (base == sim::MetricLayout::npos || it == m.class_names.end())
-      return sim::MetricLayout::npos;
-    return base + static_cast<std::size_t>(it - m.class_names.begin());
+  const auto second = name.find('/');
+  if (second == std::string::npos) return sim::MetricLayout::npos;
+  const std::string entry = name.substr(second + 1);
+  name = name.substr(0, second);
+  std::vector<std::string> labels;
+  if (group == "by_class") labels = m.class_names;
+  if (group == "by_occupation")
+    for (const auto& o : m.data.occupations) labels.push_back(o.id);
+  if (group == "by_firm")
+    for (const auto& f : m.firm_data.named) labels.push_back(f.name);
+  const std::size_t base =
+      labels.empty() ? sim::MetricLayout::npos : m.layout.offset_of(group, name);
+  const auto it = std::find(labels.begin(), labels.end(), entry);
+  if (base == sim::MetricLayout::npos || it == labels.end()) return sim::MetricLayout::npos;
+  return base + static_cast<std::size_t>(it - labels.begin());
+}
+
+/// The offsets of an indicator's terms ("a+b+c"); empty when a term does not exist.
+Offsets indicator_offsets(const models::Model& m, const std::string& indicator) {
+  Offsets out;
+  std::size_t begin = 0;
+  while (begin <= indicator.size()) {
+    const std::size_t end = std::min(indicator.find('+', begin), indicator.size());
+    const std::size_t off = term_offset(m, indicator.substr(begin, end - begin));
+    if (off == sim::MetricLayout::npos) return {};
+    out.push_back(off);
+    begin = end + 1;
   }
-  return sim::MetricLayout::npos;
+  return out;
+}
+
+/// Each target's statistic in one replication's values.
+std::vector<double> replication_statistics(const models::Model& model,
+                                           const std::vector<double>& values,
+                                           const std::vector<Target>& targets) {
+  std::vector<double> out;
+  for (const auto& t : targets) {
+    const Offsets num = indicator_offsets(model, t.indicator);
+    const Offsets den =
+        t.statistic == "ratio" ? indicator_offsets(model, t.denominator) : Offsets{};
+    out.push_back(statistic(t, values, model.layout.size(), num, den, model.persons_per_agent));
+  }
+  return out;
 }
 
 }  // namespace
@@ -200,10 +240,12 @@ std::vector<Target> load_targets(const std::string& path) {
     t.value = target_number(at, "value", cells[6]);
     t.se = target_number(at, "se", cells[7]);
     t.source = cells[8];
-    const std::vector<std::string> stats = {"mean", "ratio", "growth", "end_growth"};
+    const std::vector<std::string> stats = {"mean",       "ratio",  "growth",
+                                            "end_growth", "change", "total_us"};
     if (std::find(stats.begin(), stats.end(), t.statistic) == stats.end()) {
-      throw InputError(path + ":" + std::to_string(n) + ": statistic '" + t.statistic +
-                       "' is not allowed: expected mean | ratio | growth | end_growth");
+      throw InputError(
+          path + ":" + std::to_string(n) + ": statistic '" + t.statistic +
+          "' is not allowed: expected mean | ratio | growth | end_growth | change | total_us");
     }
     if (t.se <= 0) throw InputError(path + ":" + std::to_string(n) + ": se must be positive");
     if (t.from_month < 1 || t.to_month < t.from_month) {
@@ -321,13 +363,13 @@ CalibrationSpec load_calibration(const std::string& path) {
     return x;
   }()));
   for (const auto& t : spec.moments) {
-    if (indicator_offset(*model, t.indicator) == sim::MetricLayout::npos) {
-      throw InputError(
-          spec.targets + ": target '" + t.id + "': indicator '" + t.indicator +
-          "' does not exist (series/NAME or by_class/NAME/CLASS, see docs/outputs.md)");
+    if (indicator_offsets(*model, t.indicator).empty()) {
+      throw InputError(spec.targets + ": target '" + t.id + "': indicator '" + t.indicator +
+                       "' does not exist (series/NAME, by_class/NAME/CLASS, "
+                       "by_occupation/NAME/OCCUPATION_ID or by_firm/NAME/FIRM, joined by '+'; "
+                       "see docs/outputs.md)");
     }
-    if (t.statistic == "ratio" &&
-        indicator_offset(*model, t.denominator) == sim::MetricLayout::npos) {
+    if (t.statistic == "ratio" && indicator_offsets(*model, t.denominator).empty()) {
       throw InputError(spec.targets + ": target '" + t.id + "': denominator '" + t.denominator +
                        "' does not exist");
     }
@@ -342,14 +384,12 @@ CalibrationSpec load_calibration(const std::string& path) {
 
 std::vector<double> simulated_moments(const models::Model& model, const sim::EnsembleResult& result,
                                       const std::vector<Target>& targets) {
-  std::vector<double> out;
-  for (const auto& t : targets) {
-    const std::size_t off = indicator_offset(model, t.indicator);
-    const std::size_t den = t.statistic == "ratio" ? indicator_offset(model, t.denominator) : 0;
-    double sum = 0;
-    for (const auto& v : result.values) sum += statistic(t, v, model.layout.size(), off, den);
-    out.push_back(sum / static_cast<double>(result.values.size()));
+  std::vector<double> out(targets.size(), 0.0);
+  for (const auto& v : result.values) {
+    const std::vector<double> s = replication_statistics(model, v, targets);
+    for (std::size_t k = 0; k < s.size(); ++k) out[k] += s[k];
   }
+  for (double& x : out) x /= static_cast<double>(result.values.size());
   return out;
 }
 
@@ -373,12 +413,8 @@ std::vector<double> evaluate(const CalibrationSpec& spec, const models::Scenario
   const std::size_t K = spec.moments.size(), R = result.values.size();
   std::vector<double> stats(R * K, 0.0);
   for (std::size_t r = ranks->rank; r < R; r += ranks->size) {
-    for (std::size_t k = 0; k < K; ++k) {
-      const Target& t = spec.moments[k];
-      const std::size_t off = indicator_offset(*model, t.indicator);
-      const std::size_t den = t.statistic == "ratio" ? indicator_offset(*model, t.denominator) : 0;
-      stats[r * K + k] = statistic(t, result.values[r], model->layout.size(), off, den);
-    }
+    const std::vector<double> s = replication_statistics(*model, result.values[r], spec.moments);
+    std::copy(s.begin(), s.end(), stats.begin() + static_cast<std::ptrdiff_t>(r * K));
   }
   ranks->sum_all(stats);
   std::vector<double> out;

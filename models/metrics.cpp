@@ -156,13 +156,14 @@ namespace {
 
 /// FirmTotals' fields by kind, so that sizing and joining cannot miss one.
 using Column = std::vector<double> FirmTotals::*;
-constexpr std::array<Column, 12> kClassColumns = {
+constexpr std::array<Column, 13> kClassColumns = {
     &FirmTotals::headcount,         &FirmTotals::capex,
     &FirmTotals::capacity,          &FirmTotals::ai_revenue,
     &FirmTotals::core_revenue,      &FirmTotals::wage_bill,
     &FirmTotals::incidents,         &FirmTotals::cash,
     &FirmTotals::adoption_weighted, &FirmTotals::ai_role_headcount,
-    &FirmTotals::exposed_headcount, &FirmTotals::real_firms};
+    &FirmTotals::exposed_headcount, &FirmTotals::real_firms,
+    &FirmTotals::layoff_events};
 constexpr std::array<Column, 2> kOccupationColumns = {&FirmTotals::occ_adoption_weighted,
                                                       &FirmTotals::occ_headcount};
 constexpr std::array<double FirmTotals::*, 21> kTotals = {
@@ -220,6 +221,9 @@ void FirmTotals::add_firm(const Model& m, const FirmTable& F, std::size_t f) {
   incident_cost += F.incident_cost[f];
   active += F.active[f];
   if (F.active[f] != 0) real_firms[k] += F.real_firms[f];
+  for (std::size_t r = 0; r < kLayoffReasons; ++r)
+    layoff_events[k] += F.layoffs[f * kLayoffReasons + r];
+  layoff_events[k] -= F.discharges[f];
   if (F.ai_seller[f] != 0 && F.active[f] != 0) {
     knowledge += F.knowledge[f];
     load_weighted += F.load_ratio[f] * F.compute_used[f];
@@ -718,6 +722,10 @@ const std::vector<MetricDef>& metric_table() {
                         [](View v, std::size_t o) { return v.flow(kRetireO, o); }),
 
           // --- /by_class: one value per firm class and month ---------------------------------
+          by_class("layoff_events", "agents/month",
+                   "layoffs in layoff events: all reasons less idiosyncratic discharges (what "
+                   "trackers of announced layoffs count)",
+                   [](View v, std::size_t k) { return v.firms.layoff_events[k]; }),
           by_class("real_firms", "firms",
                    "US employer firms the class's operating model firms stand for (a model firm "
                    "is one real firm or a group of one size band)",

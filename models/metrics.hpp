@@ -17,7 +17,7 @@ namespace labourshift::models {
 struct FirmTotals {
   // Per class.
   std::vector<double> headcount, capex, capacity, ai_revenue, core_revenue, wage_bill, incidents,
-      cash, adoption_weighted, ai_role_headcount, exposed_headcount, real_firms;
+      cash, adoption_weighted, ai_role_headcount, exposed_headcount, real_firms, layoff_events;
   // Per occupation.
   std::vector<double> occ_adoption_weighted, occ_headcount;
   // Over all firms.

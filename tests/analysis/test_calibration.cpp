@@ -116,3 +116,75 @@ TEST_CASE("inference at the estimate: the closed form of a linear model",
   CHECK(none.rank == 1);
   CHECK(std::isnan(none.se[0]));
 }
+
+TEST_CASE("moments: sums of terms, occupations and named firms, change and US totals",
+          "[calibration][moments]") {
+  auto s = models::load_scenario(LABOURSHIFT_SCENARIOS "/baseline_2025.toml");
+  models::scenario_schema().apply(
+      s, {{"run.months", sim::Value{std::int64_t{14}}, sim::Origin{"test", 0}},
+          {"population.workers", sim::Value{std::int64_t{20000}}, sim::Origin{"test", 0}}});
+  const auto model = models::Model::build(s);
+  sim::EnsembleOptions o;
+  o.replications = 2;
+  o.months = 14;
+  const auto res = sim::run_ensemble(
+      [&](std::uint32_t r) { return std::make_unique<models::LabourMarket>(model, r); },
+      model->layout, o, nullptr);
+  auto target = [](const std::string& indicator, const std::string& stat, int a, int b,
+                   const std::string& den = "") {
+    analysis::Target t;
+    t.id = indicator;
+    t.indicator = indicator;
+    t.statistic = stat;
+    t.denominator = den;
+    t.from_month = a;
+    t.to_month = b;
+    return t;
+  };
+  const std::vector<analysis::Target> targets = {
+      target("by_class/headcount/hyperscaler", "mean", 3, 12),
+      target("by_class/headcount/enterprise", "mean", 3, 12),
+      target("by_class/headcount/hyperscaler+by_class/headcount/enterprise", "mean", 3, 12),
+      target("series/unemployment_rate", "change", 2, 14),
+      target("series/layoffs", "total_us", 1, 12),
+      target("by_occupation/unemployment/software_dev", "ratio", 5, 5,
+             "by_occupation/unemployment/software_dev+by_occupation/employment/software_dev"),
+      target("by_firm/employment/Microsoft", "end_growth", 2, 14)};
+  const std::vector<double> m = analysis::simulated_moments(*model, res, targets);
+  CHECK(m[2] == Approx(m[0] + m[1]).epsilon(1e-12));
+  // By hand from the stored values.
+  const std::size_t width = model->layout.size();
+  auto at = [&](std::size_t r, int month, const std::string& group, const std::string& name,
+                std::size_t entry) {
+    return res.values[r][static_cast<std::size_t>(month - 1) * width +
+                         model->layout.offset_of(group, name) + entry];
+  };
+  double change = 0, layoffs = 0;
+  for (std::size_t r = 0; r < 2; ++r) {
+    change +=
+        at(r, 14, "series", "unemployment_rate", 0) - at(r, 2, "series", "unemployment_rate", 0);
+    for (int month = 1; month <= 12; ++month) layoffs += at(r, month, "series", "layoffs", 0);
+  }
+  CHECK(m[3] == Approx(change / 2).epsilon(1e-12));
+  CHECK(m[4] == Approx(layoffs / 2 * model->persons_per_agent).epsilon(1e-12));
+  std::size_t sd = 0;
+  while (model->data.occupations[sd].id != "software_dev") ++sd;
+  double rate = 0;
+  for (std::size_t r = 0; r < 2; ++r) {
+    const double u = at(r, 5, "by_occupation", "unemployment", sd);
+    rate += u / (u + at(r, 5, "by_occupation", "employment", sd));
+  }
+  CHECK(m[5] == Approx(rate / 2).epsilon(1e-12));
+  CHECK(std::isfinite(m[6]));
+}
+
+TEST_CASE("the 18-moment calibration file loads: every moment's indicator exists",
+          "[calibration][moments]") {
+  const auto spec = analysis::load_calibration(LABOURSHIFT_ROOT "/calibration/msm_2025.toml");
+  CHECK(spec.moments.size() >= 16);
+  CHECK(spec.parameters.size() <= 10);
+  CHECK(spec.moments.size() > spec.parameters.size());  // over-identified: the J test has df
+  CHECK(spec.replications >= 10);
+  CHECK(spec.starts >= 8);
+  for (const auto& t : spec.moments) CHECK(t.se > 0);
+}
