@@ -13,6 +13,7 @@
 #include "fuzz_support.hpp"
 
 #include "models/csv.hpp"
+#include "models/occupations.hpp"
 
 #include <cmath>
 #include <cstddef>
