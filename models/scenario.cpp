@@ -303,7 +303,9 @@ std::unique_ptr<Schema<Scenario>> build_schema() {
           {}, "US Census SUSB 2019 (firms, employment); SUSB 2002 (establishments)")
       .boolean(
           "data.use_named_firms", [](auto& x) -> auto& { return x.data.use_named_firms; }, true,
-          "place the firms of data.named_firms by name, at their headcount, in their classes")
+          "place the firms of data.named_firms by name, at their headcount, in their classes "
+          "(the default hyperscaler class is its named firms only: with false, give it an "
+          "employment_share and a count, or it has no firms)")
       .text(
           "data.named_firms", [](auto& x) -> auto& { return x.data.named_firms; }, "", "path",
           "named firms CSV: name, class, employees, AI position (\"\" = the project's "
