@@ -496,6 +496,15 @@ CalibrationResult calibrate(const CalibrationSpec& spec, bool quiet, const Evalu
   int evaluations = 0;
   double start_j = std::numeric_limits<double>::infinity();  // the current local search's best
   std::vector<double> start_x;
+  // One row of evaluations.csv: the count, the stage, parameters, moments and objective.
+  auto log_evaluation = [&](const std::vector<double>& x, const std::vector<double>& m,
+                            const std::string& objective) {
+    ++evaluations;
+    log << evaluations << "," << stage;
+    for (double v : x) log << "," << format(v);
+    for (double v : m) log << "," << format(v);
+    log << "," << objective << "\n";
+  };
   // The optimiser works on [0, 1]^n; parameters are mapped linearly onto their bounds.
   auto to_params = [&](const std::vector<double>& u) {
     std::vector<double> x(n);
@@ -513,11 +522,7 @@ CalibrationResult calibrate(const CalibrationSpec& spec, bool quiet, const Evalu
       const double z = (m[k] - spec.moments[k].value) / spec.moments[k].se;
       j += z * z;
     }
-    ++evaluations;
-    log << evaluations << "," << stage;
-    for (double v : x) log << "," << format(v);
-    for (double v : m) log << "," << format(v);
-    log << "," << format(j) << "\n";
+    log_evaluation(x, m, format(j));
     // A moment the model could not compute (NaN or infinite) makes the point unusable, never
     // "best".
     if (!std::isfinite(j)) j = std::numeric_limits<double>::infinity();
@@ -612,11 +617,7 @@ CalibrationResult calibrate(const CalibrationSpec& spec, bool quiet, const Evalu
   stage = "jacobian";
   best.inference = infer(spec, best.best, best.moments, [&](const std::vector<double>& x) {
     const std::vector<double> m = evaluate(spec, base, x, ranks);
-    ++evaluations;
-    log << evaluations << "," << stage;
-    for (double v : x) log << "," << format(v);
-    for (double v : m) log << "," << format(v);
-    log << ",\n";
+    log_evaluation(x, m, "");  // no objective: the Jacobian's points
     return m;
   });
   best.evaluations = evaluations;

@@ -358,20 +358,19 @@ void write_tables(ls::sim::OutputWriter& out, const ls::models::Model& model) {
       {"firms", "ai_seller", "0/1", "the firm sells AI services"},
       {"firms", "ai_position", "", "the firm's position in AI"},
   };
-  for (const Doc& d : docs) {
-    if (std::string(d.group) == "firms" && named.empty()) continue;
-    if (std::string(d.group) == "firms") {
-      auto ds = out.root().open_group(d.group).open_dataset(d.name);
-      ds.set_attr("unit", std::string(d.unit));
-      ds.set_attr("description", std::string(d.description));
-      out.label_axes(ds, d.group, {"firm"});
-      continue;
-    }
-    auto ds = out.root().open_group(d.group).open_dataset(d.name);
+  auto describe = [](ls::h5::Dataset& ds, const Doc& d) {
     ds.set_attr("unit", std::string(d.unit));
     ds.set_attr("description", std::string(d.description));
-    out.label_axes(ds, d.group,
-                   {std::string(d.group) == "occupations" ? "occupation" : "firm_class"});
+  };
+  for (const Doc& d : docs) {
+    const std::string group = d.group;
+    if (group == "firms" && named.empty()) continue;
+    auto ds = out.root().open_group(group).open_dataset(d.name);
+    describe(ds, d);
+    out.label_axes(ds, group,
+                   {group == "occupations" ? "occupation"
+                    : group == "firms"     ? "firm"
+                                           : "firm_class"});
   }
   out.label_axes(mob, "occupations", {"origin", "destination"});
   if (!named.empty()) {
@@ -383,8 +382,7 @@ void write_tables(ls::sim::OutputWriter& out, const ls::models::Model& model) {
         {"firms/announced", "ai_cited", "", "yes: the announcement names AI; no; unknown"}};
     for (const Doc& d : announced) {
       auto ds = out.root().open_group("firms").open_group("announced").open_dataset(d.name);
-      ds.set_attr("unit", std::string(d.unit));
-      ds.set_attr("description", std::string(d.description));
+      describe(ds, d);
     }
   }
   auto scenario = out.root().open_dataset("scenario");

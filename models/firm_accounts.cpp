@@ -75,9 +75,7 @@ void account_firms(const Model& m, DrawKey key, const Environment& env, const Oc
     // Layoff costs of the month: severance on every layoff but firm exits, and for AI-attributed
     // layoffs the disclosure (reputation) and retraining-mandate costs.
     {
-      double staff = 0;
-      for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li)
-        staff += F.headcount[F.cell(f, F.live_occ[li])];
+      const auto staff = static_cast<double>(F.staff(f));
       const std::int32_t* lay = F.layoffs.data() + f * kLayoffReasons;
       const double ai_layoffs = lay[kLayoffAutomation] + lay[kLayoffCapexFunding];
       const double mean_wage = staff > 0 ? F.wage_bill[f] / staff : 0.0;

@@ -58,6 +58,11 @@ MetricDef by_firm(const char* name, const char* unit, const char* description,
   return MetricDef{Shape::kFirm, name, unit, description, nullptr, fn};
 }
 
+/// Whether the run declares metric d: /by_firm's only when it has named firms.
+bool declared(const Model& m, const MetricDef& d) {
+  return d.shape != Shape::kFirm || !m.firm_data.named.empty();
+}
+
 /// Named firm j's row, or kNoRow when it is not modelled (below one agent) or has closed.
 std::size_t named_row(View v, std::size_t j) {
   const std::uint32_t f = v.w.firms.named_rows[j];
@@ -733,12 +738,7 @@ const std::vector<MetricDef>& metric_table() {
           by_firm("employment", "agents", "employees of the named firm (0 once it has closed)",
                   [](View v, std::size_t j) {
                     const std::size_t f = named_row(v, j);
-                    if (f == FirmTable::kNoRow) return 0.0;
-                    const FirmTable& F = v.w.firms;
-                    double h = 0;
-                    for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li)
-                      h += F.headcount[F.cell(f, F.live_occ[li])];
-                    return h;
+                    return f == FirmTable::kNoRow ? 0.0 : static_cast<double>(v.w.firms.staff(f));
                   }),
           by_firm("layoffs", "agents/month", "the named firm's layoffs, all reasons",
                   [](View v, std::size_t j) { return named_layoffs(v, j, false); }),
@@ -888,7 +888,7 @@ void declare_outputs(const Model& m, sim::MetricLayout& layout) {
                       us_unit(d.unit));
         break;
       case Shape::kFirm:
-        if (!m.firm_data.named.empty())
+        if (declared(m, d))
           layout.vector("by_firm", d.name, d.unit, d.description, "firm", scale(d.unit),
                         us_unit(d.unit));
         break;
@@ -930,11 +930,10 @@ void record(const Model& m, const World& w, double* out) {
   const MonthView view(m, w);
   const auto& specs = m.layout.specs();
   const auto& table = metric_table();
-  // The declared metrics in table order: /by_firm's only when the run has named firms.
-  const bool named = !m.firm_data.named.empty();
+  // The declared metrics, in table order.
   std::size_t i = 0;
   for (const MetricDef& d : table) {
-    if (d.shape == Shape::kFirm && !named) continue;
+    if (!declared(m, d)) continue;
     double* at = out + specs[i].offset;
     if (d.shape == Shape::kScalar) {
       *at = d.scalar(view);

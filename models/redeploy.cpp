@@ -116,9 +116,7 @@ void file_warn_notices(const Model& m, DrawKey key, int month, const FirmTable& 
     // Individual discharges are not a layoff event: the rest of the month's layoffs are.
     const std::int64_t event = total - F.discharges[f];
     if (event <= 0) continue;
-    std::int64_t staff = total;  // before this month's layoffs
-    for (std::size_t li = F.live_begin[f]; li < F.live_begin[f + 1]; ++li)
-      staff += F.headcount[F.cell(f, F.live_occ[li])];
+    const std::int64_t staff = total + F.staff(f);  // before this month's layoffs
     const double g = std::max(1.0, F.real_firms[f]);
     const double laid_off = static_cast<double>(event) * ppa;
     const WarnSites one =

@@ -342,6 +342,13 @@ struct FirmTable {
 
   std::size_t size() const { return firm_class.size(); }
   std::size_t cell(std::size_t firm, std::size_t occ) const { return firm * occupations + occ; }
+  /// The firm's staff: its headcount over its live cells.
+  std::int64_t staff(std::size_t firm) const {
+    std::int64_t h = 0;
+    for (std::size_t li = live_begin[firm]; li < live_begin[firm + 1]; ++li)
+      h += headcount[cell(firm, live_occ[li])];
+    return h;
+  }
 
   /// Bytes one firm takes in the table: its columns, `occupations` cells and the three rings of
   /// `ring_months` months between them (for the memory estimate).

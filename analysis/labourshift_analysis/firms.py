@@ -10,9 +10,8 @@ from __future__ import annotations
 import h5py
 import numpy as np
 
+from .read import _text
 
-def _text(v) -> str:
-    return v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
 
 
 def year_months(f, year: int):
