@@ -25,10 +25,9 @@ constexpr std::size_t kHireBlock = 2048;
 /// count per block and occupation, prefix-sum in block order, then each block fills its own
 /// ranges (the same book for any thread count). slot_occ: the occupation of each slot. The fill
 /// pass then adds the month's new openings to each cell's stock, after its slots are written.
-VacancyBook post_vacancies(const Model& m, const OccupationState& occ, FirmTable& F,
-                           MonthFlows& flows, std::vector<OccupationId>& slot_occ) {
+void post_vacancies(const Model& m, const OccupationState& occ, FirmTable& F, MonthFlows& flows,
+                    VacancyBook& book, std::vector<OccupationId>& slot_occ) {
   const std::size_t O = m.data.size(), K = m.class_names.size();
-  VacancyBook book;
   book.occ_begin.assign(O + 1, 0);
   const std::size_t n_firms = F.size();
   const std::size_t nb = sim::block_count(n_firms, kFirmBlock);
@@ -79,9 +78,10 @@ VacancyBook post_vacancies(const Model& m, const OccupationState& occ, FirmTable
       at += block_count[b * O + o];
     }
   }
+  // Every slot is written below: resize keeps last month's capacity and values.
   book.slot_firm.resize(book.occ_begin[O]);
   book.slot_wage.resize(book.occ_begin[O]);
-  slot_occ.assign(book.occ_begin[O], 0);
+  slot_occ.resize(book.occ_begin[O]);
   sim::for_blocks(n_firms, kFirmBlock, [&](std::size_t b, std::size_t begin, std::size_t end) {
     std::uint32_t* fill = block_start.data() + b * O;
     for (std::size_t f = begin; f < end; ++f) {
@@ -102,7 +102,6 @@ VacancyBook post_vacancies(const Model& m, const OccupationState& occ, FirmTable
       }
     }
   });
-  return book;
 }
 
 /// Rows ahead whose columns are prefetched where a list of sparse rows is read in order: the rows
@@ -121,13 +120,13 @@ void prefetch_seeker(const WorkerTable& w, std::uint32_t row) {
 /// The month's seekers: the unemployed (benefits lower their search intensity while they last; a
 /// hiring subsidy raises the score of those laid off for AI reasons), then on-the-job seekers, who
 /// take only offers above their pay: reservation wage = nominal wage x (1 + job_to_job_premium).
-std::vector<Seeker> gather_seekers(const Model& m, const Environment& env, const WorkerTable& w,
-                                   const MonthLists& lists, MonthFlows& flows) {
+void gather_seekers(const Model& m, const Environment& env, const WorkerTable& w,
+                    const MonthLists& lists, MonthFlows& flows, std::vector<Seeker>& seekers) {
   const Scenario& sc = m.scenario;
   const PolicyParams& pol = env.policy;
   const double wage_level = env.productivity;
-  // Sized once for both groups (a Seeker is 28 bytes; resizing would initialise it twice).
-  std::vector<Seeker> seekers(lists.seekers.size() + lists.job_searchers.size());
+  // Sized once for both groups; every entry is written below.
+  seekers.resize(lists.seekers.size() + lists.job_searchers.size());
   const auto on_benefits = static_cast<float>(1.0 - pol.ui_search_effect * pol.ui_replacement_rate);
   sim::for_each_index(lists.seekers.size(), 2048, [&](std::size_t i) {
     const std::uint32_t row = lists.seekers[i];
@@ -162,7 +161,6 @@ std::vector<Seeker> gather_seekers(const Model& m, const Environment& env, const
     seekers[n_unemployed + k] = Seeker{w.id[row],   w.occupation[row], 0,    w.literacy[row],
                                        reservation, ojs_intensity,     0.0F, row};
   });
-  return seekers;
 }
 
 /// Counts of one block of hires, joined in block order.
@@ -210,19 +208,21 @@ struct HireTally {
 void apply_hires(const Model& m, const Environment& env, const std::vector<Hire>& hires,
                  const std::vector<Seeker>& seekers, std::size_t n_unemployed,
                  const VacancyBook& book, const std::vector<OccupationId>& slot_occ, FirmTable& F,
-                 WorkerTable& W, MonthFlows& flows, RunTotals& totals) {
+                 WorkerTable& W, MonthFlows& flows, RunTotals& totals, sim::Scratch& buffers) {
   const Scenario& sc = m.scenario;
   const double wage_level = env.productivity;
   const std::size_t O = m.data.size(), K = m.class_names.size();
   constexpr std::uint32_t kNoHire = std::numeric_limits<std::uint32_t>::max();
-  std::vector<std::uint32_t> hire_of(seekers.size(), kNoHire);
+  // Past match()'s own buffers (its slots are 0 .. 12).
+  enum : std::size_t { kHireOf = 16, kInOrder };
+  std::uint32_t* const hire_of = buffers.filled<std::uint32_t>(kHireOf, seekers.size(), kNoHire);
   for (std::size_t k = 0; k < hires.size(); ++k) {
     hire_of[hires[k].seeker] = static_cast<std::uint32_t>(k);
   }
-  std::vector<std::uint32_t> in_order;
-  in_order.reserve(hires.size());
-  for (const std::uint32_t k : hire_of) {
-    if (k != kNoHire) in_order.push_back(k);
+  std::uint32_t* const in_order = buffers.get<std::uint32_t>(kInOrder, hires.size());
+  std::size_t n_in_order = 0;
+  for (std::size_t i = 0; i < seekers.size(); ++i) {
+    if (hire_of[i] != kNoHire) in_order[n_in_order++] = hire_of[i];
   }
   // Firm side, slot order: the new employer's cell gains a worker and loses an opening.
   const std::size_t blocks = sim::block_count(hires.size(), kHireBlock);
@@ -302,21 +302,20 @@ void apply_hires(const Model& m, const Environment& env, const std::vector<Hire>
 
 void post_and_match(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ,
                     const MonthLists& lists, FirmTable& F, WorkerTable& W, MonthFlows& flows,
-                    RunTotals& totals) {
-  std::vector<OccupationId> slot_occ;
-  const VacancyBook book = post_vacancies(m, occ, F, flows, slot_occ);
-  const std::vector<Seeker> seekers = gather_seekers(m, env, W, lists, flows);
+                    RunTotals& totals, MatchMemory& mem) {
+  post_vacancies(m, occ, F, flows, mem.book, mem.slot_occ);
+  gather_seekers(m, env, W, lists, flows, mem.seekers);
   const auto& sp = m.scenario.search;
   const MatchParams params{sp.applications,    sp.discouragement,    sp.min_search_share,
                            sp.rounds,          sp.similarity_weight, sp.noise_sd,
                            sp.hiring_standard, sp.literacy_weight};
   MatchStats stats;
-  const std::vector<Hire> hires =
-      match(seekers, book, m.data.mobility, m.similarity, params,
-            StreamKey{key.seed, key.replication, static_cast<std::uint32_t>(env.month)}, &stats,
-            m.complementarity);
+  match(mem.seekers, mem.book, m.data.mobility, m.similarity, params,
+        StreamKey{key.seed, key.replication, static_cast<std::uint32_t>(env.month)}, &stats,
+        m.complementarity, mem.buffers, mem.hires);
   flows.applications = stats.applications;
-  apply_hires(m, env, hires, seekers, lists.seekers.size(), book, slot_occ, F, W, flows, totals);
+  apply_hires(m, env, mem.hires, mem.seekers, lists.seekers.size(), mem.book, mem.slot_occ, F, W,
+              flows, totals, mem.buffers);
 }
 
 }  // namespace labourshift::models

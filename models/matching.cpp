@@ -3,6 +3,7 @@
 #include "models/streams.hpp"
 #include "sim/parallel.hpp"
 #include "sim/random.hpp"
+#include "sim/scratch.hpp"
 
 #include <boost/random/normal_distribution.hpp>
 
@@ -182,24 +183,52 @@ std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& b
                         const Eigen::MatrixXd& mobility, const Eigen::MatrixXd& similarity,
                         const MatchParams& params, const StreamKey& key, MatchStats* stats,
                         const std::vector<double>& complementarity) {
+  sim::Scratch scratch;
+  std::vector<Hire> hires;
+  match(seekers, book, mobility, similarity, params, key, stats, complementarity, scratch, hires);
+  return hires;
+}
+
+void match(const std::vector<Seeker>& seekers, const VacancyBook& book,
+           const Eigen::MatrixXd& mobility, const Eigen::MatrixXd& similarity,
+           const MatchParams& params, const StreamKey& key, MatchStats* stats,
+           const std::vector<double>& complementarity, sim::Scratch& buffers,
+           std::vector<Hire>& hires) {
+  hires.clear();
   const std::size_t n_seek = seekers.size();
   const std::size_t n_slots = book.slots();
-  if (n_seek == 0 || n_slots == 0) return {};
+  if (n_seek == 0 || n_slots == 0) return;
   const DestinationTable dest = destination_table(book, mobility);
   const std::vector<double> by_spell = discouragement_table(seekers, params);
+  // The month's arrays live in `buffers`, reused from month to month (sim/scratch.hpp).
+  enum : std::size_t {
+    kScratchRows,
+    kCount,
+    kPartCount,
+    kBucketBegin,
+    kFill,
+    kRanked,
+    kActive,
+    kCursor,
+    kHired,
+    kFilled,
+    kBest,
+    kOffered,
+    kOpen
+  };
 
   // 1. Each seeker draws its applications into a fixed-capacity scratch row (one stream, one
   // pass, in parallel).
   const auto capacity = static_cast<std::size_t>(params.applications) + 1;
-  const auto scratch = std::make_unique_for_overwrite<Application[]>(n_seek * capacity);
-  std::vector<std::uint32_t> count(n_seek);
+  Application* const scratch = buffers.get<Application>(kScratchRows, n_seek * capacity);
+  std::uint32_t* const count = buffers.get<std::uint32_t>(kCount, n_seek);
   sim::for_each_index(n_seek, 512, [&](std::size_t i) {
     sim::Stream rng(key.seed, key.replication, key.month, stream::kApply, seekers[i].worker);
     const std::uint32_t n = std::min<std::uint32_t>(
         application_count(rng, seekers[i], params, by_spell), static_cast<std::uint32_t>(capacity));
     count[i] = n;
     draw_applications(static_cast<std::uint32_t>(i), seekers[i], n, rng, book, dest, similarity,
-                      params, complementarity, scratch.get() + i * capacity);
+                      params, complementarity, scratch + i * capacity);
   });
 
   // 2. Bucket acceptable applications by slot, straight from the scratch rows: a stable counting
@@ -207,14 +236,15 @@ std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& b
   // in parallel; the halves do not depend on the thread count), then rank each bucket.
   constexpr std::size_t kParts = 2;
   auto part_begin = [&](std::size_t part) { return part * n_seek / kParts; };
-  std::vector<std::uint32_t> part_count(kParts * n_slots, 0);  // [part * n_slots + slot]
+  // [part * n_slots + slot]
+  std::uint32_t* const part_count = buffers.filled<std::uint32_t>(kPartCount, kParts * n_slots, 0);
   std::array<std::int64_t, kParts> part_apps{};
   sim::for_each_index(kParts, 1, [&](std::size_t part) {
-    std::uint32_t* cnt = part_count.data() + part * n_slots;
+    std::uint32_t* cnt = part_count + part * n_slots;
     std::int64_t sent = 0;
     for (std::size_t i = part_begin(part); i < part_begin(part + 1); ++i) {
       sent += count[i];
-      const Application* row = scratch.get() + i * capacity;
+      const Application* row = scratch + i * capacity;
       for (std::uint32_t k = 0; k < count[i]; ++k) {
         if (row[k].slot != kNone) ++cnt[row[k].slot];
       }
@@ -223,9 +253,10 @@ std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& b
   });
   // Slot s holds the first half's applications, then the second's: positions by a prefix sum
   // over slots; slots with applicants are the active ones.
-  std::vector<std::uint32_t> bucket_begin(n_slots + 1, 0);
-  std::vector<std::uint32_t> fill(kParts * n_slots);
-  std::vector<std::uint32_t> active;  // slots with applicants
+  std::uint32_t* const bucket_begin = buffers.get<std::uint32_t>(kBucketBegin, n_slots + 1);
+  std::uint32_t* const fill = buffers.get<std::uint32_t>(kFill, kParts * n_slots);
+  std::uint32_t* const active = buffers.get<std::uint32_t>(kActive, n_slots);  // with applicants
+  std::size_t n_active = 0;
   std::uint32_t at = 0;
   for (std::size_t slot = 0; slot < n_slots; ++slot) {
     bucket_begin[slot] = at;
@@ -233,40 +264,43 @@ std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& b
       fill[part * n_slots + slot] = at;
       at += part_count[part * n_slots + slot];
     }
-    if (at > bucket_begin[slot]) active.push_back(static_cast<std::uint32_t>(slot));
+    if (at > bucket_begin[slot]) active[n_active++] = static_cast<std::uint32_t>(slot);
   }
   bucket_begin[n_slots] = at;
   const auto acceptable = static_cast<std::int64_t>(at);
-  const auto ranked = std::make_unique_for_overwrite<Application[]>(at);
+  Application* const ranked = buffers.get<Application>(kRanked, at);
   sim::for_each_index(kParts, 1, [&](std::size_t part) {
-    std::uint32_t* pos = fill.data() + part * n_slots;
+    std::uint32_t* pos = fill + part * n_slots;
     for (std::size_t i = part_begin(part); i < part_begin(part + 1); ++i) {
-      const Application* row = scratch.get() + i * capacity;
+      const Application* row = scratch + i * capacity;
       for (std::uint32_t k = 0; k < count[i]; ++k) {
         if (row[k].slot != kNone) ranked[pos[row[k].slot]++] = row[k];
       }
     }
   });
-  sim::for_each_index(active.size(), 256, [&](std::size_t i) {
+  sim::for_each_index(n_active, 256, [&](std::size_t i) {
     const std::uint32_t s = active[i];
-    std::sort(ranked.get() + bucket_begin[s], ranked.get() + bucket_begin[s + 1], better);
+    std::sort(ranked + bucket_begin[s], ranked + bucket_begin[s + 1], better);
   });
 
   // 3. Offer rounds. cursor[s] is the next applicant a slot considers.
-  std::vector<std::uint32_t> cursor(bucket_begin.begin(), bucket_begin.end() - 1);
-  std::vector<std::uint8_t> hired(n_seek, 0);
-  std::vector<std::uint8_t> filled(n_slots, 0);
-  std::vector<std::atomic<std::uint64_t>> best(n_seek);
-  for (auto& b : best) b.store(0, std::memory_order_relaxed);
-  std::vector<std::uint32_t> offered(active.size(), kNone);  // seeker offered by open[i]
+  std::uint32_t* const cursor = buffers.get<std::uint32_t>(kCursor, n_slots);
+  std::copy(bucket_begin, bucket_begin + n_slots, cursor);
+  std::uint8_t* const hired = buffers.filled<std::uint8_t>(kHired, n_seek, 0);
+  std::uint8_t* const filled = buffers.filled<std::uint8_t>(kFilled, n_slots, 0);
+  // The best offer each seeker holds this round (offer_key), 0 for none.
+  std::uint64_t* const best = buffers.filled<std::uint64_t>(kBest, n_seek, 0);
+  std::uint32_t* const offered = buffers.get<std::uint32_t>(kOffered, n_active);  // by open[i]
   // The slots still open to offers: contacted, not filled, applicants left. A slot that fills or
   // runs out of applicants never makes another offer, so the rounds after the first run over the
   // few that remain (in slot order, whatever the schedule).
-  std::vector<std::uint32_t> open = active;
+  std::uint32_t* const open = buffers.get<std::uint32_t>(kOpen, n_active);
+  std::copy(active, active + n_active, open);
+  std::size_t n_open = n_active;
   std::int64_t offers = 0;
   for (int round = 0; round < params.rounds; ++round) {
     std::atomic<std::int64_t> made{0};
-    sim::for_each_index(open.size(), 256, [&](std::size_t i) {
+    sim::for_each_index(n_open, 256, [&](std::size_t i) {
       const std::uint32_t s = open[i];
       offered[i] = kNone;
       std::uint32_t c = cursor[s];
@@ -276,37 +310,40 @@ std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& b
       const std::uint32_t seeker = ranked[c].seeker;
       offered[i] = seeker;
       const std::uint64_t k = offer_key(book.slot_wage[s], s);
-      std::uint64_t cur = best[seeker].load(std::memory_order_relaxed);
-      while (cur < k && !best[seeker].compare_exchange_weak(cur, k, std::memory_order_relaxed)) {
+      std::atomic_ref<std::uint64_t> held(best[seeker]);
+      std::uint64_t cur = held.load(std::memory_order_relaxed);
+      while (cur < k && !held.compare_exchange_weak(cur, k, std::memory_order_relaxed)) {
       }
       made.fetch_add(1, std::memory_order_relaxed);
     });
     if (made.load() == 0) break;
     offers += made.load();
-    sim::for_each_index(open.size(), 256, [&](std::size_t i) {
+    sim::for_each_index(n_open, 256, [&](std::size_t i) {
       const std::uint32_t seeker = offered[i];
       if (seeker == kNone) return;
       const std::uint32_t s = open[i];
-      if (best[seeker].load(std::memory_order_relaxed) == offer_key(book.slot_wage[s], s)) {
+      if (std::atomic_ref<std::uint64_t>(best[seeker]).load(std::memory_order_relaxed) ==
+          offer_key(book.slot_wage[s], s)) {
         filled[s] = 1;
         hired[seeker] = 1;  // only the winning slot writes this seeker
       } else {
         ++cursor[s];  // declined: next applicant next round
       }
     });
-    sim::for_each_index(open.size(), 1024, [&](std::size_t i) {
-      if (offered[i] != kNone) best[offered[i]].store(0, std::memory_order_relaxed);
+    sim::for_each_index(n_open, 1024, [&](std::size_t i) {
+      if (offered[i] != kNone)
+        std::atomic_ref<std::uint64_t>(best[offered[i]]).store(0, std::memory_order_relaxed);
     });
     // Keep the slots that made an offer and were declined; the others are filled or exhausted.
     std::size_t kept = 0;
-    for (std::size_t i = 0; i < open.size(); ++i) {
+    for (std::size_t i = 0; i < n_open; ++i) {
       if (offered[i] != kNone && filled[open[i]] == 0) open[kept++] = open[i];
     }
-    open.resize(kept);
+    n_open = kept;
   }
 
-  std::vector<Hire> hires;
-  for (std::uint32_t s : active) {
+  for (std::size_t i = 0; i < n_active; ++i) {
+    const std::uint32_t s = active[i];
     if (filled[s] != 0) {
       // The hired applicant is the one at the cursor (it accepted this slot's offer).
       hires.push_back(Hire{ranked[cursor[s]].seeker, s});
@@ -315,10 +352,9 @@ std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& b
   if (stats != nullptr) {
     stats->applications += std::accumulate(part_apps.begin(), part_apps.end(), std::int64_t{0});
     stats->acceptable_applications += acceptable;
-    stats->contacted_vacancies += static_cast<std::int64_t>(active.size());
+    stats->contacted_vacancies += static_cast<std::int64_t>(n_active);
     stats->offers += offers;
   }
-  return hires;
 }
 
 std::vector<Hire> match_reference(const std::vector<Seeker>& seekers, const VacancyBook& book,

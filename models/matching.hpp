@@ -16,6 +16,7 @@
 #pragma once
 
 #include "models/tables.hpp"
+#include "sim/scratch.hpp"
 
 #include <Eigen/Dense>
 
@@ -61,6 +62,24 @@ struct Hire {
   std::uint32_t slot = 0;
 };
 
+/// What the month's hiring keeps from month to month so as not to allocate it again: the book of
+/// openings, the seekers, the hires and match()'s arrays (hundreds of MB at a full-scale
+/// population; sim/scratch.hpp says why).
+struct MatchMemory {
+  VacancyBook book;
+  std::vector<OccupationId> slot_occ;  ///< occupation of each slot of the book
+  std::vector<Seeker> seekers;
+  std::vector<Hire> hires;
+  sim::Scratch buffers;
+  /// Bytes held (the memory report).
+  std::size_t bytes() const {
+    return book.occ_begin.capacity() * sizeof(std::uint32_t) +
+           book.slot_firm.capacity() * sizeof(std::uint32_t) +
+           book.slot_wage.capacity() * sizeof(float) + slot_occ.capacity() * sizeof(OccupationId) +
+           seekers.capacity() * sizeof(Seeker) + hires.capacity() * sizeof(Hire) + buffers.bytes();
+  }
+};
+
 struct MatchStats {
   std::int64_t applications = 0;
   std::int64_t acceptable_applications = 0;
@@ -85,6 +104,13 @@ std::vector<Hire> match(const std::vector<Seeker>& seekers, const VacancyBook& b
                         const Eigen::MatrixXd& mobility, const Eigen::MatrixXd& similarity,
                         const MatchParams& params, const StreamKey& key, MatchStats* stats,
                         const std::vector<double>& complementarity = {});
+/// The same, with the month's arrays in `buffers` (kept from month to month by the caller) and
+/// the hires written into `hires` (cleared first).
+void match(const std::vector<Seeker>& seekers, const VacancyBook& book,
+           const Eigen::MatrixXd& mobility, const Eigen::MatrixXd& similarity,
+           const MatchParams& params, const StreamKey& key, MatchStats* stats,
+           const std::vector<double>& complementarity, sim::Scratch& buffers,
+           std::vector<Hire>& hires);
 
 /// A plain serial implementation of the same rules, for tests (OpenMM-style reference path).
 std::vector<Hire> match_reference(const std::vector<Seeker>& seekers, const VacancyBook& book,

@@ -101,10 +101,11 @@ void create_founder_firms(const Model& m, const Environment& env, const Occupati
 void enter_labour_force(const Model& m, DrawKey key, const Environment& env,
                         const OccupationState& occ, const Stocks& stocks, WorkerTable& workers,
                         MonthFlows& flows, MonthLists& lists);
-/// Posts the vacancies, matches the unemployed and on-the-job seekers, applies the hires.
+/// Posts the vacancies, matches the unemployed and on-the-job seekers, applies the hires. `memory`
+/// holds the phase's arrays from month to month (its contents are this month's scratch).
 void post_and_match(const Model& m, DrawKey key, const Environment& env, const OccupationState& occ,
                     const MonthLists& lists, FirmTable& firms, WorkerTable& workers,
-                    MonthFlows& flows, RunTotals& totals);
+                    MonthFlows& flows, RunTotals& totals, MatchMemory& memory);
 /// Occupation wages move with tightness relative to its recent normal.
 void update_wages(const Model& m, int month, double productivity, const MonthFlows& flows,
                   OccupationState& occ);

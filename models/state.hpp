@@ -3,6 +3,7 @@
 // reads (const) and the parts it writes; models/step.cpp lists the phases in order.
 #pragma once
 
+#include "models/matching.hpp"
 #include "models/scenario.hpp"
 #include "models/tables.hpp"
 
@@ -183,6 +184,7 @@ struct World {
   std::vector<std::int64_t> warn_rows;  ///< this month's WARN notices, row-major
   WarnMonth warn;                       ///< and their totals
   ThreadFirmSums firm_sums;             ///< per-thread, all zero between passes
+  MatchMemory matching;                 ///< hiring's arrays, kept from month to month
 
   std::size_t occupations() const { return firms.occupations; }
 };

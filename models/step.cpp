@@ -79,7 +79,7 @@ struct MonthSteps {
   static void matching(LabourMarket& lm, int, double*) {
     World& w = lm.world_;
     post_and_match(*lm.model_, lm.key_, w.env, w.occ, w.lists, w.firms, w.workers, w.flows,
-                   w.totals);
+                   w.totals, w.matching);
   }
   static void wages(LabourMarket& lm, int month, double*) {
     update_wages(*lm.model_, month, lm.world_.env.productivity, lm.world_.flows, lm.world_.occ);

@@ -141,6 +141,22 @@ TEST_CASE("the parallel matching equals the plain reference and ignores thread c
       CHECK(fast[i].slot == reference[i].slot);
     }
   }
+  // Buffers kept from call to call (as the month's hiring keeps them) change nothing: months of
+  // more and of fewer seekers, each against the reference, leave no state behind.
+  labourshift::sim::Scratch buffers;
+  std::vector<Hire> kept;
+  for (const std::size_t n : {std::size_t{900}, std::size_t{300}, std::size_t{700}}) {
+    const std::vector<Seeker> some(seekers.begin(), seekers.begin() + static_cast<long>(n));
+    const StreamKey month{99, 2, static_cast<std::uint32_t>(n)};
+    match(some, book, A, S, p, month, nullptr, {}, buffers, kept);
+    const auto expected = match_reference(some, book, A, S, p, month);
+    REQUIRE(kept.size() == expected.size());
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+      CHECK(kept[i].seeker == expected[i].seeker);
+      CHECK(kept[i].slot == expected[i].slot);
+    }
+  }
+  CHECK(buffers.bytes() > 0);
   // Each seeker and each slot at most once.
   std::vector<int> seen_seeker(seekers.size(), 0), seen_slot(book.slots(), 0);
   for (const auto& h : reference) {
