@@ -88,6 +88,7 @@ struct RunArgs {
   std::vector<std::string> sets;
   std::string seed, replications, threads, months;  ///< as typed; empty when not given
   bool quiet = false;
+  bool verbose = false;  ///< the memory report by component after the summary
   bool overwrite = false;
   std::string checkpoint_every;  ///< as typed; empty when not given
   std::string checkpoint;        ///< checkpoint file (default: <output>.checkpoint)
@@ -409,6 +410,31 @@ long peak_rss_mb() {
   return u.ru_maxrss / 1024;
 }
 
+/// `run --verbose`: what the state held by component (the largest replication, at its end, when
+/// every table is at its largest), the writer's buffers, and the measured peak.
+void print_memory_report(const ls::sim::EnsembleResult& result, std::size_t output_bytes,
+                         const ls::models::MemoryEstimate& estimate, double held_workers) {
+  const int held = std::max(1, estimate.concurrent);
+  std::printf("memory by component (bytes held, one replication at its end; %d held at once):\n",
+              held);
+  double state = 0;
+  for (const auto& [name, bytes] : result.memory) {
+    std::printf("  %-48s %10s  %5.1f bytes/worker\n", name.c_str(),
+                ls::models::format_bytes(bytes).c_str(), bytes * held / held_workers);
+    state += bytes;
+  }
+  const auto output = static_cast<double>(output_bytes);
+  std::printf("  %-48s %10s\n", "output buffers (months, events not yet written)",
+              ls::models::format_bytes(output).c_str());
+  const double peak = static_cast<double>(peak_rss_mb()) * (1 << 20);
+  const double rest = peak - state * held - output;
+  const std::string rest_text = (rest < 0 ? "-" : "") + ls::models::format_bytes(std::abs(rest));
+  std::printf("  %-48s %10s\n", "the rest (program, data, HDF5, allocator)", rest_text.c_str());
+  std::printf("  %-48s %10s  %5.1f bytes/worker (estimated %s)\n", "peak resident (measured)",
+              ls::models::format_bytes(peak).c_str(), peak / held_workers,
+              ls::models::format_bytes(estimate.bytes).c_str());
+}
+
 /// Holds an exclusive lock on "<dir>/.<name>.lock" for the destination <dir>/<name> while a run
 /// writes it, so that a second run writing the same output stops at once (exit 2); removed when
 /// the run ends.
@@ -684,12 +710,18 @@ int cmd_run(const RunArgs& a) {
     worker_months += static_cast<long long>(std::max(0, m - resumed_month)) * sc.population.workers;
   if (!a.quiet) print_summary(*model, result);
   const std::string& wrote = writer.result_path();
+  // Measured: the process's peak resident memory over the workers of the replications it held
+  // at once.
+  const double held_workers =
+      static_cast<double>(sc.population.workers) * std::max(1, memory.concurrent);
   std::printf(
-      "\n%s %s in %.2f s (%.1f M worker-months/s, peak memory %ld MiB, estimated %.0f MiB, "
-      "%zu bytes/worker)\n",
+      "\n%s %s in %.2f s (%.1f M worker-months/s, peak memory %ld MiB = %.0f bytes/worker, "
+      "estimated %.0f MiB)\n",
       result.complete ? "wrote" : "INTERRUPTED: wrote partial results to", wrote.c_str(),
       result.wall_seconds, static_cast<double>(worker_months) / result.wall_seconds / 1e6,
-      peak_rss_mb(), memory.bytes / (1 << 20), ls::models::WorkerTable::bytes_per_worker());
+      peak_rss_mb(), static_cast<double>(peak_rss_mb()) * (1 << 20) / held_workers,
+      memory.bytes / (1 << 20));
+  if (a.verbose) print_memory_report(result, writer.peak_buffer_bytes(), memory, held_workers);
   if (!result.complete) {
     const auto [low, high] =
         std::minmax_element(result.months_done.begin(), result.months_done.end());
@@ -795,6 +827,9 @@ int run_main(int argc, char** argv) {
   run_cmd->add_option("--months", run.months, "months to simulate (overrides run.months)");
   run_cmd->add_option("--set", run.sets, "override a parameter: key.path=value (repeatable)");
   run_cmd->add_flag("--quiet", run.quiet, "no progress bar and no summary table");
+  run_cmd->add_flag("--verbose", run.verbose,
+                    "after the summary, the memory the run held by component (workers, firms, "
+                    "matching, lists, output buffers) beside the measured peak");
   run_cmd->add_flag("--overwrite", run.overwrite, "replace the output file if it exists");
   run_cmd->add_option("--checkpoint-every", run.checkpoint_every,
                       "write a checkpoint every N months (to --checkpoint)");

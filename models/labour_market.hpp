@@ -54,6 +54,7 @@ class LabourMarket : public sim::Replication {
   /// Every field of the World (models/state_io.cpp), for checkpoints.
   void save_state(sim::StateWriter& out) const override;
   void load_state(sim::StateReader& in) override;
+  std::vector<std::pair<std::string, double>> memory_use() const override;
 
   const WorkerTable& workers() const { return world_.workers; }
   const FirmTable& firms() const { return world_.firms; }

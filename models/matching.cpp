@@ -166,6 +166,89 @@ bool better(const Application& a, const Application& b) {
   return a.seeker < b.seeker;
 }
 
+/// The offer rounds' arrays (match()'s scratch buffers).
+struct OfferState {
+  const VacancyBook& book;
+  const Application* ranked;          ///< applicants of each slot, best first
+  const std::uint32_t* bucket_begin;  ///< slot s's applicants: [bucket_begin[s], [s + 1])
+  const std::uint32_t* active;        ///< slots with applicants, ascending
+  std::size_t n_active;
+  std::uint8_t* filled;    ///< [slot] 1 once filled (zeroed by the caller)
+  std::uint32_t* cursor;   ///< [slot] the next applicant it considers (set here)
+  std::uint8_t* hired;     ///< [seeker] 1 once hired (zeroed by the caller)
+  std::uint64_t* best;     ///< [seeker] the best offer it holds this round (offer_key), 0: none
+  std::uint32_t* offered;  ///< [i] the seeker open[i] offers to this round
+  std::uint32_t* open;     ///< the slots still open to offers
+};
+
+/// Offer rounds: each round every open slot offers its job to its best applicant not yet hired;
+/// a seeker holding several offers takes the highest wage (then the lower slot); declined slots
+/// move to their next applicant. Returns the offers made. A slot's hire is the applicant at its
+/// cursor when it is filled.
+std::int64_t offer_rounds(const OfferState& st, int rounds) {
+  const VacancyBook& book = st.book;
+  const Application* const ranked = st.ranked;
+  const std::uint32_t* const bucket_begin = st.bucket_begin;
+  std::uint32_t* const cursor = st.cursor;
+  std::uint8_t* const hired = st.hired;
+  std::uint8_t* const filled = st.filled;
+  std::uint64_t* const best = st.best;
+  std::uint32_t* const offered = st.offered;
+  std::uint32_t* const open = st.open;
+  std::copy(bucket_begin, bucket_begin + book.slots(), cursor);
+  // The slots still open to offers: contacted, not filled, applicants left. A slot that fills or
+  // runs out of applicants never makes another offer, so the rounds after the first run over the
+  // few that remain (in slot order, whatever the schedule).
+  std::copy(st.active, st.active + st.n_active, open);
+  std::size_t n_open = st.n_active;
+  std::int64_t offers = 0;
+  for (int round = 0; round < rounds; ++round) {
+    std::atomic<std::int64_t> made{0};
+    sim::for_each_index(n_open, 256, [&](std::size_t i) {
+      const std::uint32_t s = open[i];
+      offered[i] = kNone;
+      std::uint32_t c = cursor[s];
+      while (c < bucket_begin[s + 1] && hired[ranked[c].seeker] != 0) ++c;
+      cursor[s] = c;
+      if (c == bucket_begin[s + 1]) return;
+      const std::uint32_t seeker = ranked[c].seeker;
+      offered[i] = seeker;
+      const std::uint64_t k = offer_key(book.slot_wage[s], s);
+      std::atomic_ref<std::uint64_t> held(best[seeker]);
+      std::uint64_t cur = held.load(std::memory_order_relaxed);
+      while (cur < k && !held.compare_exchange_weak(cur, k, std::memory_order_relaxed)) {
+      }
+      made.fetch_add(1, std::memory_order_relaxed);
+    });
+    if (made.load() == 0) break;
+    offers += made.load();
+    sim::for_each_index(n_open, 256, [&](std::size_t i) {
+      const std::uint32_t seeker = offered[i];
+      if (seeker == kNone) return;
+      const std::uint32_t s = open[i];
+      if (std::atomic_ref<std::uint64_t>(best[seeker]).load(std::memory_order_relaxed) ==
+          offer_key(book.slot_wage[s], s)) {
+        filled[s] = 1;
+        hired[seeker] = 1;  // only the winning slot writes this seeker
+      } else {
+        ++cursor[s];  // declined: next applicant next round
+      }
+    });
+    sim::for_each_index(n_open, 1024, [&](std::size_t i) {
+      if (offered[i] != kNone)
+        std::atomic_ref<std::uint64_t>(best[offered[i]]).store(0, std::memory_order_relaxed);
+    });
+    // Keep the slots that made an offer and were declined; the others are filled or exhausted.
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < n_open; ++i) {
+      if (offered[i] != kNone && filled[open[i]] == 0) open[kept++] = open[i];
+    }
+    n_open = kept;
+  }
+
+  return offers;
+}
+
 }  // namespace
 
 Eigen::MatrixXd similarity_matrix(const Eigen::MatrixXd& mobility) {
@@ -283,64 +366,17 @@ void match(const std::vector<Seeker>& seekers, const VacancyBook& book,
     std::sort(ranked + bucket_begin[s], ranked + bucket_begin[s + 1], better);
   });
 
-  // 3. Offer rounds. cursor[s] is the next applicant a slot considers.
-  std::uint32_t* const cursor = buffers.get<std::uint32_t>(kCursor, n_slots);
-  std::copy(bucket_begin, bucket_begin + n_slots, cursor);
-  std::uint8_t* const hired = buffers.filled<std::uint8_t>(kHired, n_seek, 0);
+  // 3. Offer rounds.
   std::uint8_t* const filled = buffers.filled<std::uint8_t>(kFilled, n_slots, 0);
-  // The best offer each seeker holds this round (offer_key), 0 for none.
-  std::uint64_t* const best = buffers.filled<std::uint64_t>(kBest, n_seek, 0);
-  std::uint32_t* const offered = buffers.get<std::uint32_t>(kOffered, n_active);  // by open[i]
-  // The slots still open to offers: contacted, not filled, applicants left. A slot that fills or
-  // runs out of applicants never makes another offer, so the rounds after the first run over the
-  // few that remain (in slot order, whatever the schedule).
-  std::uint32_t* const open = buffers.get<std::uint32_t>(kOpen, n_active);
-  std::copy(active, active + n_active, open);
-  std::size_t n_open = n_active;
-  std::int64_t offers = 0;
-  for (int round = 0; round < params.rounds; ++round) {
-    std::atomic<std::int64_t> made{0};
-    sim::for_each_index(n_open, 256, [&](std::size_t i) {
-      const std::uint32_t s = open[i];
-      offered[i] = kNone;
-      std::uint32_t c = cursor[s];
-      while (c < bucket_begin[s + 1] && hired[ranked[c].seeker] != 0) ++c;
-      cursor[s] = c;
-      if (c == bucket_begin[s + 1]) return;
-      const std::uint32_t seeker = ranked[c].seeker;
-      offered[i] = seeker;
-      const std::uint64_t k = offer_key(book.slot_wage[s], s);
-      std::atomic_ref<std::uint64_t> held(best[seeker]);
-      std::uint64_t cur = held.load(std::memory_order_relaxed);
-      while (cur < k && !held.compare_exchange_weak(cur, k, std::memory_order_relaxed)) {
-      }
-      made.fetch_add(1, std::memory_order_relaxed);
-    });
-    if (made.load() == 0) break;
-    offers += made.load();
-    sim::for_each_index(n_open, 256, [&](std::size_t i) {
-      const std::uint32_t seeker = offered[i];
-      if (seeker == kNone) return;
-      const std::uint32_t s = open[i];
-      if (std::atomic_ref<std::uint64_t>(best[seeker]).load(std::memory_order_relaxed) ==
-          offer_key(book.slot_wage[s], s)) {
-        filled[s] = 1;
-        hired[seeker] = 1;  // only the winning slot writes this seeker
-      } else {
-        ++cursor[s];  // declined: next applicant next round
-      }
-    });
-    sim::for_each_index(n_open, 1024, [&](std::size_t i) {
-      if (offered[i] != kNone)
-        std::atomic_ref<std::uint64_t>(best[offered[i]]).store(0, std::memory_order_relaxed);
-    });
-    // Keep the slots that made an offer and were declined; the others are filled or exhausted.
-    std::size_t kept = 0;
-    for (std::size_t i = 0; i < n_open; ++i) {
-      if (offered[i] != kNone && filled[open[i]] == 0) open[kept++] = open[i];
-    }
-    n_open = kept;
-  }
+  const std::int64_t offers =
+      offer_rounds(OfferState{book, ranked, bucket_begin, active, n_active, filled,
+                              buffers.get<std::uint32_t>(kCursor, n_slots),
+                              buffers.filled<std::uint8_t>(kHired, n_seek, 0),
+                              buffers.filled<std::uint64_t>(kBest, n_seek, 0),
+                              buffers.get<std::uint32_t>(kOffered, n_active),
+                              buffers.get<std::uint32_t>(kOpen, n_active)},
+                   params.rounds);
+  const std::uint32_t* const cursor = buffers.get<std::uint32_t>(kCursor, n_slots);
 
   for (std::size_t i = 0; i < n_active; ++i) {
     const std::uint32_t s = active[i];

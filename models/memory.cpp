@@ -18,16 +18,18 @@ namespace {
 // Measured on bench/scale_1m.toml and baseline_2025 from 300 to 3,000,000 workers, 12 to 120
 // months and 1 to 2,000 replications (docs/performance.md, "Memory").
 constexpr double kMiB = 1 << 20;
-constexpr double kBaseBytes = 24.0 * kMiB;            ///< program, libraries, data tables
-constexpr double kBytesPerWorker = 50.0;              ///< worker table, month scratch
-constexpr double kBytesPerWorkerMonth = 0.3;          ///< WARN rows kept for the file, new firms
+constexpr double kBaseBytes = 24.0 * kMiB;  ///< program, libraries, data tables
+constexpr double kBytesPerWorker = 56.0;    ///< worker table (30), matching (19), lists, sums
+/// The firm table grows by the firms that replace closed ones (a closed firm keeps its row): a
+/// share of the starting table a month (10 M workers: 286 MiB at 24 months, 456 at 120).
+constexpr double kFirmGrowthPerMonth = 0.0073;
 constexpr double kBytesPerReplication = 48.0 * 1024;  ///< summary rows, statics, file records
 constexpr double kWriteBufferBytes = 8.0 * kMiB;      ///< the writer's month buffers, at most
 constexpr double kFileBytesPerMonth = 0.25 * kMiB;    ///< the file's chunk indexes and caches,
 constexpr double kFileFullFrom = 50;                  ///< ... reached from 50 replications on
 constexpr double kFileCacheBytes = 32.0 * kMiB;       ///< ... at most (HDF5's metadata cache)
 /// Of a replication, for each running at once, when replications follow others (see below).
-constexpr double kFragmentation = 0.5;
+constexpr double kFragmentation = 0.25;
 
 /// A number from the first line of `path`, or nullopt ("max" and unreadable files).
 std::optional<double> read_number(const char* path) {
@@ -74,8 +76,9 @@ MemoryEstimate estimate_peak_memory(const Model& m, int threads, bool checkpoint
                                         c.value.payment_months + 3));
   }
   const double firms = static_cast<double>(initial_firm_count(m));
-  e.per_replication = workers * (kBytesPerWorker + kBytesPerWorkerMonth * months) +
-                      firms * FirmTable::bytes_per_firm(m.data.size(), rings);
+  e.per_replication =
+      workers * kBytesPerWorker + firms * FirmTable::bytes_per_firm(m.data.size(), rings) *
+                                      (1.0 + kFirmGrowthPerMonth * months);
   const double month_values = static_cast<double>(m.layout.size()) * sizeof(double);
   // When more replications than threads run one after another, the allocator keeps what a
   // finished replication freed and the next one's blocks, of other sizes, fragment around it.
@@ -115,8 +118,10 @@ std::string format_bytes(double bytes) {
   char buf[32];
   if (bytes >= 1024 * kMiB) {
     std::snprintf(buf, sizeof buf, "%.1f GiB", bytes / (1024 * kMiB));
-  } else {
+  } else if (bytes >= 10 * kMiB) {
     std::snprintf(buf, sizeof buf, "%.0f MiB", bytes / kMiB);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.1f MiB", bytes / kMiB);
   }
   return buf;
 }

@@ -25,6 +25,10 @@ void set_up_workers(const Model& m, DrawKey key, const FirmTable& F, const Occup
   // Rows: the labour force, then the marginally attached out of it.
   const auto n_olf = static_cast<std::size_t>(
       std::llround(static_cast<double>(n) * sc.workers.initial_out_of_labour_force_rate));
+  // Room for the rows and the entrants of the first 13 months (the yearly regrouping then drops
+  // the retired): appending past the room would copy every column while the table is largest.
+  const double entrants = static_cast<double>(n) * sc.workers.entrant_rate_per_year * 13.0 / 12.0;
+  W.reserve(n + n_olf + static_cast<std::size_t>(entrants) + 1024);
   W.append(n + n_olf);  // ids 0 .. n + n_olf - 1, equal to the rows at the start
   const std::size_t n_firms = F.size();
   // Rows of each firm are contiguous, so the worker pass reads firm data in order.

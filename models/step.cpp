@@ -170,6 +170,30 @@ LabourMarket::~LabourMarket() {
   std::fprintf(stderr, "\n");
 }
 
+std::vector<std::pair<std::string, double>> LabourMarket::memory_use() const {
+  const World& w = world_;
+  auto held = [](const auto& v) {
+    return static_cast<double>(v.capacity() *
+                               sizeof(typename std::decay_t<decltype(v)>::value_type));
+  };
+  double lists = 0;
+  for (const auto* v : {&w.lists.seekers, &w.lists.redeploy_candidates, &w.lists.founders_creating,
+                        &w.lists.job_searchers, &w.lists.mandated})
+    lists += held(*v);
+  double sums = 0;
+  for (const FirmSums& s : w.firm_sums) sums += held(s.firm);
+  double history = held(w.warn_rows) + held(w.stocks.premium_months);
+  for (const auto& month : w.occ.employment_history) history += held(month);
+  return {
+      {"workers", static_cast<double>(w.workers.bytes())},
+      {"firms", static_cast<double>(w.firms.bytes())},
+      {"matching", static_cast<double>(w.matching.bytes())},
+      {"month lists", lists},
+      {"per-thread firm sums", sums},
+      {"history (employment by month, WARN rows)", history},
+  };
+}
+
 std::vector<double> LabourMarket::static_output(std::size_t static_id) const {
   const auto& table = static_table();
   if (static_id >= table.size()) return {};

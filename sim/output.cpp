@@ -281,6 +281,7 @@ void OutputWriter::write_month(std::uint32_t replication, int month, const doubl
     throw std::logic_error("output: month " + std::to_string(month) + " out of order");
   pending.insert(pending.end(), values, values + layout_.size());
   pending_values_ += layout_.size();
+  note_buffers();
   const auto now = std::chrono::steady_clock::now();
   // Written at least every two seconds, so that a reader (or a hard kill) sees the progress so
   // far, as soon as 120 months (a dataset chunk) of a replication are waiting, and before the
@@ -344,7 +345,14 @@ void OutputWriter::write_events(std::size_t table_id, const std::vector<std::int
   std::lock_guard<std::mutex> lock(mutex_);
   auto& pending = events_pending_[table_id];
   pending.insert(pending.end(), rows.begin(), rows.end());
+  note_buffers();
   if (pending.size() >= kEventBlock) flush_events(table_id);
+}
+
+void OutputWriter::note_buffers() {
+  std::size_t bytes = pending_values_ * sizeof(double) + scratch_.capacity() * sizeof(double);
+  for (const auto& rows : events_pending_) bytes += rows.capacity() * sizeof(std::int64_t);
+  peak_buffer_bytes_ = std::max(peak_buffer_bytes_, bytes);
 }
 
 void OutputWriter::flush_events(std::size_t table_id) {

@@ -74,6 +74,8 @@ class OutputWriter : public ResultSink {
   /// Where finish() put the file: the final path, or beside it for an interrupted run whose
   /// final path held an earlier file.
   const std::string& result_path() const { return result_path_; }
+  /// The most bytes the writer's month and event buffers held at once (the memory report).
+  std::size_t peak_buffer_bytes() const { return peak_buffer_bytes_; }
 
  private:
   std::string final_path_;
@@ -109,6 +111,8 @@ class OutputWriter : public ResultSink {
   std::mutex mutex_;
   std::chrono::steady_clock::time_point last_flush_;
   bool finished_ = false;
+  std::size_t peak_buffer_bytes_ = 0;
+  void note_buffers();  ///< updates peak_buffer_bytes_; caller holds mutex_
 };
 
 }  // namespace labourshift::sim

@@ -46,6 +46,22 @@ class Progress {
   std::chrono::steady_clock::time_point last_{};
 };
 
+/// Each component's largest bytes so far (components in their first report's order), under
+/// `mutex` (replications finish on several threads).
+void take_largest(std::vector<std::pair<std::string, double>>& so_far,
+                  const std::vector<std::pair<std::string, double>>& use, std::mutex& mutex) {
+  const std::lock_guard<std::mutex> lock(mutex);
+  for (const auto& [name, bytes] : use) {
+    auto at = std::find_if(so_far.begin(), so_far.end(),
+                           [&](const auto& entry) { return entry.first == name; });
+    if (at == so_far.end()) {
+      so_far.emplace_back(name, bytes);
+    } else {
+      at->second = std::max(at->second, bytes);
+    }
+  }
+}
+
 }  // namespace
 
 void Replication::save_state(StateWriter& /*out*/) const {
@@ -95,7 +111,9 @@ EnsembleResult run_ensemble(const ReplicationFactory& make, const MetricLayout& 
     result.months_done[r] = month;
     progress.tick();
   };
+  std::mutex memory_mutex;
   auto finish_replication = [&](const Replication& model, std::size_t r) {
+    take_largest(result.memory, model.memory_use(), memory_mutex);
     for (std::size_t s = 0; s < layout.statics().size(); ++s) {
       result.statics[r].push_back(model.static_output(s));
       if (sink != nullptr)

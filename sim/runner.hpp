@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace labourshift::sim {
@@ -29,6 +30,9 @@ class Replication {
   /// refuses: a model without them cannot be checkpointed.
   virtual void save_state(StateWriter& out) const;
   virtual void load_state(StateReader& in);
+  /// Bytes the state holds by component, in the order to report them (`run --verbose`); called
+  /// after the last month, when every table is at its largest. The default reports nothing.
+  virtual std::vector<std::pair<std::string, double>> memory_use() const { return {}; }
 };
 
 /// Receives results as they are produced. Called from several threads; implementations
@@ -76,6 +80,8 @@ struct EnsembleResult {
   std::vector<std::vector<std::vector<double>>> statics;  ///< [replication][static_id]
   std::vector<std::vector<std::int64_t>> events;          ///< [table_id] rows, row-major
   double wall_seconds = 0;
+  /// Replication::memory_use, the largest of each component over the replications run here.
+  std::vector<std::pair<std::string, double>> memory;
   int checkpoints_written = 0;
   int last_checkpoint_month = 0;  ///< the month of the last checkpoint written (or resumed from)
 };

@@ -48,10 +48,36 @@ class MemoryTest(TempDirCase):
             with self.subTest(scenario=scenario.name, args=args):
                 r = run("run", scenario, "-o", self.tmp / "m.h5", "--overwrite", "--quiet", *args)
                 self.assertEqual(r.returncode, 0, r.stderr)
-                m = re.search(r"peak memory (\d+) MiB, estimated (\d+) MiB", r.stdout)
+                m = re.search(r"peak memory (\d+) MiB = \d+ bytes/worker, estimated (\d+) MiB", r.stdout)
                 self.assertIsNotNone(m, r.stdout)
                 peak, estimate = int(m.group(1)), int(m.group(2))
                 self.assertLess(abs(estimate - peak), 0.2 * peak, f"peak {peak}, estimate {estimate}")
+
+    def test_verbose_reports_memory_by_component_that_adds_up_to_the_peak(self):
+        r = run("run", SCALE, "-o", self.tmp / "v.h5", "--quiet", "--verbose", "--threads", "2",
+                "--set", "population.workers=400000", "--months", "14")
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+        def mib(text):
+            value, unit = text.split()
+            return float(value) * (1024 if unit == "GiB" else 1)
+
+        rows = dict((m.group(1).strip(), mib(m.group(2))) for m in re.finditer(
+            r"^  (.+?)\s+(-?[0-9.]+ [MG]iB)", r.stdout, re.M))
+        for name in ("workers", "firms", "matching", "month lists", "per-thread firm sums",
+                     "output buffers (months, events not yet written)", "peak resident (measured)"):
+            self.assertIn(name, rows, r.stdout)
+        # The worker table: 28 bytes a row, for the labour force, those outside it and a year's
+        # entrants (its room grows by an eighth), never a doubled capacity.
+        per_worker = rows["workers"] * 2**20 / 400000
+        self.assertGreater(per_worker, 28)
+        self.assertLess(per_worker, 28 * 1.3, r.stdout)
+        # The components and the rest make the measured peak, which the summary line repeats.
+        parts = sum(v for k, v in rows.items() if k != "peak resident (measured)")
+        self.assertAlmostEqual(parts, rows["peak resident (measured)"], delta=2)
+        m = re.search(r"peak memory (\d+) MiB = (\d+) bytes/worker", r.stdout)
+        self.assertAlmostEqual(int(m.group(1)), rows["peak resident (measured)"], delta=1)
+        self.assertAlmostEqual(int(m.group(2)), int(m.group(1)) * 2**20 / 400000, delta=1)
 
 
 if __name__ == "__main__":
