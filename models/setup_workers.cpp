@@ -121,15 +121,35 @@ void regroup_workers(const FirmTable& F, WorkerTable& W) {
     const std::uint32_t f = w.employer[i];
     return f == kNoEmployer ? n_firms : f;
   };
-  std::vector<std::uint32_t> start(n_firms + 3, 0);
-  for (std::size_t i = 0; i < n; ++i) ++start[bucket(i) + 1];
-  std::partial_sum(start.begin(), start.end(), start.begin());
-  const std::size_t kept = start[n_firms + 1];
-  std::vector<std::uint32_t> from(kept);
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t k = bucket(i);
-    if (k <= n_firms) from[start[k]++] = static_cast<std::uint32_t>(i);
+  // Counted and placed in kParts fixed parts of the rows, in parallel: within a bucket the rows
+  // of part 0 come first, each part's in row order, which is the serial stable order for any
+  // thread count (at 170 M workers the serial passes took 8 s a year).
+  constexpr std::size_t kParts = 4;
+  const std::size_t buckets = n_firms + 2;
+  auto part_begin = [&](std::size_t part) { return part * n / kParts; };
+  std::vector<std::uint32_t> count(kParts * buckets, 0);  // [part * buckets + bucket]
+  sim::for_each_index(kParts, 1, [&](std::size_t part) {
+    std::uint32_t* c = count.data() + part * buckets;
+    for (std::size_t i = part_begin(part); i < part_begin(part + 1); ++i) ++c[bucket(i)];
+  });
+  // Positions: bucket by bucket, the parts in order within each.
+  std::uint32_t at = 0;
+  for (std::size_t k = 0; k < buckets; ++k) {
+    for (std::size_t part = 0; part < kParts; ++part) {
+      const std::uint32_t c = count[part * buckets + k];
+      count[part * buckets + k] = at;
+      at += c;
+    }
   }
+  const std::size_t kept = count[n_firms + 1];  // part 0's start of the retired bucket
+  std::vector<std::uint32_t> from(kept);
+  sim::for_each_index(kParts, 1, [&](std::size_t part) {
+    std::uint32_t* pos = count.data() + part * buckets;
+    for (std::size_t i = part_begin(part); i < part_begin(part + 1); ++i) {
+      const std::size_t k = bucket(i);
+      if (k <= n_firms) from[pos[k]++] = static_cast<std::uint32_t>(i);
+    }
+  });
   // Each column is gathered into one scratch buffer (uninitialised, as wide as the widest
   // column) and copied back, so the table never exists twice: at its peak the reorder adds 8 bytes
   // a worker (this buffer and `from`), freed on return.
