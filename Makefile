@@ -18,7 +18,7 @@ FUZZ_CC ?= clang
 FUZZ_CXX ?= clang++
 FUZZ_HARNESSES := scenario set csv targets
 
-.PHONY: run test deps configure build bench clean fuzz fuzz-build fuzz-short sanitize
+.PHONY: run test deps configure build bench bench-us clean fuzz fuzz-build fuzz-short sanitize
 
 run: configure
 	cmake --build $(BUILD) -j $(JOBS) --target labourshift
@@ -42,6 +42,10 @@ build: configure
 
 bench: build
 	./bench/run_bench.sh $(BUILD)/labourshift
+
+# The US labour force at one agent per person (170 M x 120 months; about 12 GiB, many minutes).
+bench-us: build
+	./bench/scale_us.sh $(BUILD)/labourshift 2
 
 clean:
 	rm -rf $(BUILD)

@@ -150,7 +150,10 @@ void draw_applications(std::uint32_t seeker_index, const Seeker& s, std::uint32_
         p.similarity_weight * similarity(s.occupation, static_cast<Eigen::Index>(d)) + fluency +
         s.bonus + p.noise_sd * static_cast<double>(normal(rng));
     a.score = static_cast<float>(score);
-    if (reachable && v > 0 && score >= p.hiring_standard && book.slot_wage[slot] >= s.reservation)
+    // The unemployed take any wage (reservation 0; wages are positive): only on-the-job seekers
+    // read the slot's wage, a cache miss at a random slot.
+    if (reachable && v > 0 && score >= p.hiring_standard &&
+        (s.reservation <= 0.0F || book.slot_wage[slot] >= s.reservation))
       a.slot = slot;
   }
 }
