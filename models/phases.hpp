@@ -6,6 +6,7 @@
 #include "models/model.hpp"
 #include "models/state.hpp"
 #include "models/streams.hpp"
+#include "sim/scratch.hpp"
 
 #include <cstdint>
 #include <vector>
@@ -45,8 +46,9 @@ std::vector<double> adoption_targets(const Model& m, const OccupationState& occ,
 // --- the month, in order ---------------------------------------------------------------------
 
 /// Drops retired rows and groups employed rows by employer (the not employed after them), so that
-/// the worker pass reads firm data in order as hires scatter staff over the table.
-void regroup_workers(const FirmTable& firms, WorkerTable& workers);
+/// the worker pass reads firm data in order as hires scatter staff over the table. Its two
+/// buffers (8 bytes a row) borrow the largest two of `buffers`.
+void regroup_workers(const FirmTable& firms, WorkerTable& workers, sim::Scratch& buffers);
 /// a(t), p(t), D(t), M(t), the adoption targets and the AI-share denominator of month `month`.
 void update_environment(const Model& m, int month, const FirmTable& firms,
                         const OccupationState& occ, Environment& env);

@@ -2,6 +2,7 @@
 #include "models/phases.hpp"
 #include "sim/parallel.hpp"
 #include "sim/random.hpp"
+#include "sim/scratch.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -108,7 +109,7 @@ void set_up_workers(const Model& m, DrawKey key, const FirmTable& F, const Occup
   }
 }
 
-void regroup_workers(const FirmTable& F, WorkerTable& W) {
+void regroup_workers(const FirmTable& F, WorkerTable& W, sim::Scratch& buffers) {
   // A stable counting sort of the rows by employer, the not employed after them in their old
   // order; retired rows go. The permutation depends only on the table, so the new order is the
   // same for any thread count. Rows are positions, not identities: a worker is its id.
@@ -142,7 +143,11 @@ void regroup_workers(const FirmTable& F, WorkerTable& W) {
     }
   }
   const std::size_t kept = count[n_firms + 1];  // part 0's start of the retired bucket
-  std::vector<std::uint32_t> from(kept);
+  // The permutation and the column buffer borrow the two largest of `buffers` (matching's, idle
+  // at this point of the month): no memory beyond what the run holds anyway, and no fresh pages
+  // to fault in (at 170 M workers the two are 1.5 GB).
+  const auto [kFrom, kColumn] = buffers.two_largest();
+  std::uint32_t* const from = buffers.get<std::uint32_t>(kFrom, kept);
   sim::for_each_index(kParts, 1, [&](std::size_t part) {
     std::uint32_t* pos = count.data() + part * buckets;
     for (std::size_t i = part_begin(part); i < part_begin(part + 1); ++i) {
@@ -151,13 +156,12 @@ void regroup_workers(const FirmTable& F, WorkerTable& W) {
     }
   });
   // Each column is gathered into one scratch buffer (uninitialised, as wide as the widest
-  // column) and copied back, so the table never exists twice: at its peak the reorder adds 8 bytes
-  // a worker (this buffer and `from`), freed on return.
-  const std::unique_ptr<std::uint32_t[]> scratch(new std::uint32_t[kept]);
+  // column) and copied back, so the table never exists twice.
+  std::uint32_t* const scratch = buffers.get<std::uint32_t>(kColumn, kept);
   auto gather = [&](auto& column) {
     using T = typename std::remove_reference_t<decltype(column)>::value_type;
     static_assert(sizeof(T) <= sizeof(std::uint32_t) && alignof(T) <= alignof(std::uint32_t));
-    T* sorted = reinterpret_cast<T*>(scratch.get());
+    T* sorted = reinterpret_cast<T*>(scratch);
     const T* old = column.data();
     sim::for_each_index(kept, 8192, [&](std::size_t j) { sorted[j] = old[from[j]]; });
     column.resize(kept);

@@ -35,7 +35,7 @@ void MonthFlows::reset_shape(std::size_t occupations, std::size_t classes) {
 struct MonthSteps {
   static void regroup(LabourMarket& lm, int month, double*) {
     if (month % kRegroupMonths == 1 && month > 1)
-      regroup_workers(lm.world_.firms, lm.world_.workers);
+      regroup_workers(lm.world_.firms, lm.world_.workers, lm.world_.matching.buffers);
   }
   static void environment(LabourMarket& lm, int month, double*) {
     World& w = lm.world_;

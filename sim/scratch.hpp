@@ -16,6 +16,7 @@
 #include <memory>
 #include <new>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace labourshift::sim {
@@ -52,6 +53,19 @@ class Scratch {
     std::size_t total = 0;
     for (const Buffer& b : buffers_) total += b.bytes;
     return total;
+  }
+  /// The slots of the two largest buffers, largest first (new slots past the last when there
+  /// are fewer): a phase that runs between another's uses borrows them rather than allocate.
+  std::pair<std::size_t, std::size_t> two_largest() const {
+    std::vector<std::size_t> slots(buffers_.size() + 2);
+    for (std::size_t i = 0; i < slots.size(); ++i) slots[i] = i;
+    auto bytes = [&](std::size_t slot) {
+      return slot < buffers_.size() ? buffers_[slot].bytes : 0;
+    };
+    // Largest first; among equal sizes (the new slots' 0 among them) the lower slot.
+    std::stable_sort(slots.begin(), slots.end(),
+                     [&](std::size_t a, std::size_t b) { return bytes(a) > bytes(b); });
+    return {slots[0], slots[1]};
   }
   /// Frees every buffer (a phase that runs rarely, or before a larger one needs the memory).
   void release() { buffers_.clear(); }

@@ -155,7 +155,8 @@ TEST_CASE("a worker's draws follow its id across the yearly regrouping, not its 
   for (int t = 1; t <= 12; ++t) lm.step(t, out.data());
   const models::WorkerTable& before = lm.workers();
   models::WorkerTable after = before;
-  models::regroup_workers(lm.firms(), after);
+  labourshift::sim::Scratch buffers;
+  models::regroup_workers(lm.firms(), after, buffers);
   REQUIRE(after.size() < before.size());  // retired rows went
   std::vector<std::int64_t> row_of(before.next_id, -1);
   for (std::size_t r = 0; r < before.size(); ++r)
