@@ -287,14 +287,21 @@ int cmd_serve(const std::string& scenario, const std::string& host, int port) {
     throw sim::InputError("serve: cannot listen on " + host + ":" + std::to_string(port));
   std::signal(SIGINT, serve_on_signal);
   std::signal(SIGTERM, serve_on_signal);
+  // httplib's stop() does nothing before listen has started, and a signal may come first (a
+  // Ctrl-C right at start-up left the server listening): stop until listen has returned.
+  std::atomic<bool> listened{false};
   std::thread watcher([&] {
     while (!g_stop_server) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    server.stop();
+    while (!listened) {
+      server.stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
   });
   std::printf("serving %s on http://%s:%d/ (Ctrl-C stops)\n", base.run.name.c_str(), host.c_str(),
               bound);
   std::fflush(stdout);
   server.listen_after_bind();
+  listened = true;
   g_stop_server = true;
   watcher.join();
   std::lock_guard lock(runs_mutex);

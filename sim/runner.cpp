@@ -51,13 +51,15 @@ class Progress {
 void take_largest(std::vector<std::pair<std::string, double>>& so_far,
                   const std::vector<std::pair<std::string, double>>& use, std::mutex& mutex) {
   const std::lock_guard<std::mutex> lock(mutex);
-  for (const auto& [name, bytes] : use) {
+  for (const auto& component : use) {
+    // Not a structured binding: clang 14 cannot capture one in the lambda below.
+    const std::string& name = component.first;
     auto at = std::find_if(so_far.begin(), so_far.end(),
                            [&](const auto& entry) { return entry.first == name; });
     if (at == so_far.end()) {
-      so_far.emplace_back(name, bytes);
+      so_far.emplace_back(name, component.second);
     } else {
-      at->second = std::max(at->second, bytes);
+      at->second = std::max(at->second, component.second);
     }
   }
 }

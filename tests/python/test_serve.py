@@ -61,6 +61,23 @@ class ServeTest(TempDirCase):
         self.assertIn("policy.ui_months", [l["key"] for l in levers["levers"]])
         self.assertTrue(self.url.startswith("http://127.0.0.1:"))
 
+    def test_ctrl_c_right_at_start_up_stops_the_server(self):
+        # A signal between "serving ..." and the start of listening used to be lost (httplib's
+        # stop() does nothing before listen), and the server then never exited.
+        for _ in range(10):
+            server = subprocess.Popen([BIN, "serve", str(ROOT / "scenarios" / "classroom.toml"),
+                                       "--port", "0"], stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True)
+            try:
+                self.assertIn("http://127.0.0.1:", server.stdout.readline())
+                server.send_signal(signal.SIGINT)
+                self.assertEqual(server.wait(timeout=10), 0)
+            finally:
+                if server.poll() is None:
+                    server.kill()
+                server.stdout.close()
+                server.stderr.close()
+
     def test_a_run_in_progress_stops(self):
         # A long scenario on its own server: 300,000 agents x 2 replications x 120 months.
         self.tearDown()
